@@ -91,6 +91,22 @@ def label(kind: str, code: str, lang: str) -> str:
         return str(code)
 
 
+# Column kinds of the data contract → the vocabulary they draw from.
+ENUM_VOCAB = {
+    "district": "districts",
+    "type": "types",
+    "stage": "stages",
+    "category": "categories",
+    "metric": "metrics",
+    "coord_system": "coord_systems",
+}
+
+
+def labels(kind_of_column: str, lang: str) -> list[str]:
+    """The labels a reader may choose from for a column kind (e.g. "stage")."""
+    return [t.label(lang) for t in terms(ENUM_VOCAB[kind_of_column])]
+
+
 def colors(kind: str) -> dict[str, str]:
     """Code → colour, the one mapping every map, legend and chart uses."""
     return {t.code: t.color for t in terms(kind)}

@@ -7,12 +7,18 @@ translation is a test failure, never a silent fallback in production.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 LANGS = ("zh", "en")
+
+
+def pd_isna(value: object) -> bool:
+    """True for None and NaN (a missing figure)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
 
@@ -35,21 +41,21 @@ def t(key: str, lang: str, **values: object) -> str:
 
 def fmt_int(value: float | int | None, lang: str) -> str:
     """A whole number with thousands separators; "—" when missing."""
-    if value is None or value != value:  # NaN
+    if pd_isna(value):
         return "—"
     return f"{round(value):,}"
 
 
 def fmt_num(value: float | None, lang: str, digits: int = 1) -> str:
     """A decimal number with thousands separators."""
-    if value is None or value != value:
+    if pd_isna(value):
         return "—"
     return f"{value:,.{digits}f}"
 
 
 def fmt_pct(share: float | None, lang: str, digits: int = 0) -> str:
     """A share (0.42) as a percentage ("42%")."""
-    if share is None or share != share:
+    if pd_isna(share):
         return "—"
     return f"{share * 100:.{digits}f}%"
 

@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard import config
+
 # Kinds of column value. Enumerated kinds name a vocabulary in campaign.toml.
 TEXT, INTEGER, NUMBER, DATE, MONTH = "text", "integer", "number", "date", "month"
-ENUM_KINDS = {
-    "district": "districts",
-    "type": "types",
-    "stage": "stages",
-    "category": "categories",
-    "metric": "metrics",
-    "coord_system": "coord_systems",
-}
+ENUM_KINDS = config.ENUM_VOCAB
 
 
 @dataclass(frozen=True)
@@ -139,7 +134,8 @@ TARGETS = Table(
         Column("year", "年度", INTEGER, required=True, minimum=2000, maximum=2100,
                help_en="Year.", help_zh="年度。"),
         Column("metric", "指标", "metric", required=True,
-               help_en="named_communities, activities or volunteer_hours.", help_zh="命名社区数、活动次数或志愿服务时长。"),
+               help_en="named_communities, activities or volunteer_hours.",
+               help_zh="命名社区数、活动次数或志愿服务时长。"),
         Column("target", "目标值", NUMBER, required=True, minimum=0, help_en="Target value.", help_zh="目标值。"),
     ),
     key=("district", "year", "metric"),

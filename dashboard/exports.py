@@ -1,0 +1,66 @@
+"""Files for people: the active table as CSV or Excel, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.schema import DATE, MONTH, TABLES
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot start a formula (CSV/Excel injection)."""
+    out = frame.copy()
+    for name in out.columns:
+        if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
+            out[name] = out[name].map(neutralise)
+    return out
+
+
+def contract_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The stored rows in the contract's columns and text formats (dates as ISO, months as YYYY-MM)."""
+    out = pd.DataFrame(index=frame.index)
+    for col in TABLES[table].columns:
+        if col.name == "coord_system":
+            out[col.name] = "WGS84"
+        elif col.kind == DATE:
+            out[col.name] = frame[col.name].dt.strftime("%Y-%m-%d")
+        elif col.kind == MONTH:
+            out[col.name] = frame[col.name].dt.strftime("%Y-%m")
+        else:
+            out[col.name] = frame[col.name]
+    return out
+
+
+def write_table_file(frame: pd.DataFrame, out: Path, sheet: str = "data") -> Path:
+    """Write a frame as CSV (UTF-8 with BOM, so Excel reads Chinese) or .xlsx, by extension."""
+    out = Path(out)
+    safe = safe_frame(frame)
+    if out.suffix.lower() == ".xlsx":
+        safe.to_excel(out, index=False, sheet_name=sheet)
+    elif out.suffix.lower() == ".csv":
+        safe.to_csv(out, index=False, encoding="utf-8-sig")
+    else:
+        raise ValueError(f"unsupported file type {out.suffix!r}: use .csv or .xlsx")
+    return out
+
+
+def table_bytes(frame: pd.DataFrame, kind: str, sheet: str = "data") -> bytes:
+    """The same file as bytes, for download buttons."""
+    safe = safe_frame(frame)
+    if kind == "xlsx":
+        buffer = io.BytesIO()
+        safe.to_excel(buffer, index=False, sheet_name=sheet)
+        return buffer.getvalue()
+    return safe.to_csv(index=False).encode("utf-8-sig")

@@ -1,0 +1,67 @@
+"""One staff file from bytes to a new version: read, validate whole, commit or change nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from dashboard import store
+from dashboard.headers import detect_table
+from dashboard.problems import FileProblem
+from dashboard.reading import read_upload
+from dashboard.schema import TABLES
+from dashboard.validation import Report, validate
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the report, and the new version when accepted."""
+
+    report: Report
+    version: int | None = None
+    mode: str | None = None
+
+    def as_dict(self, lang: str) -> dict:
+        return {**self.report.as_dict(lang), "version": self.version, "mode": self.mode}
+
+
+def _sheet_names(table: str | None) -> tuple[str, ...]:
+    chosen = [TABLES[table]] if table in TABLES else list(TABLES.values())
+    return tuple(name for t in chosen for name in (t.name, t.zh))
+
+
+def check_bytes(engine: Engine | None, data: bytes, filename: str = "", table: str | None = None) -> Report:
+    """Validate a file completely without changing anything.
+
+    With an engine, activities and surveys are checked against the active
+    communities; without one (offline validation) that check is skipped.
+    """
+    try:
+        raw = read_upload(data, filename, _sheet_names(table))
+    except FileProblem as problem:
+        return Report(table, errors=[problem.issue])
+    detected = table or (t.name if (t := detect_table(raw.headers)) else None)
+    known = None
+    if engine is not None and detected in ("activities", "surveys"):
+        known = store.community_ids(engine)
+    return validate(raw, table, known)
+
+
+def import_bytes(engine: Engine, data: bytes, filename: str, *, table: str | None = None, mode: str | None = None,
+                 user: str = "unknown", note: str = "", expected_version: int | None = None) -> ImportResult:
+    """Validate and, when valid, store as the next version in one transaction."""
+    report = check_bytes(engine, data, filename, table)
+    if not report.valid or report.frame is None:
+        return ImportResult(report)
+    chosen_mode = mode or TABLES[report.table].default_mode
+    meta = store.ImportMeta(user=user, file_name=Path(filename).name, sha256=hashlib.sha256(data).hexdigest(), note=note)
+    version = store.commit_frame(engine, report.table, report.frame, chosen_mode, meta, expected_version=expected_version)
+    return ImportResult(report, version, chosen_mode)
+
+
+def import_path(engine: Engine, path: Path, **options) -> ImportResult:
+    """Import a file from disk (the command line and the sample loader)."""
+    return import_bytes(engine, Path(path).read_bytes(), Path(path).name, **options)

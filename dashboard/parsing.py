@@ -1,0 +1,102 @@
+"""Reading typed values out of text cells, column at a time.
+
+Each parser takes a Series of text and returns parsed values plus a mask of
+cells it could not read, so validation stays vectorised at a million rows.
+Dates and enum values have few distinct forms, so they are parsed once per
+distinct value and mapped back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from datetime import date
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from dashboard import config
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+BAD, IMPOSSIBLE = "bad", "impossible"
+
+
+def numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse numbers, allowing thousands separators and full-width digits.
+
+    Returns (float values, mask of cells that are present but not numbers).
+    """
+    parsed = pd.to_numeric(values, errors="coerce")
+    retry = parsed.isna() & values.notna()
+    if retry.any():
+        cleaned = values[retry].map(lambda v: unicodedata.normalize("NFKC", v)).str.replace(r"[,，\s_]", "", regex=True)
+        parsed = parsed.astype("float64")
+        parsed[retry] = pd.to_numeric(cleaned, errors="coerce")
+    parsed = parsed.astype("float64")
+    bad = values.notna() & (parsed.isna() | ~np.isfinite(parsed.fillna(0)))
+    return parsed, bad
+
+
+@cache
+def parse_date(text: str) -> date | str:
+    """A date from 2025-03-05, 2025/3/5, 2025.3.5 or 2025年3月5日; BAD or IMPOSSIBLE otherwise."""
+    match = _DATE.match(unicodedata.normalize("NFKC", text).strip())
+    if not match:
+        return BAD
+    try:
+        return date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return IMPOSSIBLE
+
+
+@cache
+def parse_month(text: str) -> date | str:
+    """The first day of a month from 2025-03, 2025/3 or 2025年3月 (a full date is accepted too)."""
+    normal = unicodedata.normalize("NFKC", text).strip()
+    match = _MONTH.match(normal)
+    if match:
+        year, month = (int(g) for g in match.groups())
+        return date(year, month, 1) if 1 <= month <= 12 else IMPOSSIBLE
+    day = parse_date(normal)
+    return day.replace(day=1) if isinstance(day, date) else day
+
+
+def by_distinct(values: pd.Series, parser) -> pd.Series:
+    """Apply ``parser`` once per distinct value and map the results back."""
+    distinct = values.dropna().unique()
+    lookup = {v: parser(v) for v in distinct}
+    return values.map(lookup)
+
+
+def _enum_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    return re.sub(r"[\s_\-]+", "", text)
+
+
+@cache
+def enum_forms(kind: str) -> dict[str, str]:
+    """Every accepted written form of a column kind's values → its code."""
+    forms: dict[str, str] = {}
+    for term in config.terms(config.ENUM_VOCAB[kind]):
+        written = [term.code, term.en, term.zh, *term.aliases]
+        if kind == "district":
+            written += [term.adcode, f"{term.en} District", f"{term.en} County"]
+        for form in written:
+            forms[_enum_key(form)] = term.code
+    return forms
+
+
+def enum_codes(values: pd.Series, kind: str) -> pd.Series:
+    """Codes for written values; NaN where the value is not recognised."""
+    forms = enum_forms(kind)
+    return by_distinct(values, lambda v: forms.get(_enum_key(v), np.nan))
+
+
+def suggest(value: str, kind: str) -> str | None:
+    """The code of the accepted form nearest to ``value``, if one is near enough."""
+    forms = enum_forms(kind)
+    close = difflib.get_close_matches(_enum_key(value), list(forms), n=1, cutoff=0.5)
+    return forms[close[0]] if close else None

@@ -1,0 +1,60 @@
+"""Problems found in staff files, kept as codes so each reader gets their language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dashboard import config
+from dashboard.i18n import t
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in one place of a file (row and column may be unknown)."""
+
+    code: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    params: dict = field(default_factory=dict, hash=False)
+
+    def message(self, lang: str) -> str:
+        """The full sentence: where, what is wrong and what to do."""
+        params = _localised(self.params, lang)
+        body = t(f"validation.{self.code}", lang, value=self.value or "", column=self.column or "", **params)
+        if self.row is not None and self.column:
+            where = t("validation.where_row_column", lang, row=self.row, column=self.column)
+        elif self.row is not None:
+            where = t("validation.where_row", lang, row=self.row)
+        elif self.column:
+            where = t("validation.where_column", lang, column=self.column)
+        else:
+            return body
+        return where + body
+
+    def as_dict(self, lang: str) -> dict:
+        """The JSON form of the command line and downloadable reports."""
+        return {"row": self.row, "column": self.column, "value": self.value,
+                "code": self.code, "message": self.message(lang)}
+
+
+def _localised(params: dict, lang: str) -> dict:
+    """Fill in the parts of a message that depend on the reader's language."""
+    out = dict(params)
+    vocab = out.pop("vocab", None)
+    if vocab:
+        out["kind"] = t(f"validation.kind_{vocab}", lang)
+        out["choices"] = ("、" if lang == "zh" else ", ").join(config.labels(vocab, lang))
+        if out.get("suggestion"):
+            out["suggestion"] = config.label(config.ENUM_VOCAB[vocab], out["suggestion"], lang)
+    if "table" in out:
+        out["table"] = t(f"validation.table_{out['table']}", lang)
+    return out
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read as a table."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.issue = Issue(code, params=params)

@@ -1,0 +1,141 @@
+"""Turning a staff file (CSV in any Chinese Excel encoding, or .xlsx) into text cells.
+
+Everything here keeps the spreadsheet's row numbers (header = row 1) so every
+later message can point at the row the user sees. Nothing is typed yet: all
+cells stay text, and ``validation`` decides what they mean.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import pandas as pd
+from charset_normalizer import from_bytes
+from openpyxl import load_workbook
+
+from dashboard.problems import FileProblem
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls and other OLE files
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class RawTable:
+    """A file's header and cells as text; ``frame.index`` is the spreadsheet row."""
+
+    headers: list[str]
+    frame: pd.DataFrame
+    encoding: str
+    sheet: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def read_upload(data: bytes, filename: str = "", sheet_hint: tuple[str, ...] = ()) -> RawTable:
+    """Read a CSV or .xlsx file given as bytes, whatever its encoding."""
+    if not data.strip():
+        raise FileProblem("file_empty")
+    if data.startswith(XLSX_MAGIC):
+        return _read_xlsx(data, sheet_hint)
+    if data.startswith(OLE_MAGIC):
+        raise FileProblem("file_old_excel")
+    text, encoding = decode_text(data)
+    return _read_csv_text(text, encoding)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-8 (with or without BOM), then GB18030, then a detector.
+
+    GB18030 is a superset of GBK/GB2312, which Chinese Excel and WPS write.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:4096]:
+        raise FileProblem("file_not_table")
+    for encoding in TEXT_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        raise FileProblem("file_not_table")
+    return data.decode(best.encoding, errors="replace"), best.encoding
+
+
+def _delimiter(first_line: str) -> str:
+    """The field separator: comma unless the header clearly uses tab or semicolon."""
+    counts = {d: first_line.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv_text(text: str, encoding: str) -> RawTable:
+    text = text.lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    if _looks_binary(text[:4096]):
+        raise FileProblem("file_not_table")
+    sep = _delimiter(first_line)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+            skip_blank_lines=False, header=None, engine="c", quoting=csv.QUOTE_MINIMAL,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise FileProblem("file_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
+    return _with_header(frame, encoding)
+
+
+def _looks_binary(sample: str) -> bool:
+    """Control characters other than tab/newline mean this is not a text table."""
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    return controls > max(2, len(sample) // 100)
+
+
+def _with_header(frame: pd.DataFrame, encoding: str, sheet: str | None = None) -> RawTable:
+    """Split row 1 off as the header; index the rest by spreadsheet row number."""
+    if frame.empty:
+        raise FileProblem("file_empty")
+    headers = [str(h).strip() if h is not None else "" for h in frame.iloc[0].tolist()]
+    body = frame.iloc[1:].copy()
+    body.columns = range(len(headers))
+    body.index = pd.RangeIndex(2, 2 + len(body))
+    body = body.apply(lambda col: col.str.strip()).replace("", None)
+    body = body.dropna(how="all")
+    return RawTable(headers=headers, frame=body, encoding=encoding, sheet=sheet)
+
+
+def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...]) -> RawTable:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FileProblem("file_not_table") from exc
+    try:
+        wanted = {h.casefold() for h in sheet_hint}
+        sheet = next((ws for ws in book.worksheets if ws.title.strip().casefold() in wanted), book.worksheets[0])
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        title = sheet.title
+    finally:
+        book.close()
+    if not rows:
+        raise FileProblem("file_empty")
+    width = max(len(r) for r in rows)
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object).astype(str)
+    return _with_header(frame, "xlsx", sheet=title)
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text a user would have typed."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

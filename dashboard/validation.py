@@ -1,0 +1,200 @@
+"""Validating a whole staff file against the data contract, collecting every problem.
+
+Like pandera's lazy validation, nothing stops at the first failure: the report
+lists every problem with the spreadsheet row, the column as the file names it,
+the value and a sentence in the reader's language. A valid file yields a typed
+frame ready for storage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dashboard import config, parsing
+from dashboard.coords import to_wgs84
+from dashboard.headers import HeaderMap, detect_table, match_headers
+from dashboard.problems import Issue
+from dashboard.reading import RawTable
+from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES, Column, Table
+
+MAX_LISTED = 1000  # problems listed one by one; the rest are counted
+
+
+@dataclass
+class Report:
+    """The outcome of validating one file."""
+
+    table: str | None
+    rows: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    unlisted: int = 0  # errors beyond MAX_LISTED
+    frame: pd.DataFrame | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.unlisted
+
+    def as_dict(self, lang: str) -> dict:
+        """The JSON report of ``validate`` and ``import``."""
+        return {
+            "valid": self.valid, "table": self.table, "rows": self.rows,
+            "error_count": self.error_count,
+            "errors": [i.as_dict(lang) for i in self.errors],
+            "warnings": [i.as_dict(lang) for i in self.warnings],
+        }
+
+
+class _Collector:
+    """Gathers problems, listing at most MAX_LISTED."""
+
+    def __init__(self, report: Report, headers: HeaderMap) -> None:
+        self.report, self.headers = report, headers
+
+    def add(self, mask: pd.Series, code: str, column: str, values: pd.Series, **params) -> None:
+        flagged = mask[mask.fillna(False).astype(bool)].index
+        room = max(0, MAX_LISTED - len(self.report.errors))
+        shown = self.headers.shown.get(column, column)
+        for row in flagged[:room]:
+            value = values.get(row)
+            text = None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+            self.report.errors.append(Issue(code, row=int(row), column=shown, value=text, params=dict(params)))
+        self.report.unlisted += max(0, len(flagged) - room)
+
+
+def validate(raw: RawTable, table_name: str | None = None, known_communities: set[str] | None = None) -> Report:
+    """Check every cell of ``raw`` against the contract; return the full report."""
+    table = TABLES.get(table_name) if table_name else detect_table(raw.headers)
+    if table is None:
+        code = "table_wrong_name" if table_name else "table_unknown"
+        params = {"choices": ", ".join(TABLES)} if table_name else {}
+        return Report(None, errors=[Issue(code, value=table_name, params=params)])
+    headers = match_headers(raw.headers, table)
+    report = Report(table.name, rows=len(raw.frame), warnings=list(headers.warnings))
+    report.errors.extend(headers.issues)
+    report.errors.extend(_blank_headers(raw))
+    if report.errors:
+        return report
+    if raw.frame.empty:
+        report.errors.append(Issue("file_no_rows"))
+        return report
+    collector = _Collector(report, headers)
+    cells = {name: raw.frame[pos] for name, pos in headers.positions.items()}
+    typed = {col.name: _check_column(col, cells.get(col.name), raw.frame.index, collector) for col in table.columns}
+    frame = pd.DataFrame(typed, index=raw.frame.index)
+    if table.name == "communities":
+        frame = _check_coordinates(frame, cells, collector)
+    _check_duplicates(table, frame, cells, collector)
+    if known_communities is not None and "community_id" in frame and table.name != "communities":
+        unknown = frame["community_id"].notna() & ~frame["community_id"].isin(known_communities)
+        collector.add(unknown, "unknown_community", "community_id", cells["community_id"])
+    if report.valid:
+        report.frame = frame.reset_index(drop=True)
+    return report
+
+
+def _blank_headers(raw: RawTable) -> list[Issue]:
+    """Columns with data but no header name."""
+    issues = []
+    for position, header in enumerate(raw.headers):
+        if not header and position in raw.frame and raw.frame[position].notna().any():
+            issues.append(Issue("blank_header", params={"position": position + 1}))
+    return issues
+
+
+def _check_column(col: Column, values: pd.Series | None, index: pd.Index, collector: _Collector) -> pd.Series:
+    """Parse one column, report what cannot be parsed, return typed values."""
+    if values is None:
+        filler = col.default if col.default is not None else None
+        return pd.Series([filler] * len(index), index=index, dtype=object)
+    if col.required:
+        collector.add(values.isna(), "required", col.name, values)
+    if col.kind in (INTEGER, NUMBER):
+        return _check_number(col, values, collector)
+    if col.kind in (DATE, MONTH):
+        return _check_date(col, values, collector)
+    if col.vocabulary:
+        return _check_choice(col, values, collector)
+    return values.astype(object).where(values.notna(), None)
+
+
+def _check_number(col: Column, values: pd.Series, collector: _Collector) -> pd.Series:
+    parsed, bad = parsing.numbers(values)
+    code = "not_integer" if col.kind == INTEGER else "not_number"
+    if col.kind == INTEGER:
+        bad = bad | (parsed.notna() & (parsed % 1 != 0))
+    collector.add(bad, code, col.name, values)
+    parsed = parsed.mask(bad)
+    if col.name not in ("latitude", "longitude"):
+        if col.minimum is not None:
+            collector.add(parsed < col.minimum, "below_minimum", col.name, values, minimum=_num(col.minimum))
+        if col.maximum is not None:
+            collector.add(parsed > col.maximum, "above_maximum", col.name, values, maximum=_num(col.maximum))
+    return parsed.round().astype("Int64") if col.kind == INTEGER else parsed
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _check_date(col: Column, values: pd.Series, collector: _Collector) -> pd.Series:
+    parser = parsing.parse_date if col.kind == DATE else parsing.parse_month
+    parsed = parsing.by_distinct(values, parser)
+    collector.add(parsed == parsing.BAD, "bad_date" if col.kind == DATE else "bad_month", col.name, values)
+    collector.add(parsed == parsing.IMPOSSIBLE, "impossible_date", col.name, values)
+    good = parsed.where(parsed.map(lambda v: not isinstance(v, str)), None)
+    return pd.to_datetime(good, errors="coerce").astype("datetime64[ns]")
+
+
+def _check_choice(col: Column, values: pd.Series, collector: _Collector) -> pd.Series:
+    codes = parsing.enum_codes(values, col.kind)
+    unknown = values.notna() & codes.isna()
+    for value in values[unknown].unique():
+        suggestion = parsing.suggest(value, col.kind)
+        code = "bad_choice_suggest" if suggestion else "bad_choice"
+        params = {"vocab": col.kind, **({"suggestion": suggestion} if suggestion else {})}
+        collector.add(unknown & (values == value), code, col.name, values, **params)
+    filled = codes.where(values.notna(), col.default)
+    return filled.astype(object).where(filled.notna(), None)
+
+
+def _check_coordinates(frame: pd.DataFrame, cells: dict, collector: _Collector) -> pd.DataFrame:
+    """Swapped columns, then the municipality's box after conversion to WGS84."""
+    lat, lon = frame["latitude"], frame["longitude"]
+    swapped = lat.between(*config.LON_RANGE) & lon.between(*config.LAT_RANGE)
+    collector.add(swapped, "lat_looks_like_lon", "latitude", cells["latitude"])
+    lon_is_lat = ~swapped & lon.between(0, 60) & lat.between(0, 60)
+    collector.add(lon_is_lat, "lon_looks_like_lat", "longitude", cells["longitude"])
+    systems = frame["coord_system"].fillna("WGS84")
+    for system in systems.unique():
+        rows = systems == system
+        w_lat, w_lon = to_wgs84(lat[rows].to_numpy(), lon[rows].to_numpy(), system)
+        frame.loc[rows, "latitude"], frame.loc[rows, "longitude"] = w_lat, w_lon
+    present = lat.notna() & lon.notna() & ~swapped & ~lon_is_lat
+    inside = frame["latitude"].between(*config.LAT_RANGE) & frame["longitude"].between(*config.LON_RANGE)
+    for row in frame.index[present & ~inside]:
+        collector.add(pd.Series(True, index=[row]), "outside_city", "latitude", cells["latitude"],
+                      lat=cells["latitude"][row], lon=cells["longitude"][row])
+    return frame.drop(columns=["coord_system"])
+
+
+def _check_duplicates(table: Table, frame: pd.DataFrame, cells: dict, collector: _Collector) -> None:
+    """Rows sharing a key: every such row is named with its twins."""
+    key = list(table.key)
+    present = frame[key].notna().all(axis=1)
+    dup = present & frame[key].duplicated(keep=False)
+    if not dup.any():
+        return
+    groups = frame[dup].groupby(key, sort=False).groups
+    for rows in groups.values():
+        rows_text = ", ".join(str(r) for r in rows)
+        shown = " / ".join(str(cells[k][rows[0]]) for k in key if k in cells)
+        mask = pd.Series(True, index=rows)
+        collector.add(mask, "duplicate_key", key[0], pd.Series(shown, index=rows), rows=rows_text)
