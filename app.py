@@ -1,0 +1,29 @@
+"""Entry point: page setup, shared sidebar, and the list of pages.
+
+Run with ``streamlit run app.py``. Pages are listed explicitly so the design's
+``pages/`` folder keeps its files while their titles follow the language.
+"""
+
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.ui import data, sidebar, state
+
+st.set_page_config(page_title="居品 · Ju products", page_icon="🏘️", layout="wide")
+state.init()
+lang = state.lang()
+
+data.engine()
+ds = data.dataset()
+
+PAGES = [
+    st.Page("pages/overview.py", title=t("ui.nav_overview", lang), icon=":material/dashboard:", default=True,
+            url_path="overview"),
+    st.Page("pages/map.py", title=t("ui.nav_map", lang), icon=":material/map:", url_path="map"),
+    st.Page("pages/progress.py", title=t("ui.nav_progress", lang), icon=":material/trending_up:", url_path="progress"),
+    st.Page("pages/profile.py", title=t("ui.nav_profile", lang), icon=":material/home_work:", url_path="profile"),
+]
+page = st.navigation(PAGES, position="sidebar")
+sidebar.render(data.full_range(ds))
+state.sync_url(**{key: state.page_param(key) for key in state.PAGE_PARAMS})
+page.run()

@@ -1,0 +1,192 @@
+"""The figures the pages show, computed from a (filtered) Dataset with pandas.
+
+Every function is pure and takes the reference day explicitly, so "this month"
+and "60 days without activity" are testable and follow the chosen date range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dashboard import config
+from dashboard.dataset import Dataset
+
+INACTIVE_DAYS = 60
+FALLING_POINTS = 3.0  # satisfaction drop (points) over three months that needs attention
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure and its value in the previous period (None: no comparison)."""
+
+    value: float | None
+    previous: float | None = None
+
+    @property
+    def delta(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def month_to_date(day: date) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp, pd.Timestamp]:
+    """This month up to ``day`` and the same days of the previous month."""
+    start = pd.Timestamp(day.replace(day=1))
+    end = pd.Timestamp(day)
+    prev_start = start - pd.DateOffset(months=1)
+    prev_end = min(prev_start + (end - start), start - pd.Timedelta(days=1))
+    return start, end, prev_start, prev_end
+
+
+def _between(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
+    return frame[(frame[column] >= start) & (frame[column] <= end)]
+
+
+def headline(ds: Dataset, day: date, start: date | None = None) -> dict[str, Figure]:
+    """The Overview's headline figures for the communities in ``ds`` (all dates kept in ``ds``)."""
+    c, a, s = ds.communities, ds.activities, ds.surveys
+    m_start, m_end, p_start, p_end = month_to_date(day)
+    this_month, last_month = _between(a, "date", m_start, m_end), _between(a, "date", p_start, p_end)
+    period_start = pd.Timestamp(start) if start else pd.Timestamp(day.replace(month=1, day=1))
+    span = pd.Timestamp(day) - period_start
+    in_period = _between(a, "date", period_start, pd.Timestamp(day))
+    before = _between(a, "date", period_start - span - pd.Timedelta(days=1), period_start - pd.Timedelta(days=1))
+    named = int((c["stage"] == "named").sum())
+    target = target_total(ds, day.year, "named_communities")
+    return {
+        "communities": Figure(len(c)),
+        "named": Figure(named),
+        "target_share": Figure(named / target if target else None),
+        "activities_month": Figure(len(this_month), len(last_month)),
+        "participants_month": Figure(float(this_month["participants"].sum()), float(last_month["participants"].sum())),
+        "volunteer_hours": Figure(float(in_period["volunteer_hours"].sum()), float(before["volunteer_hours"].sum())),
+        "satisfaction": _satisfaction_figure(s, day),
+    }
+
+
+def _satisfaction_figure(surveys: pd.DataFrame, day: date) -> Figure:
+    upto = surveys[surveys["period"] <= pd.Timestamp(day)]
+    if upto.empty:
+        return Figure(None)
+    by_month = upto.groupby("period")["satisfaction"].mean().sort_index()
+    previous = float(by_month.iloc[-2]) if len(by_month) > 1 else None
+    return Figure(float(by_month.iloc[-1]), previous)
+
+
+def target_total(ds: Dataset, year: int, metric: str) -> float:
+    """The sum of the districts' targets for ``metric`` in ``year``."""
+    t = ds.targets
+    return float(t.loc[(t["year"] == year) & (t["metric"] == metric), "target"].sum())
+
+
+def year_fraction(day: date) -> float:
+    """How much of ``day``'s year has passed (for target pace)."""
+    start = date(day.year, 1, 1)
+    length = (date(day.year + 1, 1, 1) - start).days
+    return ((day - start).days + 1) / length
+
+
+def district_progress(ds: Dataset, day: date) -> pd.DataFrame:
+    """Per district: communities, named, mean stage progress, year-to-date activities against target pace."""
+    c = ds.communities.assign(progress=ds.communities["stage"].map(_stage_progress()))
+    base = c.groupby("district").agg(communities=("community_id", "size"), progress=("progress", "mean"),
+                                     named=("stage", lambda s: int((s == "named").sum())))
+    year_start = pd.Timestamp(date(day.year, 1, 1))
+    ytd = _between(ds.activities, "date", year_start, pd.Timestamp(day))
+    ytd = ytd.merge(c[["community_id", "district"]], on="community_id")
+    base["activities_ytd"] = ytd.groupby("district").size()
+    base["hours_ytd"] = ytd.groupby("district")["volunteer_hours"].sum()
+    targets = ds.targets[ds.targets["year"] == day.year].pivot_table(index="district", columns="metric", values="target")
+    for metric in config.codes("metrics"):
+        base[f"target_{metric}"] = targets[metric] if metric in targets else float("nan")
+    base = base.fillna({"activities_ytd": 0, "hours_ytd": 0})
+    fraction = year_fraction(day)
+    base["activities_pace"] = base["activities_ytd"] / (base["target_activities"] * fraction)
+    base["activities_projection"] = base["activities_ytd"] / fraction
+    base["named_share"] = base["named"] / base["target_named_communities"]
+    order = {code: i for i, code in enumerate(config.codes("districts"))}
+    return base.reset_index().sort_values("district", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def _stage_progress() -> dict[str, float]:
+    return {t.code: t.progress for t in config.terms("stages")}
+
+
+def funnel(ds: Dataset) -> pd.DataFrame:
+    """Communities by district and stage (every combination present, zeros included)."""
+    counts = ds.communities.groupby(["district", "stage"]).size()
+    index = pd.MultiIndex.from_product([config.codes("districts"), config.codes("stages")], names=["district", "stage"])
+    frame = counts.reindex(index, fill_value=0).rename("communities").reset_index()
+    present = set(ds.communities["district"])
+    return frame[frame["district"].isin(present)].reset_index(drop=True)
+
+
+def monthly_activity(ds: Dataset) -> pd.DataFrame:
+    """Per month and category: activities, participants, volunteer hours."""
+    a = ds.activities.assign(month=ds.activities["date"].dt.to_period("M").dt.to_timestamp())
+    grouped = a.groupby(["month", "category"]).agg(
+        activities=("category", "size"), participants=("participants", "sum"), volunteer_hours=("volunteer_hours", "sum"))
+    return grouped.reset_index().astype({"participants": "int64"})
+
+
+def satisfaction_trend(ds: Dataset) -> pd.DataFrame:
+    """Per month: mean satisfaction and its spread (10th, 25th, 75th, 90th percentiles)."""
+    grouped = ds.surveys.groupby("period")["satisfaction"]
+    frame = pd.DataFrame({
+        "mean": grouped.mean(), "p10": grouped.quantile(0.1), "p25": grouped.quantile(0.25),
+        "p75": grouped.quantile(0.75), "p90": grouped.quantile(0.9), "communities": grouped.size(),
+    })
+    return frame.reset_index().rename(columns={"period": "month"})
+
+
+def inactive_communities(ds: Dataset, day: date, days: int = INACTIVE_DAYS) -> pd.DataFrame:
+    """Communities with no activity in the ``days`` before ``day`` (longest silence first)."""
+    last = ds.activities[ds.activities["date"] <= pd.Timestamp(day)].groupby("community_id")["date"].max()
+    c = ds.communities[["community_id", "name_zh", "name_en", "district", "characteristic", "stage"]].copy()
+    c["last_activity"] = c["community_id"].map(last)
+    c["days_since"] = (pd.Timestamp(day) - c["last_activity"]).dt.days
+    silent = c[c["last_activity"].isna() | (c["days_since"] >= days)]
+    return silent.sort_values("days_since", ascending=False, na_position="first").reset_index(drop=True)
+
+
+def falling_satisfaction(ds: Dataset, day: date, drop: float = FALLING_POINTS) -> pd.DataFrame:
+    """Communities whose satisfaction fell by ``drop`` points or more over the last three months."""
+    s = ds.surveys[ds.surveys["period"] <= pd.Timestamp(day)]
+    if s.empty:
+        return pd.DataFrame(columns=["community_id", "name_zh", "name_en", "district", "latest", "earlier", "change"])
+    latest_month = s["period"].max()
+    earlier_month = latest_month - pd.DateOffset(months=3)
+    latest = s[s["period"] == latest_month].set_index("community_id")["satisfaction"]
+    earlier = s[s["period"] == earlier_month].set_index("community_id")["satisfaction"]
+    change = (latest - earlier).dropna()
+    falling = change[change <= -drop]
+    c = ds.communities.set_index("community_id").loc[falling.index, ["name_zh", "name_en", "district"]]
+    c = c.assign(latest=latest[falling.index], earlier=earlier[falling.index], change=falling)
+    return c.reset_index().sort_values("change").reset_index(drop=True)
+
+
+def behind_pace(progress: pd.DataFrame, threshold: float = 0.9) -> pd.DataFrame:
+    """Districts whose year-to-date activities are under ``threshold`` of the target pace."""
+    behind = progress[progress["activities_pace"] < threshold]
+    return behind.sort_values("activities_pace").reset_index(drop=True)
+
+
+def ranking(ds: Dataset, day: date) -> pd.DataFrame:
+    """One row per community for the sortable ranking: activity, reach and satisfaction."""
+    a = ds.activities
+    per = a.groupby("community_id").agg(activities=("date", "size"), participants=("participants", "sum"),
+                                        volunteer_hours=("volunteer_hours", "sum"), last_activity=("date", "max"))
+    latest = ds.surveys.sort_values("period").groupby("community_id")["satisfaction"].last()
+    c = ds.communities[["community_id", "name_zh", "name_en", "district", "characteristic", "stage", "brand_name"]]
+    frame = c.set_index("community_id").join(per).join(latest.rename("satisfaction"))
+    frame = frame.fillna({"activities": 0, "participants": 0, "volunteer_hours": 0})
+    frame["days_since"] = (pd.Timestamp(day) - frame["last_activity"]).dt.days
+    return frame.reset_index().sort_values(["activities", "participants"], ascending=False).reset_index(drop=True)
+
+
+def recent_window(day: date, days: int = 30) -> tuple[date, date]:
+    """The ``days`` ending on ``day``."""
+    return day - timedelta(days=days - 1), day

@@ -1,0 +1,104 @@
+"""Small rendering pieces several pages share: page header, figures, tables of communities."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import config
+from dashboard.dataset import Dataset
+from dashboard.filters import Filters
+from dashboard.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
+from dashboard.queries import Figure
+
+
+def scope_text(f: Filters, lang: str) -> str:
+    """The districts (or the whole city) a view covers, in words."""
+    if not f.districts:
+        return t("ui.scope_city", lang)
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(config.label("districts", d, lang) for d in f.districts)
+
+
+def header(title_key: str, f: Filters, ds: Dataset, day: date, lang: str) -> None:
+    """Page title, what it covers and how fresh the data is."""
+    st.title(t(title_key, lang))
+    st.caption(f"{scope_text(f, lang)} · " + t("ui.data_as_of", lang, day=fmt_date(day, lang), version=ds.version))
+
+
+def empty_notice(lang: str) -> None:
+    st.info(t("ui.no_match", lang), icon=":material/filter_alt_off:")
+
+
+def metric(container, label: str, fig: Figure, kind: str, lang: str, *, help_text: str | None = None) -> None:
+    """One headline figure with its change (absent when there is nothing to compare)."""
+    fmt = {"int": fmt_int, "num": fmt_num, "pct": fmt_pct}[kind]
+    delta = None
+    if fig.delta is not None:
+        delta = fmt(fig.delta, lang) if kind != "pct" else fmt_pct(fig.delta, lang)
+        if fig.delta > 0:
+            delta = "+" + delta
+    container.metric(label, fmt(fig.value, lang), delta=delta, help=help_text, border=True)
+
+
+def profile_url(community_id: str) -> str:
+    """The profile page of a community, as a relative link."""
+    return f"./profile?community={community_id}"
+
+
+def community_table(frame: pd.DataFrame, columns: dict[str, str], lang: str, key: str, height: int | None = None) -> None:
+    """Communities with readable labels and a link to each profile.
+
+    ``columns`` maps frame columns to message keys for their headers.
+    """
+    shown = pd.DataFrame({
+        t("ui.col_community", lang): frame["name_zh"] if lang == "zh" else frame["name_en"].fillna(frame["name_zh"]),
+    })
+    for column, message in columns.items():
+        values = frame[column]
+        if column in ("district", "characteristic", "stage"):
+            vocab = {"district": "districts", "characteristic": "types", "stage": "stages"}[column]
+            values = values.map(lambda code, v=vocab: config.label(v, code, lang))
+        shown[t(message, lang)] = values.to_numpy()
+    shown[t("ui.col_profile", lang)] = frame["community_id"].map(profile_url).to_numpy()
+    st.dataframe(
+        shown, hide_index=True, key=key, height=height or "auto",
+        column_config={t("ui.col_profile", lang): st.column_config.LinkColumn(display_text=t("ui.open_profile", lang))},
+    )
+
+
+def district_pace_table(progress: pd.DataFrame, lang: str) -> None:
+    """Districts with their year-to-date activities, target and projection."""
+    shown = pd.DataFrame({
+        t("ui.col_district", lang): progress["district"].map(lambda d: config.label("districts", d, lang)),
+        t("ui.col_ytd", lang): progress["activities_ytd"].astype(int),
+        t("ui.col_target", lang): progress["target_activities"],
+        t("ui.col_pace", lang): progress["activities_pace"] * 100,
+        t("ui.col_projection", lang): progress["activities_projection"].round(),
+    })
+    st.dataframe(shown, hide_index=True, key="tbl_behind", column_config={
+        t("ui.col_pace", lang): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
+        t("ui.col_target", lang): st.column_config.NumberColumn(format="%d"),
+        t("ui.col_projection", lang): st.column_config.NumberColumn(format="%d"),
+    })
+
+
+def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: str = "chart") -> None:
+    """Show an Altair chart with PNG, SVG and CSV downloads rendered on the server only when clicked."""
+    from dashboard import chart_export as charts  # noqa: PLC0415 - vl-convert loads only when needed
+
+    if built is None:
+        st.info(t("ui.no_activities", lang))
+        return
+    st.altair_chart(built, width="stretch", key=key)
+    frame = data if data is not None else (built.data if isinstance(built.data, pd.DataFrame) else None)
+    cols = st.columns(3 if frame is not None else 2)
+    cols[0].download_button("PNG", data=lambda: charts.chart_png(built), file_name=f"{name}.png", mime="image/png",
+                            key=f"{key}_png", on_click="ignore", icon=":material/image:")
+    cols[1].download_button("SVG", data=lambda: charts.chart_svg(built), file_name=f"{name}.svg", mime="image/svg+xml",
+                            key=f"{key}_svg", on_click="ignore", icon=":material/draw:")
+    if frame is not None:
+        cols[2].download_button("CSV", data=lambda: charts.chart_csv(frame), file_name=f"{name}.csv", mime="text/csv",
+                                key=f"{key}_csv", on_click="ignore", icon=":material/table:")

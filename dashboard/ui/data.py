@@ -1,0 +1,116 @@
+"""Cached access to the data, keyed by the data version.
+
+The version is one cheap query per rerun, so an import shows at once, while a
+rerun that changed nothing recomputes nothing. The Dataset is cached as a
+resource (no copy per rerun: at a million activities a copy would cost more
+than the page); nothing downstream mutates it — filters return new frames.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from dashboard import charts, database, profiles, queries, sample, store
+from dashboard.dataset import Dataset
+from dashboard.filters import Filters, apply_filters, data_range
+from dashboard.map_assets import install_static_assets
+
+
+@st.cache_resource(show_spinner=False)
+def engine() -> Engine:
+    """The database, with the sample loaded when it is empty and map assets in place."""
+    eng = database.get_engine()
+    sample.ensure_data(eng)
+    install_static_assets()
+    return eng
+
+
+def data_version() -> str:
+    return store.data_version(engine())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _dataset(version: str) -> Dataset:
+    return store.load_dataset(engine())
+
+
+def dataset() -> Dataset:
+    """The active data (reloaded only when a new version was committed)."""
+    return _dataset(data_version())
+
+
+def full_range(ds: Dataset) -> tuple[date, date]:
+    """The first and last day of activity data (bounds of the date filter)."""
+    return data_range(ds)
+
+
+def reference_day(ds: Dataset, f: Filters) -> date:
+    """The day "this month" and "60 days" count back from: the range's end, else the last activity."""
+    return f.end or data_range(ds)[1]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def filtered(version: str, f: Filters, dates: bool = True) -> Dataset:
+    """The dataset through the filters, once per version and filter set."""
+    return apply_filters(_dataset(version), f, dates=dates)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def progress_table(version: str, f: Filters, day: date):
+    return queries.district_progress(filtered(version, f, dates=False), day)
+
+
+# Charts: the query frames are cached per data version and filters; building the
+# Altair object from a small frame takes milliseconds, so it is not cached.
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _funnel(version: str, f: Filters):
+    return queries.funnel(filtered(version, f))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _monthly(version: str, f: Filters):
+    return queries.monthly_activity(filtered(version, f))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _trend(version: str, f: Filters):
+    return queries.satisfaction_trend(filtered(version, f))
+
+
+def district_progress_chart(version: str, f: Filters, day: date, lang: str):
+    return charts.district_progress_chart(progress_table(version, f, day), lang)
+
+
+def funnel_chart(version: str, f: Filters, lang: str):
+    return charts.funnel_chart(_funnel(version, f), lang)
+
+
+def pace_chart(version: str, f: Filters, day: date, lang: str):
+    return charts.pace_chart(filtered(version, f, dates=False), day, lang)
+
+
+def monthly_chart(version: str, f: Filters, lang: str, measure: str):
+    return charts.monthly_chart(_monthly(version, f), lang, measure=measure)
+
+
+def satisfaction_chart(version: str, f: Filters, lang: str):
+    return charts.satisfaction_chart(_trend(version, f), lang)
+
+
+def _profile(version: str, community_id: str):
+    return profiles.build(_dataset(version), community_id)
+
+
+def community_activity_chart(version: str, community_id: str, lang: str):
+    profile = _profile(version, community_id)
+    return charts.community_activity_chart(profile.activities, lang) if profile else None
+
+
+def community_satisfaction_chart(version: str, community_id: str, lang: str):
+    profile = _profile(version, community_id)
+    return charts.community_satisfaction_chart(profile.surveys, profile.district_surveys, lang) if profile else None

@@ -1,0 +1,73 @@
+"""Pieces of the community profile page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import config, profiles
+from dashboard.i18n import t
+
+BADGE_COLORS = {"clean_government": "blue", "health": "red", "caring": "violet", "green": "green",
+                "ethnic_unity": "orange", "harmony": "blue"}
+
+
+def pick(found: pd.DataFrame, lang: str) -> str | None:
+    """Let the user choose among search results; return the chosen id."""
+    names = dict(zip(found["community_id"], _names(found, lang), strict=True))
+    return st.selectbox(t("ui.search_results", lang), list(names), format_func=names.get, index=None,
+                        key="profile_pick", placeholder=t("ui.search_results", lang))
+
+
+def _names(frame: pd.DataFrame, lang: str) -> list[str]:
+    districts = frame["district"].map(lambda d: config.label("districts", d, lang))
+    primary = frame["name_zh"] if lang == "zh" else frame["name_en"].fillna(frame["name_zh"])
+    return (primary + " · " + districts).tolist()
+
+
+def identity(c: pd.Series, lang: str) -> None:
+    """Names in both languages, type badge, brand, district and subdistrict."""
+    st.title(c["name_zh"] if lang == "zh" else (c["name_en"] or c["name_zh"]))
+    other = c["name_en"] if lang == "zh" else c["name_zh"]
+    if other:
+        st.caption(other)
+    term = config.term("types", c["characteristic"])
+    st.badge(f"{term.icon} {term.label(lang)}", color=BADGE_COLORS.get(term.code, "gray"))
+    brand = c["brand_name"] or t("ui.no_brand", lang)
+    place = " · ".join(p for p in (config.label("districts", c["district"], lang), c["subdistrict"]) if p)
+    st.markdown(f"**{t('ui.brand', lang)}:** {_plain(brand)}  \n**{t('ui.subdistrict', lang)}:** {_plain(place)}")
+
+
+def _plain(text: str) -> str:
+    """Data text shown inside markdown: markdown and HTML characters escaped."""
+    special = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join("\\" + ch if ch in special else ch for ch in str(text))
+
+
+def stage_timeline(stage: str, lang: str) -> None:
+    """The four stages as steps, reached ones checked."""
+    st.markdown(f"**{t('ui.stage_timeline', lang)}**")
+    cols = st.columns(len(config.codes("stages")))
+    for col, (label, reached) in zip(cols, profiles.stage_steps(stage, lang), strict=True):
+        icon = ":material/check_circle:" if reached else ":material/radio_button_unchecked:"
+        col.markdown(f"{icon} {label}" if not reached else f"{icon} **{label}**")
+
+
+def notes(community_id: str, lang: str) -> None:
+    """Party branch, service method and news story, where known."""
+    for field in ("party_branch", "service_method", "story"):
+        text = profiles.note(community_id, field, lang)
+        if text:
+            st.markdown(f"**{t(f'ui.{field}', lang)}:** {_plain(text)}")
+
+
+def recent_activities(activities: pd.DataFrame, lang: str, limit: int = 15) -> None:
+    """The latest activities as a plain table (text from data is never HTML)."""
+    recent = activities.sort_values("date", ascending=False).head(limit)
+    st.dataframe(pd.DataFrame({
+        t("ui.col_date", lang): recent["date"].dt.date,
+        t("ui.col_title", lang): recent["title"],
+        t("ui.col_category", lang): recent["category"].map(lambda c: config.label("categories", c, lang)),
+        t("ui.col_participants", lang): recent["participants"],
+        t("ui.col_hours", lang): recent["volunteer_hours"],
+    }), hide_index=True, key="tbl_recent")

@@ -1,0 +1,64 @@
+"""The sidebar every page shares: language switch and filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import config
+from dashboard.filters import Filters
+from dashboard.i18n import t
+from dashboard.ui import state
+
+LANG_LABELS = {"zh": "中文", "en": "English"}
+FILTER_KEYS = {"districts": "f_district", "types": "f_type", "stages": "f_stage"}
+VOCAB = {"districts": "districts", "types": "types", "stages": "stages"}
+
+
+def _on_lang() -> None:
+    state.set_lang(st.session_state["w_lang"])
+
+
+def _on_filters() -> None:
+    chosen = {field: tuple(st.session_state.get(key) or ()) for field, key in FILTER_KEYS.items()}
+    span = st.session_state.get("f_dates") or ()
+    start, end = (span[0], span[1]) if len(span) == 2 else (None, None)
+    state.set_filters(Filters(**chosen, start=start, end=end))
+
+
+def _reset() -> None:
+    state.set_filters(Filters())
+    for key in (*FILTER_KEYS.values(), "f_dates"):
+        st.session_state.pop(key, None)
+
+
+def _seed_widgets(f: Filters, full_range: tuple[date, date]) -> None:
+    """Give the widgets the shared values (they were reset if the user left a page)."""
+    for field, key in FILTER_KEYS.items():
+        st.session_state.setdefault(key, list(getattr(f, field)))
+    st.session_state.setdefault("f_dates", (f.start or full_range[0], f.end or full_range[1]))
+    st.session_state.setdefault("w_lang", state.lang())
+
+
+def render(full_range: tuple[date, date]) -> None:
+    """Draw the language switch and the filters; changes go to the shared state."""
+    lang = state.lang()
+    _seed_widgets(state.filters(), full_range)
+    with st.sidebar:
+        st.segmented_control(t("ui.language", lang), list(LANG_LABELS), format_func=LANG_LABELS.get,
+                             key="w_lang", on_change=_on_lang, selection_mode="single")
+        st.subheader(t("ui.filters", lang), help=t("ui.filters_help", lang))
+        for field, key in FILTER_KEYS.items():
+            vocab = VOCAB[field]
+            st.multiselect(t(f"ui.{key.removeprefix('f_')}", lang), config.codes(vocab), key=key,
+                           format_func=lambda code, v=vocab: _option_label(v, code, lang),
+                           placeholder=t("ui.all", lang), on_change=_on_filters)
+        st.date_input(t("ui.date_range", lang), key="f_dates", min_value=full_range[0], max_value=full_range[1],
+                      on_change=_on_filters, format="YYYY-MM-DD")
+        st.button(t("ui.reset_filters", lang), on_click=_reset, key="f_reset", width="stretch")
+
+
+def _option_label(vocab: str, code: str, lang: str) -> str:
+    term = config.term(vocab, code)
+    return f"{term.icon} {term.label(lang)}".strip()

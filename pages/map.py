@@ -1,0 +1,28 @@
+"""Map: every community by type or stage, or districts by progress; a click opens the profile."""
+
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.ui import components, data, maps_view, state
+
+LAYERS = ("type", "stage", "progress")
+lang, f = state.lang(), state.filters()
+version = data.data_version()
+ds = data.dataset()
+day = data.reference_day(ds, f)
+components.header("ui.nav_map", f, ds, day, lang)
+scoped = data.filtered(version, f, dates=False)
+if scoped.communities.empty:
+    components.empty_notice(lang)
+    st.stop()
+
+current = state.page_param("layer")
+st.session_state.setdefault("w_layer", current if current in LAYERS else "type")
+layer = st.segmented_control(t("ui.map_layer", lang), LAYERS, key="w_layer",
+                             format_func=lambda code: t(f"ui.layer_{code}", lang)) or "type"
+st.query_params["layer"] = layer
+progress = data.progress_table(version, f, day) if layer == "progress" else None
+st.caption(t("ui.map_help", lang, count=len(scoped.communities)))
+clicked = maps_view.full_map(scoped.communities, lang, layer, progress, key="main_map")
+if clicked:
+    st.switch_page("pages/profile.py", query_params={"community": clicked, "lang": lang, **f.to_params()})

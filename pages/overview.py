@@ -1,0 +1,67 @@
+"""Overview: the campaign at a glance for the current filters."""
+
+import streamlit as st
+
+from dashboard import queries
+from dashboard.i18n import t
+from dashboard.ui import components, data, maps_view, state
+
+lang, f = state.lang(), state.filters()
+version = data.data_version()
+ds = data.dataset()
+day = data.reference_day(ds, f)
+components.header("ui.nav_overview", f, ds, day, lang)
+scoped = data.filtered(version, f, dates=False)
+if scoped.communities.empty:
+    components.empty_notice(lang)
+    st.stop()
+
+figures = queries.headline(scoped, day, f.start)
+row1, row2 = st.columns(4), st.columns(3)
+components.metric(row1[0], t("ui.kpi_communities", lang), figures["communities"], "int", lang)
+components.metric(row1[1], t("ui.kpi_named", lang), figures["named"], "int", lang)
+components.metric(row1[2], t("ui.kpi_target_share", lang, year=day.year), figures["target_share"], "pct", lang)
+components.metric(row1[3], t("ui.kpi_satisfaction", lang), figures["satisfaction"], "num", lang,
+                  help_text=t("ui.kpi_vs_previous", lang))
+components.metric(row2[0], t("ui.kpi_activities_month", lang), figures["activities_month"], "int", lang,
+                  help_text=t("ui.kpi_vs_previous", lang))
+components.metric(row2[1], t("ui.kpi_participants_month", lang), figures["participants_month"], "int", lang,
+                  help_text=t("ui.kpi_vs_previous", lang))
+components.metric(row2[2], t("ui.kpi_volunteer_hours", lang), figures["volunteer_hours"], "int", lang,
+                  help_text=t("ui.kpi_vs_previous", lang))
+
+progress = data.progress_table(version, f, day)
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("ui.compact_map", lang))
+    maps_view.compact_map(scoped.communities, lang, key="overview_map")
+with right:
+    st.subheader(t("ui.progress_by_district", lang))
+    components.chart(data.district_progress_chart(version, f, day, lang), lang, key="overview_progress")
+
+st.subheader(t("ui.attention", lang))
+inactive = queries.inactive_communities(scoped, day)
+behind = queries.behind_pace(progress)
+falling = queries.falling_satisfaction(scoped, day)
+tabs = st.columns(3)
+with tabs[0]:
+    st.markdown(f"**{t('ui.inactive', lang, days=queries.INACTIVE_DAYS)}** · {len(inactive)}")
+    if inactive.empty:
+        st.success(t("ui.none_inactive", lang, days=queries.INACTIVE_DAYS))
+    else:
+        components.community_table(inactive, {"district": "ui.col_district", "days_since": "ui.col_days_since"},
+                                   lang, key="tbl_inactive", height=300)
+with tabs[1]:
+    st.markdown(f"**{t('ui.behind_pace', lang, year=day.year)}** · {len(behind)}")
+    if behind.empty:
+        st.success(t("ui.none_behind", lang))
+    else:
+        components.district_pace_table(behind, lang)
+with tabs[2]:
+    st.markdown(f"**{t('ui.falling', lang)}** · {len(falling)}")
+    if falling.empty:
+        st.success(t("ui.none_falling", lang))
+    else:
+        components.community_table(falling, {"district": "ui.col_district", "latest": "ui.col_satisfaction",
+                                             "change": "ui.col_change"}, lang, key="tbl_falling", height=300)
+st.caption(t("ui.illustrative", lang))

@@ -1,0 +1,58 @@
+"""Community profile: who they are, where they stand, what they do, how residents feel."""
+
+import streamlit as st
+
+from dashboard import config, profiles
+from dashboard.i18n import fmt_date, fmt_int, fmt_num, t
+from dashboard.ui import components, data, maps_view, profile_view, state
+
+lang = state.lang()
+ds = data.dataset()
+chosen = state.page_param("community")
+
+query = st.text_input(t("ui.search_community", lang), key="profile_search")
+if query:
+    found = profiles.search(ds, query)
+    if found.empty:
+        st.warning(t("ui.search_none", lang, text=query))
+    else:
+        picked = profile_view.pick(found, lang)
+        if picked and picked != chosen:
+            st.query_params["community"] = picked
+            st.rerun()
+
+profile = profiles.build(ds, chosen) if chosen else None
+if profile is None:
+    st.title(t("ui.nav_profile", lang))
+    if chosen:
+        st.error(t("ui.unknown_community", lang, code=chosen))
+    st.info(t("ui.pick_community", lang), icon=":material/search:")
+    st.stop()
+
+c = profile.community
+profile_view.identity(c, lang)
+last = profile.activities["date"].max() if not profile.activities.empty else None
+latest = profile.surveys["satisfaction"].iloc[-1] if not profile.surveys.empty else None
+cols = st.columns(4)
+cols[0].metric(t("ui.households", lang), fmt_int(c["households"], lang), border=True)
+cols[1].metric(t("ui.activities_total", lang), fmt_int(len(profile.activities), lang), border=True)
+cols[2].metric(t("ui.last_activity", lang), fmt_date(last.date() if last is not None else None, lang), border=True)
+cols[3].metric(t("ui.latest_satisfaction", lang), fmt_num(latest, lang), border=True)
+
+profile_view.stage_timeline(c["stage"], lang)
+profile_view.notes(c["community_id"], lang)
+
+left, right = st.columns([2, 3])
+with left:
+    st.subheader(t("ui.location", lang))
+    maps_view.small_map(ds.communities, c["community_id"], lang, key="profile_map")
+with right:
+    st.subheader(t("ui.activity_timeline", lang))
+    components.chart(data.community_activity_chart(ds.version, c["community_id"], lang), lang, key="profile_acts",
+                     name=f"activities-{c['community_id']}")
+st.subheader(t("ui.satisfaction_vs_district", lang))
+components.chart(data.community_satisfaction_chart(ds.version, c["community_id"], lang), lang, key="profile_sat",
+                 name=f"satisfaction-{c['community_id']}")
+st.subheader(t("ui.recent_activities", lang))
+profile_view.recent_activities(profile.activities, lang)
+st.caption(config.label("districts", c["district"], lang) + " · " + str(c["community_id"]))

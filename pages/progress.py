@@ -1,0 +1,41 @@
+"""Progress: funnel, pace against targets, monthly participation, satisfaction, ranking."""
+
+import streamlit as st
+
+from dashboard import queries
+from dashboard.i18n import t
+from dashboard.ui import components, data, ranking_view, state
+
+lang, f = state.lang(), state.filters()
+version = data.data_version()
+ds = data.dataset()
+day = data.reference_day(ds, f)
+components.header("ui.nav_progress", f, ds, day, lang)
+scoped = data.filtered(version, f)
+if scoped.communities.empty:
+    components.empty_notice(lang)
+    st.stop()
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("ui.funnel", lang))
+    components.chart(data.funnel_chart(version, f, lang), lang, key="chart_funnel", name="funnel")
+with right:
+    st.subheader(t("ui.pace", lang, year=day.year))
+    components.chart(data.pace_chart(version, f, day, lang), lang, key="chart_pace", name="pace")
+
+st.subheader(t("ui.monthly", lang))
+measures = ["participants", "volunteer_hours", "activities"]
+measure = st.segmented_control(t("ui.measure", lang), measures, default="participants", key="w_measure",
+                               format_func=lambda m: t(f"ui.measure_{m}", lang)) or "participants"
+components.chart(data.monthly_chart(version, f, lang, measure), lang, key="chart_monthly", name=f"monthly-{measure}")
+
+st.subheader(t("ui.satisfaction_trend", lang))
+components.chart(data.satisfaction_chart(version, f, lang), lang, key="chart_satisfaction", name="satisfaction")
+
+st.subheader(t("ui.ranking", lang), help=t("ui.ranking_help", lang))
+ranked = queries.ranking(scoped, day)
+st.caption(t("ui.ranking_count", lang, count=len(ranked)))
+picked = ranking_view.table(ranked, lang)
+if picked:
+    st.switch_page("pages/profile.py", query_params={"community": picked, "lang": lang, **f.to_params()})
