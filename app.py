@@ -22,6 +22,8 @@ PAGES = [
     st.Page("pages/map.py", title=t("ui.nav_map", lang), icon=":material/map:", url_path="map"),
     st.Page("pages/progress.py", title=t("ui.nav_progress", lang), icon=":material/trending_up:", url_path="progress"),
     st.Page("pages/profile.py", title=t("ui.nav_profile", lang), icon=":material/home_work:", url_path="profile"),
+    st.Page("pages/desk.py", title=t("ui.nav_desk", lang), icon=":material/upload_file:", url_path="desk"),
+    st.Page("pages/history.py", title=t("ui.nav_history", lang), icon=":material/history:", url_path="history"),
 ]
 page = st.navigation(PAGES, position="sidebar")
 sidebar.render(data.full_range(ds))

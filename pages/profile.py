@@ -36,7 +36,8 @@ latest = profile.surveys["satisfaction"].iloc[-1] if not profile.surveys.empty e
 cols = st.columns(4)
 cols[0].metric(t("ui.households", lang), fmt_int(c["households"], lang), border=True)
 cols[1].metric(t("ui.activities_total", lang), fmt_int(len(profile.activities), lang), border=True)
-cols[2].metric(t("ui.last_activity", lang), fmt_date(last.date() if last is not None else None, lang), border=True)
+cols[2].metric(t("ui.last_activity", lang), last.date().isoformat() if last is not None else "—", border=True,
+               help=fmt_date(last.date(), lang) if last is not None else None)
 cols[3].metric(t("ui.latest_satisfaction", lang), fmt_num(latest, lang), border=True)
 
 profile_view.stage_timeline(c["stage"], lang)

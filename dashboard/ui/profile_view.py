@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import config, profiles
 from dashboard.i18n import t
+from dashboard.ui.text import md_escape
 
 BADGE_COLORS = {"clean_government": "blue", "health": "red", "caring": "violet", "green": "green",
                 "ethnic_unity": "orange", "harmony": "blue"}
@@ -35,13 +36,7 @@ def identity(c: pd.Series, lang: str) -> None:
     st.badge(f"{term.icon} {term.label(lang)}", color=BADGE_COLORS.get(term.code, "gray"))
     brand = c["brand_name"] or t("ui.no_brand", lang)
     place = " · ".join(p for p in (config.label("districts", c["district"], lang), c["subdistrict"]) if p)
-    st.markdown(f"**{t('ui.brand', lang)}:** {_plain(brand)}  \n**{t('ui.subdistrict', lang)}:** {_plain(place)}")
-
-
-def _plain(text: str) -> str:
-    """Data text shown inside markdown: markdown and HTML characters escaped."""
-    special = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join("\\" + ch if ch in special else ch for ch in str(text))
+    st.markdown(f"**{t('ui.brand', lang)}:** {md_escape(brand)}  \n**{t('ui.subdistrict', lang)}:** {md_escape(place)}")
 
 
 def stage_timeline(stage: str, lang: str) -> None:
@@ -58,7 +53,7 @@ def notes(community_id: str, lang: str) -> None:
     for field in ("party_branch", "service_method", "story"):
         text = profiles.note(community_id, field, lang)
         if text:
-            st.markdown(f"**{t(f'ui.{field}', lang)}:** {_plain(text)}")
+            st.markdown(f"**{t(f'ui.{field}', lang)}:** {md_escape(text)}")
 
 
 def recent_activities(activities: pd.DataFrame, lang: str, limit: int = 15) -> None:

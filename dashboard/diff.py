@@ -1,0 +1,87 @@
+"""What a commit would do to the active version: rows added, changed (which fields) and removed, by key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.database import STORED_COLUMNS
+from dashboard.schema import TABLES
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Keys added, changed and removed; ``changed`` lists the fields that differ per key."""
+
+    table: str
+    mode: str
+    added: pd.DataFrame
+    changed: pd.DataFrame  # key columns + "fields" (comma-separated contract names)
+    removed: pd.DataFrame
+    unchanged: int
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {"added": len(self.added), "changed": len(self.changed), "removed": len(self.removed),
+                "unchanged": self.unchanged}
+
+
+def _key_text(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
+    parts = []
+    for name in key:
+        col = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            col = col.dt.strftime("%Y-%m-%d")
+        parts.append(col.astype("string").fillna(""))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + " / " + part
+    return joined
+
+
+def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Values as text so that 1 == 1.0 and missing == missing; floats rounded to 6 places."""
+    out = pd.DataFrame(index=frame.index)
+    for name in columns:
+        col = frame[name]
+        if pd.api.types.is_float_dtype(col):
+            col = col.round(6)
+        elif pd.api.types.is_datetime64_any_dtype(col):
+            col = col.dt.strftime("%Y-%m-%d")
+        out[name] = col.astype("string").fillna("")
+    return out
+
+
+def preview(table: str, active: pd.DataFrame, incoming: pd.DataFrame, mode: str) -> Preview:
+    """Compare the file with the active rows as ``store.commit_frame`` would apply it.
+
+    Rows without a key (activities with no activity_id) are always added.
+    """
+    key = TABLES[table].key
+    columns = [c for c in STORED_COLUMNS[table] if c not in key]
+    new_keys, old_keys = _key_text(incoming, key), _key_text(active, key)
+    keyed = incoming[key[0]].notna()
+    new_index = pd.Series(incoming.index, index=new_keys)[keyed.to_numpy()]
+    old_index = pd.Series(active.index, index=old_keys)
+    common = new_index.index.intersection(old_index.index)
+    added = incoming[~keyed.to_numpy() | ~new_keys.isin(old_index.index).to_numpy()]
+    removed = active.loc[old_index[~old_index.index.isin(new_index.index)].to_numpy()] if mode == "replace" else active.head(0)
+    new_vals = _comparable(incoming.loc[new_index[common].to_numpy()], columns).reset_index(drop=True)
+    old_vals = _comparable(active.loc[old_index[common].to_numpy()], columns).reset_index(drop=True)
+    differs = new_vals.ne(old_vals)
+    changed_rows = differs.any(axis=1)
+    fields = [", ".join(differs.columns[row]) for row in differs[changed_rows].to_numpy()]
+    changed = incoming.loc[new_index[common].to_numpy()][list(key)].reset_index(drop=True)[changed_rows.to_numpy()]
+    changed = changed.assign(fields=fields)
+    return Preview(table, mode, added, changed.reset_index(drop=True), removed,
+                   unchanged=int((~changed_rows).sum()))
+
+
+def moved_communities(active: pd.DataFrame, incoming: pd.DataFrame, metres: float = 50.0) -> pd.DataFrame:
+    """Incoming communities that are new or whose point moved more than ``metres``."""
+    merged = incoming.merge(active[["community_id", "latitude", "longitude"]], on="community_id", how="left",
+                            suffixes=("", "_old"))
+    shift = ((merged["latitude"] - merged["latitude_old"]) ** 2 + (merged["longitude"] - merged["longitude_old"]) ** 2) ** 0.5
+    moved = merged["latitude_old"].isna() | (shift * 111_000 > metres)
+    return incoming[moved.to_numpy()]

@@ -1,0 +1,40 @@
+"""The desk's sign-in form, first-run instructions and sign-out button."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth
+from dashboard.i18n import t
+from dashboard.ui import data, session
+from dashboard.ui.text import md_escape
+
+
+def sign_in_form(lang: str) -> None:
+    """Ask for name and password; explain how to create the first account when there is none."""
+    if not auth.has_users(data.engine()):
+        st.info(t("desk.no_accounts", lang), icon=":material/person_add:")
+        st.code("python -m dashboard users add NAME --role admin", language="bash")
+        return
+    if st.session_state.pop("session_expired", False):
+        st.warning(t("auth.session_expired", lang))
+    with st.form("signin", clear_on_submit=False, width=420):
+        st.subheader(t("desk.sign_in", lang))
+        name = st.text_input(t("desk.account", lang), key="signin_name")
+        password = st.text_input(t("desk.password", lang), type="password", key="signin_password")
+        submitted = st.form_submit_button(t("desk.sign_in", lang), type="primary")
+    if submitted:
+        try:
+            user = auth.authenticate(data.engine(), name, password)
+        except auth.AuthError as error:
+            st.error(t(f"auth.{error.code}", lang, **error.params))
+            return
+        session.sign_in(user)
+        st.rerun()
+
+
+def signed_in_bar(user: auth.User, lang: str) -> None:
+    """Who is signed in, with their role, and a one-click sign-out."""
+    left, right = st.columns([4, 1])
+    left.markdown(t("desk.signed_in_as", lang, name=md_escape(user.name), role=t(f"desk.role_{user.role}", lang)))
+    right.button(t("desk.sign_out", lang), on_click=session.sign_out, key="signout", icon=":material/logout:")

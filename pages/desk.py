@@ -1,0 +1,34 @@
+"""Data desk: staff sign in, upload a file, read the report or the preview, and commit."""
+
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.ui import accounts_view, session, signin_view, state, upload_view
+
+lang = state.lang()
+st.title(t("desk.title", lang))
+st.caption(t("desk.intro", lang))
+user = session.current_user()
+if user is None:
+    st.caption(t("desk.viewers_note", lang))
+    signin_view.sign_in_form(lang)
+    st.stop()
+
+signin_view.signed_in_bar(user, lang)
+if done := st.session_state.pop("desk_done", None):
+    st.success(t("desk.committed", lang, **done), icon=":material/check_circle:")
+if conflict := st.session_state.pop("desk_conflict", None):
+    st.warning(t("desk.conflict", lang, **conflict))
+
+upload, table, mode = upload_view.choose_file(lang)
+if upload is not None:
+    staged = upload_view.check(upload, table, mode, lang)
+    if staged is not None and not staged.report.valid:
+        upload_view.show_rejected(staged, upload.getvalue(), lang)
+    elif staged is not None:
+        upload_view.show_warnings(staged, lang)
+        upload_view.show_preview(staged, lang)
+        upload_view.commit_form(staged, user, lang)
+
+if user.can("manage"):
+    accounts_view.manage(user, lang)

@@ -1,0 +1,28 @@
+"""Version history: who changed what and when; download, restore, templates."""
+
+import streamlit as st
+
+from dashboard import store
+from dashboard.i18n import t
+from dashboard.schema import TABLES
+from dashboard.ui import data, history_view, session, state
+
+lang = state.lang()
+st.title(t("history.title", lang))
+st.caption(t("history.intro", lang))
+if done := st.session_state.pop("hist_done", None):
+    st.success(t("history.restored", lang, **done), icon=":material/history:")
+
+table = st.segmented_control(t("desk.table_choice", lang), list(TABLES), default="communities", key="hist_tbl",
+                             format_func=lambda v: t(f"validation.table_{v}", lang)) or "communities"
+rows = store.list_versions(data.engine(), table)
+if not rows:
+    st.info(t("history.no_versions", lang))
+else:
+    history_view.versions_table(rows, lang)
+    numbers = [r["version"] for r in rows]
+    version = st.selectbox(t("history.pick_version", lang), numbers, key="hist_version")
+    history_view.downloads(table, version, lang)
+    history_view.restore(table, version, session.current_user(), lang)
+
+history_view.template_downloads(lang)
