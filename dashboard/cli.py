@@ -6,10 +6,13 @@ Exit codes are a contract: 0 done/valid, 1 rejected/invalid, 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import config, store
 from dashboard.database import get_engine
@@ -34,11 +37,16 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def _read_input(args: argparse.Namespace) -> bytes | None:
+    """The input file's bytes, or None after telling the user why it cannot be read."""
     path = Path(args.file)
     if not path.is_file():
         print(t("cli.file_missing", _lang(args), path=path), file=sys.stderr)
         return None
-    return path.read_bytes()
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        print(t("cli.file_unreadable", _lang(args), path=path, reason=exc.strerror or exc), file=sys.stderr)
+        return None
 
 
 def _print_report(report_dict: dict, report, lang: str, as_json: bool) -> None:
@@ -78,7 +86,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     _print_report(result.as_dict(lang), result.report, lang, args.json)
     if result.version and not args.json:
         print(t("cli.imported", lang, rows=result.report.rows, table=t(f"validation.table_{result.report.table}", lang),
-                version=result.version, mode=result.mode))
+                version=result.version, mode=t(f"cli.mode_{result.mode}", lang)))
     return OK if result.version else REJECTED
 
 
@@ -102,7 +110,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     try:
         version = store.restore(get_engine(), args.table, args.to, user=args.user)
     except ValueError:
-        print(t("cli.no_such_version", lang, table=args.table, to=args.to), file=sys.stderr)
+        print(t("cli.no_such_version", lang, table=t(f"validation.table_{args.table}", lang), to=args.to), file=sys.stderr)
         return REJECTED
     print(t("cli.restored", lang, table=t(f"validation.table_{args.table}", lang), to=args.to, version=version))
     return OK
@@ -114,8 +122,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     if Path(args.out).suffix.lower() not in (".csv", ".xlsx"):
         print(t("cli.bad_extension", lang), file=sys.stderr)
         return USAGE
-    frame = contract_frame(args.table, store.load_table(get_engine(), args.table, args.version))
-    write_table_file(frame, Path(args.out), sheet=args.table)
+    engine = get_engine()
+    if args.version is not None and args.version not in {v["version"] for v in store.list_versions(engine, args.table)}:
+        print(t("cli.no_such_version", lang, table=t(f"validation.table_{args.table}", lang), to=args.version), file=sys.stderr)
+        return REJECTED  # an empty file would look like a table that had no rows
+    frame = contract_frame(args.table, store.load_table(engine, args.table, args.version))
+    try:
+        write_table_file(frame, Path(args.out), sheet=args.table)
+    except OSError as exc:  # a missing folder or a file open in Excel is the user's to fix, not a traceback
+        print(t("cli.cannot_write", lang, path=args.out, reason=exc.strerror or exc), file=sys.stderr)
+        return USAGE
     print(t("cli.exported", lang, rows=len(frame), table=t(f"validation.table_{args.table}", lang), path=args.out))
     return OK
 
@@ -130,6 +146,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; ``--help`` on each sub-command documents it."""
+    for module in EXTENSION_MODULES:
+        importlib.import_module(module)
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Ju products (居品) campaign data tools.")
     sub = parser.add_subparsers(dest="command", required=True)
     tables = list(TABLES)
@@ -176,9 +194,22 @@ def build_parser() -> argparse.ArgumentParser:
 # Other modules add sub-commands (map, users, brief) by appending a function
 # that takes the sub-parsers object and registers its handler with @command.
 EXTENSIONS: list[Callable] = []
+EXTENSION_MODULES = ("dashboard.cli_users",)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one sub-command; never show a traceback for a user's mistake."""
-    args = build_parser().parse_args(argv)
-    return COMMANDS[args.command](args)
+    """Run one sub-command; never show a traceback for a user's mistake.
+
+    argparse exits on bad usage; its status is returned instead, so callers
+    (and tests) get the same exit codes whether or not they run a process.
+    """
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except SQLAlchemyError as exc:  # a wrong DASHBOARD_DATABASE_URL or a server that is down: say so in one line
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+        print(t("cli.database_error", _lang(args), reason=reason), file=sys.stderr)
+        return USAGE

@@ -15,10 +15,16 @@ from dashboard.schema import TABLES, Table
 
 
 def normalise_header(text: str) -> str:
-    """A header reduced to what identifies it: "Community ID " → "community_id"."""
+    """A header reduced to what identifies it: " Community ID " and "社区 编号（12位）" → "communityid", "社区编号".
+
+    Separators are dropped rather than unified, so "CommunityID", "community-id"
+    and a space typed inside a Chinese header all match; no two contract columns
+    differ only by a separator. NFKC turns full-width brackets into ASCII ones;
+    【】 and 〔〕 have no ASCII form, so they are removed explicitly.
+    """
     text = unicodedata.normalize("NFKC", text or "").strip().casefold()
-    text = re.sub(r"\(.*?\)|\[.*?\]", "", text)
-    return re.sub(r"[\s\-_]+", "_", text).strip("_")
+    text = re.sub(r"\(.*?\)|\[.*?\]|【.*?】|〔.*?〕", "", text)
+    return re.sub(r"[\s\-_]+", "", text)
 
 
 def _aliases(table: Table) -> dict[str, str]:
@@ -49,8 +55,7 @@ def match_headers(headers: list[str], table: Table) -> HeaderMap:
         if not header:
             continue
         if name is None:
-            choices = ", ".join(table.names)
-            result.warnings.append(Issue("unknown_column", column=header, params={"table": table.name, "choices": choices}))
+            result.warnings.append(Issue("unknown_column", column=header, params={"table": table.name, "columns_of": table.name}))
         elif name in result.positions:
             result.issues.append(Issue("duplicate_column", column=header))
         else:

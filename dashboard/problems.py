@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from dashboard import config
 from dashboard.i18n import t
+from dashboard.schema import TABLES
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ def _localised(params: dict, lang: str) -> dict:
         out["choices"] = ("、" if lang == "zh" else ", ").join(config.labels(vocab, lang))
         if out.get("suggestion"):
             out["suggestion"] = config.label(config.ENUM_VOCAB[vocab], out["suggestion"], lang)
+    columns_of = out.pop("columns_of", None)
+    if columns_of:  # Chinese readers get the Chinese headers they would type
+        names = [c.zh if lang == "zh" else c.name for c in TABLES[columns_of].columns]
+        out["choices"] = ("、" if lang == "zh" else ", ").join(names)
     if "table" in out:
         out["table"] = t(f"validation.table_{out['table']}", lang)
     return out

@@ -76,6 +76,8 @@ def _delimiter(first_line: str) -> str:
 
 def _read_csv_text(text: str, encoding: str) -> RawTable:
     text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise FileProblem("file_empty")  # a BOM or blank lines only: nothing to read
     first_line = text.split("\n", 1)[0]
     if _looks_binary(text[:4096]):
         raise FileProblem("file_not_table")
@@ -85,9 +87,25 @@ def _read_csv_text(text: str, encoding: str) -> RawTable:
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
             skip_blank_lines=False, header=None, engine="c", quoting=csv.QUOTE_MINIMAL,
         )
-    except (pd.errors.ParserError, ValueError) as exc:
+    except pd.errors.ParserError:
+        frame = _ragged_frame(text, sep)
+    except ValueError as exc:
         raise FileProblem("file_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
     return _with_header(frame, encoding)
+
+
+def _ragged_frame(text: str, sep: str) -> pd.DataFrame:
+    """Rows of uneven length, padded: the fast parser gives up at the first long row.
+
+    Cells beyond the header then sit under a blank header, and validation names
+    every row that has them instead of rejecting the file with one parser error.
+    """
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False))
+    except csv.Error as exc:
+        raise FileProblem("file_unreadable", detail=str(exc)[:200]) from exc
+    width = max(len(r) for r in rows)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object).astype(str)
 
 
 def _looks_binary(sample: str) -> bool:
@@ -117,6 +135,7 @@ def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...]) -> RawTable:
     try:
         wanted = {h.casefold() for h in sheet_hint}
         sheet = next((ws for ws in book.worksheets if ws.title.strip().casefold() in wanted), book.worksheets[0])
+        sheet.reset_dimensions()  # read-only mode trusts the stored size, which some writers get wrong ("A1")
         rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         title = sheet.title
     finally:

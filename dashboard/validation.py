@@ -21,6 +21,8 @@ from dashboard.reading import RawTable
 from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES, Column, Table
 
 MAX_LISTED = 1000  # problems listed one by one; the rest are counted
+MAX_ROWS_NAMED = 10  # rows named in one whole-column message
+INTEGER_LIMIT = 2**53 - 1  # the largest whole number a float (and so the number parser) holds exactly
 
 
 @dataclass
@@ -80,11 +82,10 @@ def validate(raw: RawTable, table_name: str | None = None, known_communities: se
     report = Report(table.name, rows=len(raw.frame), warnings=list(headers.warnings))
     report.errors.extend(headers.issues)
     report.errors.extend(_blank_headers(raw))
-    if report.errors:
-        return report
     if raw.frame.empty:
         report.errors.append(Issue("file_no_rows"))
         return report
+    # Cells are checked even when the header has problems, so one round of corrections fixes everything.
     collector = _Collector(report, headers)
     cells = {name: raw.frame[pos] for name, pos in headers.positions.items()}
     typed = {col.name: _check_column(col, cells.get(col.name), raw.frame.index, collector) for col in table.columns}
@@ -92,7 +93,7 @@ def validate(raw: RawTable, table_name: str | None = None, known_communities: se
     if table.name == "communities":
         frame = _check_coordinates(frame, cells, collector)
     _check_duplicates(table, frame, cells, collector)
-    if known_communities is not None and "community_id" in frame and table.name != "communities":
+    if known_communities is not None and "community_id" in cells and table.name != "communities":
         unknown = frame["community_id"].notna() & ~frame["community_id"].isin(known_communities)
         collector.add(unknown, "unknown_community", "community_id", cells["community_id"])
     if report.valid:
@@ -101,11 +102,15 @@ def validate(raw: RawTable, table_name: str | None = None, known_communities: se
 
 
 def _blank_headers(raw: RawTable) -> list[Issue]:
-    """Columns with data but no header name."""
+    """Columns with data but no header name, with the rows that hold it (so stray cells can be found)."""
     issues = []
     for position, header in enumerate(raw.headers):
-        if not header and position in raw.frame and raw.frame[position].notna().any():
-            issues.append(Issue("blank_header", params={"position": position + 1}))
+        if header or position not in raw.frame:
+            continue
+        rows = raw.frame.index[raw.frame[position].notna()].tolist()
+        if rows:
+            listed = ", ".join(str(r) for r in rows[:MAX_ROWS_NAMED]) + (" …" if len(rows) > MAX_ROWS_NAMED else "")
+            issues.append(Issue("blank_header", params={"position": position + 1, "rows": listed}))
     return issues
 
 
@@ -132,16 +137,33 @@ def _check_number(col: Column, values: pd.Series, collector: _Collector) -> pd.S
         bad = bad | (parsed.notna() & (parsed % 1 != 0))
     collector.add(bad, code, col.name, values)
     parsed = parsed.mask(bad)
+    low, high = _limits(col)
     if col.name not in ("latitude", "longitude"):
-        if col.minimum is not None:
-            collector.add(parsed < col.minimum, "below_minimum", col.name, values, minimum=_num(col.minimum))
-        if col.maximum is not None:
-            collector.add(parsed > col.maximum, "above_maximum", col.name, values, maximum=_num(col.maximum))
-    return parsed.round().astype("Int64") if col.kind == INTEGER else parsed
+        if low is not None:
+            collector.add(parsed < low, "below_minimum", col.name, values, minimum=_num(low))
+        if high is not None:
+            collector.add(parsed > high, "above_maximum", col.name, values, maximum=_num(high))
+    if col.kind != INTEGER:
+        return parsed
+    return parsed.mask(parsed.abs() > INTEGER_LIMIT).round().astype("Int64")  # out of range: reported above
+
+
+def _limits(col: Column) -> tuple[float | None, float | None]:
+    """The column's bounds; a whole-number column is also bounded by what it can store.
+
+    Without that bound a pasted 20-digit code in "households" would crash the
+    cast to integers instead of being reported at its row.
+    """
+    if col.kind != INTEGER:
+        return col.minimum, col.maximum
+    low = -INTEGER_LIMIT if col.minimum is None else max(col.minimum, -INTEGER_LIMIT)
+    high = INTEGER_LIMIT if col.maximum is None else min(col.maximum, INTEGER_LIMIT)
+    return low, high
 
 
 def _num(value: float) -> str:
-    return f"{value:g}"
+    """A bound as people write it: 2000 rather than 2000.0, 36.5 as is."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _check_date(col: Column, values: pd.Series, collector: _Collector) -> pd.Series:
@@ -167,6 +189,8 @@ def _check_choice(col: Column, values: pd.Series, collector: _Collector) -> pd.S
 
 def _check_coordinates(frame: pd.DataFrame, cells: dict, collector: _Collector) -> pd.DataFrame:
     """Swapped columns, then the municipality's box after conversion to WGS84."""
+    if "latitude" not in cells or "longitude" not in cells:
+        return frame.drop(columns=["coord_system"])  # the missing column is already reported
     lat, lon = frame["latitude"], frame["longitude"]
     swapped = lat.between(*config.LON_RANGE) & lon.between(*config.LAT_RANGE)
     collector.add(swapped, "lat_looks_like_lon", "latitude", cells["latitude"])
@@ -192,7 +216,8 @@ def _check_duplicates(table: Table, frame: pd.DataFrame, cells: dict, collector:
     dup = present & frame[key].duplicated(keep=False)
     if not dup.any():
         return
-    groups = frame[dup].groupby(key, sort=False).groups
+    by = key[0] if len(key) == 1 else key  # a one-element list makes pandas 3 warn about future group keys
+    groups = frame[dup].groupby(by, sort=False).groups
     for rows in groups.values():
         rows_text = ", ".join(str(r) for r in rows)
         shown = " / ".join(str(cells[k][rows[0]]) for k in key if k in cells)

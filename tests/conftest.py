@@ -25,7 +25,7 @@ def _postgres_reason() -> str | None:
         with probe.connect() as conn:
             conn.execute(text("SELECT 1"))
         probe.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+    except Exception as exc:  # any failure means "no server here"
         return f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}"
     return None
 

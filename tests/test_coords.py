@@ -53,6 +53,6 @@ def test_conversions_are_vectorised():
 
 @pytest.mark.parametrize("system", ["WGS84", "GCJ02", "BD09"])
 def test_to_wgs84_dispatches_on_system(system):
-    lat, lon = coords.to_wgs84(36.6, 101.7, system)
+    _lat, lon = coords.to_wgs84(36.6, 101.7, system)
     moved = abs(float(lon) - 101.7) > 1e-4
     assert moved == (system != "WGS84")
