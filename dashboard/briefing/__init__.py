@@ -1,0 +1,1 @@
+"""The district meeting kit: a briefing's content, its written summary, and its files (PPTX, PDF, ZIP)."""
