@@ -4,12 +4,18 @@ Run with ``streamlit run app.py``. Pages are listed explicitly so the design's
 ``pages/`` folder keeps its files while their titles follow the language.
 """
 
+from urllib.parse import urlparse
+
 import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.ui import data, sidebar, state
 
-st.set_page_config(page_title="居品 · Ju products", page_icon="🏘️", layout="wide")
+# Set once, before navigation: a page's Material icon would otherwise become the favicon (fetched from
+# the internet), and a second call after st.navigation resets the menu. Slides start with the sidebar closed.
+presenting = urlparse(st.context.url or "").path.rstrip("/").endswith("/present")
+st.set_page_config(page_title="居品 · Ju products", page_icon="🏘️", layout="wide",
+                   initial_sidebar_state="collapsed" if presenting else "auto")
 state.init()
 lang = state.lang()
 
@@ -24,8 +30,10 @@ PAGES = [
     st.Page("pages/profile.py", title=t("ui.nav_profile", lang), icon=":material/home_work:", url_path="profile"),
     st.Page("pages/desk.py", title=t("ui.nav_desk", lang), icon=":material/upload_file:", url_path="desk"),
     st.Page("pages/history.py", title=t("ui.nav_history", lang), icon=":material/history:", url_path="history"),
+    st.Page("pages/present.py", title=t("ui.nav_present", lang), icon=":material/slideshow:", url_path="present"),
 ]
 page = st.navigation(PAGES, position="sidebar")
-sidebar.render(data.full_range(ds))
+if page.url_path != "present":  # slides carry their own controls
+    sidebar.render(data.full_range(ds))
 state.sync_url(**{key: state.page_param(key) for key in state.PAGE_PARAMS})
 page.run()

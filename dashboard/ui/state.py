@@ -10,12 +10,32 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import config
 from dashboard.filters import Filters
 from dashboard.i18n import LANGS
 
 PAGE_PARAMS = ("community", "slide", "layer")  # page-specific parameters kept alongside the filters
+EMBED_PARAMS = ("embed", "embed_options")  # Streamlit's own: left as they are
+
+
+def require_app() -> None:
+    """Send this run through app.py when Streamlit ran a page file on its own.
+
+    Call it first on every page. Streamlit sees the folder named ``pages/``
+    beside app.py and, until app.py's ``st.navigation`` has run once in the
+    process, runs a page file by itself when the URL names it (its older
+    multipage mode): the first visitor after a restart who opens a bookmark
+    such as ``/progress?district=chengxi`` got the page without sidebar,
+    language or filters, and every file of ``pages/`` in the menu. AppTest
+    does the same on every run after the first. Switching that mode off, as
+    ``st.navigation`` does, and rerunning sends the same URL through app.py.
+    ``PagesManager`` is not public API: tests/test_pages.py fails if it changes.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def init() -> None:
@@ -50,8 +70,11 @@ def sync_url(**page_params: str | None) -> None:
     for key, value in page_params.items():
         if value:
             wanted[key] = str(value)
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    current = {k: v for k, v in st.query_params.to_dict().items() if k not in EMBED_PARAMS}
+    if current != wanted:
+        for key in set(current) - set(wanted):
+            del st.query_params[key]
+        st.query_params.update(wanted)
 
 
 def page_param(key: str) -> str | None:
