@@ -2,7 +2,8 @@
 
 PostgreSQL comes from DASHBOARD_TEST_POSTGRES_URL (default: the local server
 CI starts, trust auth, database ``test``); where none answers, its tests are
-skipped with that reason shown.
+skipped with that reason shown. Each test run creates its own database on that
+server (and drops it at the end), so two runs at once never share tables.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from dashboard import database
 
@@ -31,10 +32,31 @@ def _postgres_reason() -> str | None:
 
 
 POSTGRES_SKIP = _postgres_reason()
+RUN_DATABASE = f"dashboard_test_{os.getpid()}"
 
 
-def _reset_postgres() -> None:
-    engine = create_engine(POSTGRES_URL)
+def _server_engine():
+    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A database of this run's own on the PostgreSQL server, dropped afterwards."""
+    if POSTGRES_SKIP:
+        pytest.skip(POSTGRES_SKIP)
+    server = _server_engine()
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}"'))
+        conn.execute(text(f'CREATE DATABASE "{RUN_DATABASE}"'))
+    yield make_url(POSTGRES_URL).set(database=RUN_DATABASE).render_as_string(hide_password=False)
+    database.engine_for.cache_clear()
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)'))
+    server.dispose()
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
     with engine.begin() as conn:
         database.metadata.drop_all(conn)
     engine.dispose()
@@ -46,10 +68,8 @@ def engine(request, tmp_path, monkeypatch):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'test.db'}"
     else:
-        if POSTGRES_SKIP:
-            pytest.skip(POSTGRES_SKIP)
-        _reset_postgres()
-        url = POSTGRES_URL
+        url = request.getfixturevalue("postgres_url")
+        _reset_postgres(url)
     database.engine_for.cache_clear()
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
     eng = database.get_engine()
