@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Other modules add sub-commands (map, users, brief) by appending a function
 # that takes the sub-parsers object and registers its handler with @command.
 EXTENSIONS: list[Callable] = []
-EXTENSION_MODULES = ("dashboard.cli_users", "dashboard.cli_map")
+EXTENSION_MODULES = ("dashboard.cli_users", "dashboard.cli_map", "dashboard.cli_brief")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Install what the tests need (Python packages, Debian's Chromium and CJK fonts) and run them all:
+# Install what the tests need (Python packages, Debian's Chromium, poppler and CJK fonts) and run them all:
 # lint, unit, page (AppTest) and browser (Playwright) tests, on SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh requirements-dev.txt
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)  # the briefing tests look at PDF pages
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

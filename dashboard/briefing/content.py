@@ -7,7 +7,7 @@ from datetime import date
 
 import altair as alt
 
-from dashboard import charts, queries
+from dashboard import charts, config, queries
 from dashboard.briefing import summary as text
 from dashboard.briefing.period import Facts, Period, gather, scope_label
 from dashboard.briefing.static_map import static_map
@@ -47,6 +47,11 @@ def _b(key: str, lang: str, **values: object) -> str:
     return t(f"brief.{key}", lang, **values)
 
 
+def _join(sentences: list[str], lang: str) -> str:
+    """Sentences run on as one text: Chinese puts no space after "。", English does."""
+    return ("" if lang == "zh" else " ").join(sentences)
+
+
 def headline_figures(f: Facts, lang: str) -> list[tuple[str, str]]:
     named = fmt_int(f.named, lang) + (f" / {fmt_int(f.named_target, lang)}" if f.named_target else "")
     return [
@@ -78,10 +83,10 @@ def highlights(f: Facts, lang: str) -> list[str]:
                  for _, row in f.inactive.head(2).iterrows() if row["days_since"] == row["days_since"]]
     attention += [f"{row[column] or row['name_zh']} · {_b('fell', lang, change=fmt_num(row['change'], lang))}"
                   for _, row in f.falling.head(2).iterrows()]
-    none = _b("none", lang)
-    return [f"{_b('named_brands', lang)}: {sep.join(named) or none}",
-            f"{_b('most_active', lang)}: {sep.join(active) or none}",
-            f"{_b('needs_attention', lang)}: {sep.join(attention) or none}"]
+    none, colon = _b("none", lang), "：" if lang == "zh" else ": "
+    return [f"{_b('named_brands', lang)}{colon}{sep.join(named) or none}",
+            f"{_b('most_active', lang)}{colon}{sep.join(active) or none}",
+            f"{_b('needs_attention', lang)}{colon}{sep.join(attention) or none}"]
 
 
 def recent_lines(f: Facts, lang: str) -> list[str]:
@@ -89,7 +94,8 @@ def recent_lines(f: Facts, lang: str) -> list[str]:
     lines = []
     for _, row in f.recent.iterrows():
         who = row[column] if isinstance(row[column], str) else row["name_zh"]
-        title = row["title"] or t("validation.kind_category", lang)
+        title = row["title"] if isinstance(row["title"], str) and row["title"] else \
+            config.label("categories", row["category"], lang)  # an untitled activity is named by its category
         lines.append(f"{row['date']:%m-%d} · {who} · {title} · {fmt_int(row['participants'], lang)}")
     return lines
 
@@ -103,22 +109,22 @@ def build(ds: Dataset, period: Period, lang: str) -> Briefing:
     dates = _b("period", lang, start=fmt_date(period.start, lang), end=fmt_date(period.end, lang))
     paragraphs = text.summary(f, lang)
     slides = [
-        Slide("title", _b("deck_title", lang, scope=scope), dates, bullets=paragraphs[:1], notes=" ".join(paragraphs)),
+        Slide("title", _b("deck_title", lang, scope=scope), dates, bullets=paragraphs[:1], notes=_join(paragraphs, lang)),
         Slide("headline", _b("slide_headline", lang), dates, figures=headline_figures(f, lang),
-              bullets=paragraphs[1:2], notes=_figures_note(f, lang) + " " + paragraphs[1]),
+              bullets=paragraphs[1:2], notes=_join([_figures_note(f, lang), paragraphs[1]], lang)),
         Slide("map", _b("slide_map", lang), scope, chart=static_map(scoped.communities, lang, period.district),
               notes=paragraphs[0]),
         Slide("funnel", _b("slide_funnel", lang), scope, chart=charts.funnel_chart(queries.funnel(scoped), lang),
               notes=text.moved(f, lang)[1] if len(text.moved(f, lang)) > 1 else ""),
         Slide("pace", _b("slide_pace", lang), dates, chart=charts.pace_chart(scoped, period.end, lang),
-              notes=" ".join(text.leads_and_lags(f, lang))),
+              notes=_join(text.leads_and_lags(f, lang), lang)),
         Slide("satisfaction", _b("slide_satisfaction", lang), dates,
               chart=charts.satisfaction_chart(queries.satisfaction_trend(within), lang),
-              notes=" ".join(text.moved(f, lang)[2:]) or _figures_note(f, lang)),
+              notes=_join(text.moved(f, lang)[2:], lang) or _figures_note(f, lang)),
         Slide("highlights", _b("slide_highlights", lang), dates, bullets=highlights(f, lang),
-              notes=paragraphs[2] + " " + paragraphs[3]),
+              notes=_join(paragraphs[2:4], lang)),
         Slide("recent", _b("slide_recent", lang), dates, bullets=recent_lines(f, lang) or [_b("none", lang)],
-              notes=" ".join(recent_lines(f, lang))),
+              notes=("；" if lang == "zh" else "; ").join(recent_lines(f, lang)) or _b("none", lang)),
     ]
     source = _b("source", lang, version=ds.version, day=fmt_date(period.end, lang))
     return Briefing(lang, period, f, _b("deck_title", lang, scope=scope), dates, source, paragraphs, slides)

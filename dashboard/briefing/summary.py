@@ -23,8 +23,8 @@ def names(frame: pd.DataFrame, lang: str, limit: int = 3) -> str:
     if len(frame) <= limit:
         return shown
     if lang == "zh":
-        return shown + _b("and_more", lang, count=len(frame))
-    return f"{shown} " + _b("and_more", lang, count=len(frame) - limit)
+        return shown + _b("and_more", lang, count=fmt_int(len(frame), lang))
+    return f"{shown} " + _b("and_more", lang, count=fmt_int(len(frame) - limit, lang))
 
 
 def district_names(codes: list[str], lang: str) -> str:
@@ -45,10 +45,10 @@ def moved(f: Facts, lang: str) -> list[str]:
     lines = [_b(key, lang, change=fmt_int(abs(change), lang), days=f.period.days,
                 before=fmt_int(f.activities_before, lang))]
     if f.named_target:
-        lines.append(_b("named", lang, named=f.named, share=fmt_pct(f.named / f.named_target, lang),
+        lines.append(_b("named", lang, named=fmt_int(f.named, lang), share=fmt_pct(f.named / f.named_target, lang),
                         target=fmt_int(f.named_target, lang)))
     else:
-        lines.append(_b("named_no_target", lang, named=f.named))
+        lines.append(_b("named_no_target", lang, named=fmt_int(f.named, lang)))
     if f.satisfaction is not None and f.satisfaction_before is not None:
         diff = f.satisfaction - f.satisfaction_before
         lines.append(_b("satisfaction", lang, value=fmt_num(f.satisfaction, lang),
@@ -70,9 +70,9 @@ def leads_and_lags(f: Facts, lang: str) -> list[str]:
 def to_watch(f: Facts, lang: str) -> list[str]:
     lines = []
     if not f.inactive.empty:
-        lines.append(_b("watch_inactive", lang, count=len(f.inactive), names=names(f.inactive, lang)))
+        lines.append(_b("watch_inactive", lang, count=fmt_int(len(f.inactive), lang), names=names(f.inactive, lang)))
     if not f.falling.empty:
-        lines.append(_b("watch_falling", lang, count=len(f.falling), names=names(f.falling, lang)))
+        lines.append(_b("watch_falling", lang, count=fmt_int(len(f.falling), lang), names=names(f.falling, lang)))
     return lines or [_b("watch_none", lang)]
 
 

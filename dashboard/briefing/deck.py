@@ -1,0 +1,146 @@
+"""The briefing as a PowerPoint deck (16:9): native, editable text, charts as sharp pictures, speaker notes.
+
+Each slide uses the "Title Only" layout, so its title is a real title (the
+outline view, screen readers and "go to slide" list it); everything else is a
+text box the district office can still edit. python-pptx names only the
+Latin typeface of a run; PowerPoint picks the font for Chinese characters from
+the East Asian typeface (``a:ea``), so both are set, else Chinese falls back to
+whatever font the viewer's Office has for East Asian text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.slide import Slide as PptxSlide
+from pptx.text.text import TextFrame, _Run
+from pptx.util import Emu, Inches, Pt
+
+from dashboard.briefing import layout as L
+from dashboard.briefing.content import Briefing
+from dashboard.briefing.fonts import FAMILY
+from dashboard.briefing.pages import BULLET_INDENT, Fill, Page, Picture, Text, image_sizes, layout_pages
+
+TITLE_ONLY = 5  # index of "Title Only" in python-pptx's default template
+ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
+LANG_TAGS = {"zh": "zh-CN", "en": "en-GB"}
+# Names in PowerPoint's selection pane, so whoever edits the deck (or a test) can tell the boxes apart.
+SHAPE_NAMES = {"subtitle": "Subtitle", "body": "Text", "figure": "Figure", "label": "Figure label",
+               "footer": "Footer", "page": "Slide number"}
+
+
+def style_run(run: _Run, size: float, *, bold: bool = False, color: str = L.INK, lang: str = "zh") -> None:
+    """Size, weight, colour and the CJK font for Latin *and* East Asian characters of one run."""
+    font = run.font
+    font.size, font.bold = Pt(size), bold
+    font.color.rgb = RGBColor.from_string(color)
+    font.name = FAMILY  # the a:latin element
+    r_pr = run._r.get_or_add_rPr()
+    r_pr.set("lang", LANG_TAGS.get(lang, "zh-CN"))
+    r_pr.set("altLang", "en-US" if lang == "zh" else "zh-CN")
+    previous = r_pr.find(qn("a:latin"))
+    for tag in ("a:ea", "a:cs"):  # schema order: latin, ea, cs
+        element = r_pr.find(qn(tag))
+        if element is None:
+            element = etree.SubElement(r_pr, qn(tag))
+            previous.addnext(element)
+        element.set("typeface", FAMILY)
+        previous = element
+
+
+def _bullet(paragraph, indent: float) -> None:
+    """A real bullet with a hanging indent (wrapped lines align with the text, not the bullet)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    p_pr.set("marL", str(Emu(Inches(indent))))
+    p_pr.set("indent", str(-Emu(Inches(indent))))
+    etree.SubElement(p_pr, qn("a:buFont")).set("typeface", FAMILY)  # schema order: buFont, then buChar
+    etree.SubElement(p_pr, qn("a:buChar")).set("char", "•")
+
+
+def fill_text(frame: TextFrame, item: Text, lang: str) -> None:
+    """Write ``item``'s paragraphs into ``frame`` at its fitted size; no autofit, no inner margins (the layout has them)."""
+    frame.clear()
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    for number, value in enumerate(item.paragraphs):
+        paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+        paragraph.alignment = ALIGN[item.align]
+        paragraph.line_spacing = Pt(item.size * L.LINE_SPACING)  # exact: a multiple would apply to Noto's tall line box
+        paragraph.space_after = Pt(item.size * L.LINE_SPACING * L.PARAGRAPH_GAP)
+        if item.bullet:
+            _bullet(paragraph, BULLET_INDENT)
+        run = paragraph.add_run()
+        run.text = value
+        style_run(run, item.size, bold=item.bold, color=item.color, lang=lang)
+
+
+def _place(shape, box: L.Box) -> None:
+    shape.left, shape.top, shape.width, shape.height = Inches(box.x), Inches(box.y), Inches(box.w), Inches(box.h)
+
+
+def _draw(slide: PptxSlide, item: Text | Picture | Fill, images: Mapping[str, bytes], lang: str) -> None:
+    shapes = slide.shapes
+    if isinstance(item, Fill):
+        shape = shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE if item.rounded else MSO_SHAPE.RECTANGLE,
+                                 Inches(item.box.x), Inches(item.box.y), Inches(item.box.w), Inches(item.box.h))
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor.from_string(item.color)
+        shape.line.fill.background()
+        shape.shadow.inherit = False
+        if item.rounded:
+            shape.adjustments[0] = 0.08
+    elif isinstance(item, Picture):
+        box = item.box
+        picture = shapes.add_picture(io.BytesIO(images[item.key]), Inches(box.x), Inches(box.y), Inches(box.w), Inches(box.h))
+        picture._element.nvPicPr.cNvPr.set("descr", item.alt)  # alt text for screen readers
+        picture.name = f"Chart {item.key}"
+    elif item.role == "title":
+        title = shapes.title
+        _place(title, item.box)
+        fill_text(title.text_frame, item, lang)
+    else:
+        box = shapes.add_textbox(Inches(item.box.x), Inches(item.box.y), Inches(item.box.w), Inches(item.box.h))
+        box.name = SHAPE_NAMES.get(item.role, box.name)
+        fill_text(box.text_frame, item, lang)
+
+
+def _notes(slide: PptxSlide, page: Page, lang: str) -> None:
+    """The speaker notes: what the presenter says, with the figures spelled out."""
+    frame = slide.notes_slide.notes_text_frame
+    frame.text = page.notes
+    for paragraph in frame.paragraphs:
+        for run in paragraph.runs:
+            style_run(run, L.NOTES_SIZE, lang=lang)
+
+
+def build_deck(briefing: Briefing, images: Mapping[str, bytes]) -> Presentation:
+    """The deck: one slide per ``briefing.slides``; ``images`` are the charts' PNGs by slide key."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(L.PAGE_W), Inches(L.PAGE_H)
+    props = deck.core_properties
+    props.title, props.subject, props.language = briefing.title, briefing.dates, LANG_TAGS.get(briefing.lang, "zh-CN")
+    props.author = props.last_modified_by = "Ju products dashboard"
+    props.comments = briefing.source
+    layout = deck.slide_layouts[TITLE_ONLY]
+    for page in layout_pages(briefing, image_sizes(images)):
+        slide = deck.slides.add_slide(layout)
+        for item in page.items:
+            _draw(slide, item, images, briefing.lang)
+        _notes(slide, page, briefing.lang)
+    return deck
+
+
+def deck_bytes(briefing: Briefing, images: Mapping[str, bytes]) -> bytes:
+    """The deck as .pptx bytes."""
+    out = io.BytesIO()
+    build_deck(briefing, images).save(out)
+    return out.getvalue()

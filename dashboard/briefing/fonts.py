@@ -1,0 +1,81 @@
+"""The CJK font of the briefing files: found once, shared by the PDF, the deck's text fitting and vl-convert.
+
+Debian's fonts-noto-cjk ships one collection (.ttc) per weight holding the
+Japanese, Korean, Simplified and Traditional Chinese faces; the face is chosen
+by its family name, not by a hard-coded number, because the order differs
+between packagings (index 2 is Simplified Chinese in Debian 12's package).
+Other systems ship single-language .otf files, which are tried next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTCollection
+from PIL import ImageFont
+
+FAMILY = "Noto Sans CJK SC"  # what the deck names for East Asian text, and the face picked from a collection
+FONT_DIRS = (
+    Path("/usr/share/fonts/opentype/noto"),   # Debian/Ubuntu fonts-noto-cjk
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/noto-cjk"),        # Fedora, Arch
+    Path("/usr/share/fonts/google-noto-cjk"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local/share/fonts",
+)
+FILE_NAMES = {
+    "regular": ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf"),
+    "bold": ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.otf", "NotoSansSC-Bold.otf"),
+}
+
+
+class FontMissing(RuntimeError):
+    """No CJK font: without one every Chinese character would come out as an empty box."""
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """A font file and the face inside it (0 unless it is a collection)."""
+
+    path: Path
+    index: int = 0
+
+
+def font_directories() -> tuple[str, ...]:
+    """The font folders that exist here (for ``vl_convert.register_font_directory``)."""
+    return tuple(str(d) for d in FONT_DIRS if d.is_dir())
+
+
+def _face_index(path: Path, family: str = FAMILY) -> int:
+    """The number of the face called ``family`` in a collection (0 for a single font)."""
+    if path.suffix.lower() != ".ttc":
+        return 0
+    collection = TTCollection(str(path), lazy=True)
+    for number, face in enumerate(collection.fonts):
+        if face["name"].getDebugName(1) == family:
+            return number
+    raise FontMissing(f"{path} holds no {family} face")
+
+
+@cache
+def cjk_font(weight: str = "regular") -> FontFile:
+    """The Simplified Chinese Noto Sans face of ``weight`` ("regular" or "bold")."""
+    for folder in FONT_DIRS:
+        for name in FILE_NAMES[weight]:
+            path = folder / name
+            if path.is_file():
+                return FontFile(path, _face_index(path))
+    raise FontMissing(f"{FAMILY} ({weight}) not found in {', '.join(map(str, FONT_DIRS))}: install fonts-noto-cjk")
+
+
+@cache
+def _pil_font(weight: str, size: float) -> ImageFont.FreeTypeFont:
+    font = cjk_font(weight)
+    return ImageFont.truetype(str(font.path), size=size * 10, index=font.index)  # 10x: sub-pixel widths
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width in inches of ``text`` set at ``size`` points: how the deck decides what fits on a slide."""
+    return _pil_font("bold" if bold else "regular", size).getlength(text) / 10 / 72

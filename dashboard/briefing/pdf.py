@@ -1,0 +1,150 @@
+"""The briefing as a PDF: the deck's slides as 16:9 pages, then the speaker notes, with the CJK font embedded.
+
+fpdf2 embeds only the glyphs used (a subset of Noto Sans CJK SC), so the file
+stays small and reads the same on a machine without any Chinese font. The
+pages are drawn from the same layout as the deck (``pages.layout_pages``);
+the notes follow as flowing text for whoever reads the briefing instead of
+hearing it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from fpdf import FPDF
+
+from dashboard.briefing import fonts
+from dashboard.briefing import layout as L
+from dashboard.briefing.content import Briefing
+from dashboard.briefing.pages import BULLET_INDENT, Fill, Page, Picture, Text, footer, image_sizes, layout_pages
+from dashboard.i18n import t
+
+FAMILY = "NotoSansCJK"
+ALIGN = {"left": "L", "center": "C", "right": "R"}
+NOTES_HEADING_SIZE = 15
+NOTES_TEXT_SIZE = 13
+NOTES_BLOCK_GAP = 0.18  # inches above each slide's heading
+NOTES_BOX = L.Box(L.MARGIN, 1.3, L.CONTENT_W, L.FOOTER_RULE_Y - 0.15 - 1.3)
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
+def new_document(briefing: Briefing) -> FPDF:
+    """An empty 13.333 x 7.5 in document with the CJK font (regular and bold) registered and its metadata set."""
+    pdf = FPDF(orientation="L", unit="in", format=(L.PAGE_H, L.PAGE_W))
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(L.MARGIN, L.MARGIN, L.MARGIN)
+    for style, weight in (("", "regular"), ("B", "bold")):
+        font = fonts.cjk_font(weight)
+        pdf.add_font(FAMILY, style, fname=str(font.path), collection_font_number=font.index)
+    pdf.set_title(briefing.title)
+    pdf.set_subject(briefing.dates)
+    pdf.set_keywords(briefing.source)
+    pdf.set_creator("Ju products dashboard")
+    pdf.set_lang("zh-CN" if briefing.lang == "zh" else "en-GB")
+    return pdf
+
+
+def _draw_text(pdf: FPDF, item: Text) -> None:
+    """Draw the lines the layout wrapped (the same breaks the deck was sized for)."""
+    pdf.set_font(FAMILY, "B" if item.bold else "", item.size)
+    pdf.set_text_color(*_rgb(item.color))
+    step = L.line_height(item.size)
+    y = item.box.y
+    indent = BULLET_INDENT if item.bullet else 0.0
+    for lines in item.lines:
+        for number, value in enumerate(lines):
+            if item.bullet and number == 0:
+                pdf.set_xy(item.box.x, y)
+                pdf.cell(indent, step, "•")
+            pdf.set_xy(item.box.x + indent, y)
+            pdf.cell(item.box.w - indent, step, value, align=ALIGN[item.align])
+            y += step
+        y += step * L.PARAGRAPH_GAP
+
+
+def draw_page(pdf: FPDF, page: Page, images: Mapping[str, bytes]) -> None:
+    """One slide as one page: fills first, then pictures and text, in the layout's order."""
+    pdf.add_page()
+    for item in page.items:
+        box = item.box
+        if isinstance(item, Fill):
+            pdf.set_fill_color(*_rgb(item.color))
+            pdf.rect(box.x, box.y, box.w, box.h, style="F", round_corners=item.rounded, corner_radius=0.12)
+        elif isinstance(item, Picture):
+            pdf.image(io.BytesIO(images[item.key]), box.x, box.y, box.w, box.h, alt_text=item.alt)
+        else:
+            _draw_text(pdf, item)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One line of the notes: a slide's heading or a wrapped line of what is said on it."""
+
+    text: str
+    size: float
+    bold: bool
+    gap_before: float  # inches
+
+
+def _note_blocks(briefing: Briefing) -> list[list[_Row]]:
+    """Per slide: its heading, then what is said on it, wrapped."""
+    blocks = []
+    for number, slide in enumerate(briefing.slides, start=1):
+        heading = t("brief_files.notes_slide", briefing.lang, number=number, title=slide.title)
+        lines = L.wrap(slide.notes or "—", NOTES_BOX.w * L.FIT_SLACK, NOTES_TEXT_SIZE, fonts.text_width)
+        blocks.append([_Row(heading, NOTES_HEADING_SIZE, True, NOTES_BLOCK_GAP),
+                       *(_Row(value, NOTES_TEXT_SIZE, False, 0.0) for value in lines)])
+    return blocks
+
+
+def _height(rows: list[_Row]) -> float:
+    return sum(row.gap_before + L.line_height(row.size) for row in rows)
+
+
+def _paginate(blocks: list[list[_Row]]) -> list[list[_Row]]:
+    """Blocks split into pages: a slide's notes stay on one page when they fit on one, and a heading never ends a page."""
+    sheets: list[list[_Row]] = [[]]
+    for block in blocks:
+        if sheets[-1] and _height(sheets[-1]) + _height(block) > NOTES_BOX.h and _height(block) <= NOTES_BOX.h:
+            sheets.append([])
+        for number, row in enumerate(block):
+            following = block[number + 1: number + 2] if row.bold else []
+            if sheets[-1] and _height([*sheets[-1], row, *following]) > NOTES_BOX.h:
+                sheets.append([])
+            sheets[-1].append(row)
+    return sheets
+
+
+def _draw_notes(pdf: FPDF, briefing: Briefing, sheet: list[_Row], number: int, total: int) -> None:
+    title = L.Box(L.TITLE.x, L.TITLE.y, L.TITLE.w, 0.7)
+    items = [Fill(L.ACCENT_BAR, L.ACCENT),
+             Text(title, [t("brief_files.notes_title", briefing.lang)], [[t("brief_files.notes_title", briefing.lang)]],
+                  L.TITLE_SIZES[-1], bold=True, role="title"),
+             *footer(briefing, number, total)]
+    draw_page(pdf, Page("notes", number, items), {})
+    y = NOTES_BOX.y
+    for row in sheet:
+        y += row.gap_before
+        pdf.set_font(FAMILY, "B" if row.bold else "", row.size)
+        pdf.set_text_color(*_rgb(L.INK if row.bold else L.GREY))
+        pdf.set_xy(NOTES_BOX.x, y)
+        pdf.cell(NOTES_BOX.w, L.line_height(row.size), row.text)
+        y += L.line_height(row.size)
+
+
+def pdf_bytes(briefing: Briefing, images: Mapping[str, bytes]) -> bytes:
+    """The PDF: every slide (numbered "n / total"), then the speaker notes pages."""
+    sheets = _paginate(_note_blocks(briefing))
+    slides = len(briefing.slides)
+    total = slides + len(sheets)
+    pdf = new_document(briefing)
+    for page in layout_pages(briefing, image_sizes(images), total=total):
+        draw_page(pdf, page, images)
+    for offset, sheet in enumerate(sheets, start=1):
+        _draw_notes(pdf, briefing, sheet, slides + offset, total)
+    return bytes(pdf.output())
