@@ -146,7 +146,7 @@ def inactive_communities(ds: Dataset, day: date, days: int = INACTIVE_DAYS) -> p
     """Communities with no activity in the ``days`` before ``day`` (longest silence first)."""
     last = ds.activities[ds.activities["date"] <= pd.Timestamp(day)].groupby("community_id")["date"].max()
     c = ds.communities[["community_id", "name_zh", "name_en", "district", "characteristic", "stage"]].copy()
-    c["last_activity"] = c["community_id"].map(last)
+    c["last_activity"] = pd.Series(last.reindex(c["community_id"]).to_numpy(), index=c.index, dtype="datetime64[ns]")
     c["days_since"] = (pd.Timestamp(day) - c["last_activity"]).dt.days
     silent = c[c["last_activity"].isna() | (c["days_since"] >= days)]
     return silent.sort_values("days_since", ascending=False, na_position="first").reset_index(drop=True)

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.i18n import t
 from dashboard.ui import data, present_view, sidebar, state
 
+state.require_app()
 lang, f = state.lang(), state.filters()
 bar = st.columns([1, 1, 1, 2, 2, 1], vertical_alignment="center")
 with bar[3]:
@@ -20,3 +21,4 @@ with st.expander(t("present.notes", lang)):
     st.write(brief.slides[index].notes)
 with st.expander(t("present.summary", lang)):
     st.code("\n\n".join([brief.title, brief.dates, *brief.summary, brief.source]), language=None, wrap_lines=True)
+present_view.downloads(brief, lang)

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import config
-from dashboard.briefing import content
+from dashboard.briefing import bundle, content
 from dashboard.briefing.content import Briefing, Slide
 from dashboard.briefing.period import default_period
 from dashboard.briefing.static_map import static_map
@@ -92,3 +92,17 @@ def show(slide: Slide, briefing_: Briefing) -> None:
     for line in slide.bullets:
         st.markdown(f"### {md_escape(line)}")
     st.caption(f"{briefing_.source} · {briefing_.dates}")
+
+
+def downloads(briefing_: Briefing, lang: str) -> None:
+    """PowerPoint, PDF and the charts' pictures, made on the server only when asked for."""
+    st.markdown(f"**{t('present.downloads', lang)}**")
+    cols = st.columns(3)
+    for col, (suffix, label, icon) in zip(cols, (
+        (".pptx", "present.download_pptx", ":material/slideshow:"),
+        (".pdf", "present.download_pdf", ":material/picture_as_pdf:"),
+        (".zip", "present.download_zip", ":material/photo_library:"),
+    ), strict=True):
+        col.download_button(t(label, lang), data=lambda s=suffix: bundle.render(briefing_, s),
+                            file_name=bundle.file_name(briefing_, suffix), mime=bundle.MEDIA_TYPES[suffix],
+                            key=f"present_dl{suffix}", on_click="ignore", icon=icon, width="stretch")
