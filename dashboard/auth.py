@@ -117,8 +117,8 @@ def lockout_attempts() -> int:
     return int(config.setting("DASHBOARD_LOCKOUT_ATTEMPTS"))
 
 
-def lockout_minutes() -> int:
-    return int(config.setting("DASHBOARD_LOCKOUT_MINUTES"))
+def lockout_minutes() -> float:
+    return float(config.setting("DASHBOARD_LOCKOUT_MINUTES"))
 
 
 def slowdown_seconds(failed_attempts: int) -> float:
@@ -138,7 +138,7 @@ def authenticate(engine: Engine, name: str, password: str, *, sleep=time.sleep) 
         raise AuthError("locked", minutes=max(1, int((locked_until - _now()).total_seconds() // 60) + 1))
     sleep(slowdown_seconds(row["failed_attempts"]))
     if not _verify(row["password_hash"], password):
-        _record_failure(engine, row["name"], row["failed_attempts"] + 1)
+        _record_failure(engine, row["name"])
         raise AuthError("bad_credentials")
     _record_success(engine, row["name"], row["password_hash"], password)
     return User(row["name"], row["role"])
@@ -151,12 +151,19 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _record_failure(engine: Engine, name: str, attempts: int) -> None:
-    values: dict = {"failed_attempts": attempts}
-    if attempts >= lockout_attempts():
-        values = {"failed_attempts": 0, "locked_until": _now() + timedelta(minutes=lockout_minutes())}
+def _record_failure(engine: Engine, name: str) -> None:
+    """Count a failure in the database itself (not from the value read before the slow-down).
+
+    Guesses sent in parallel from several sessions all read the same count;
+    incrementing in SQL makes each one count, so the lock comes on time.
+    """
+    account = users.c.name == name
     with engine.begin() as conn:
-        conn.execute(update(users).where(users.c.name == name).values(**values))
+        conn.execute(update(users).where(account).values(failed_attempts=users.c.failed_attempts + 1))
+        attempts = conn.execute(select(users.c.failed_attempts).where(account)).scalar() or 0
+        if attempts >= lockout_attempts():
+            conn.execute(update(users).where(account).values(
+                failed_attempts=0, locked_until=_now() + timedelta(minutes=lockout_minutes())))
 
 
 def _record_success(engine: Engine, name: str, password_hash: str, password: str) -> None:

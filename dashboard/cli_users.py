@@ -50,15 +50,18 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def _register(sub) -> None:
-    p = sub.add_parser("users", help="manage staff accounts (editor, admin)")
-    p.add_argument("--lang", choices=["en", "zh"])
+    # --lang is accepted before or after the action (``users add ed --role editor --lang en``), like
+    # the other commands; SUPPRESS keeps an action's parser from resetting a value given before it.
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", choices=["en", "zh"], default=argparse.SUPPRESS)
+    p = sub.add_parser("users", help="manage staff accounts (editor, admin)", parents=[lang])
     actions = p.add_subparsers(dest="action", required=True)
-    add = actions.add_parser("add", help="create an account; the password is asked or read from stdin")
+    add = actions.add_parser("add", help="create an account; the password is asked or read from stdin", parents=[lang])
     add.add_argument("name")
     add.add_argument("--role", choices=list(auth.ROLES), required=True)
-    actions.add_parser("list", help="list accounts")
+    actions.add_parser("list", help="list accounts", parents=[lang])
     for action in ("remove", "passwd"):
-        actions.add_parser(action).add_argument("name")
+        actions.add_parser(action, parents=[lang]).add_argument("name")
 
 
 EXTENSIONS.append(_register)

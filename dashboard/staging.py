@@ -85,11 +85,25 @@ def rows_with_problems(data: bytes, file_name: str, report: Report, limit: int =
     except FileProblem:
         return pd.DataFrame(), pd.DataFrame()
     wanted = sorted({i.row for i in report.errors if i.row is not None and i.row in raw.frame.index})[:limit]
-    headers = [h or f"#{n + 1}" for n, h in enumerate(raw.headers)]
-    rows = raw.frame.loc[wanted].reindex(columns=range(len(headers)))
-    rows.columns = headers
+    rows = raw.frame.loc[wanted].reindex(columns=range(len(raw.headers)))
     mask = pd.DataFrame(False, index=rows.index, columns=rows.columns)
+    first = {}  # header as written → its first position (the column validation read)
+    for position, header in enumerate(raw.headers):
+        first.setdefault(header or f"#{position + 1}", position)
     for issue in report.errors:
-        if issue.row in mask.index and issue.column in mask.columns:
-            mask.loc[issue.row, issue.column] = True
+        if issue.row in mask.index and issue.column in first:
+            mask.loc[issue.row, first[issue.column]] = True
+    rows.columns = mask.columns = _unique_headers(raw.headers)  # Styler refuses repeated column names
     return rows, mask
+
+
+def _unique_headers(headers: list[str]) -> list[str]:
+    """Headers to show: blank ones as "#n", repeated ones numbered ("name (2)")."""
+    out: list[str] = []
+    for position, header in enumerate(headers):
+        name, count = header or f"#{position + 1}", 1
+        while name in out:
+            count += 1
+            name = f"{header or f'#{position + 1}'} ({count})"
+        out.append(name)
+    return out

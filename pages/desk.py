@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.i18n import t
 from dashboard.ui import accounts_view, session, signin_view, state, upload_view
 
+state.require_app()
 lang = state.lang()
 st.title(t("desk.title", lang))
 st.caption(t("desk.intro", lang))
@@ -19,6 +20,8 @@ if done := st.session_state.pop("desk_done", None):
     st.success(t("desk.committed", lang, **done), icon=":material/check_circle:")
 if conflict := st.session_state.pop("desk_conflict", None):
     st.warning(t("desk.conflict", lang, **conflict))
+if gone := st.session_state.pop("desk_communities_gone", None):
+    st.warning(t("desk.communities_gone", lang, **gone))
 
 upload, table, mode = upload_view.choose_file(lang)
 if upload is not None:

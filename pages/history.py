@@ -7,6 +7,7 @@ from dashboard.i18n import t
 from dashboard.schema import TABLES
 from dashboard.ui import data, history_view, session, state
 
+state.require_app()
 lang = state.lang()
 st.title(t("history.title", lang))
 st.caption(t("history.intro", lang))

@@ -6,6 +6,7 @@ from dashboard.i18n import t
 from dashboard.ui import components, data, maps_view, state
 
 LAYERS = ("type", "stage", "progress")
+state.require_app()
 lang, f = state.lang(), state.filters()
 version = data.data_version()
 ds = data.dataset()

@@ -6,6 +6,7 @@ from dashboard import queries
 from dashboard.i18n import t
 from dashboard.ui import components, data, maps_view, state
 
+state.require_app()
 lang, f = state.lang(), state.filters()
 version = data.data_version()
 ds = data.dataset()

@@ -6,6 +6,7 @@ from dashboard import config, profiles
 from dashboard.i18n import fmt_date, fmt_int, fmt_num, t
 from dashboard.ui import components, data, maps_view, profile_view, state
 
+state.require_app()
 lang = state.lang()
 ds = data.dataset()
 chosen = state.page_param("community")

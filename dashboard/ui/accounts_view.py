@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.i18n import t
 from dashboard.ui import data, session
+from dashboard.ui.text import md_escape
 
 
 def _allowed(lang: str) -> bool:
@@ -19,15 +20,20 @@ def _allowed(lang: str) -> bool:
     return True
 
 
+def _escaped(params: dict) -> dict:
+    """Names typed by people, shown inside Markdown messages: escaped."""
+    return {key: md_escape(value) if isinstance(value, str) else value for key, value in params.items()}
+
+
 def _run(action, lang: str, done_key: str, **params) -> None:
     if not _allowed(lang):
         return
     try:
         action()
     except auth.AuthError as error:
-        st.error(t(f"auth.{error.code}", lang, **error.params))
+        st.error(t(f"auth.{error.code}", lang, **_escaped(error.params)))
         return
-    st.success(t(done_key, lang, **params))
+    st.success(t(done_key, lang, **_escaped(params)))
 
 
 def manage(user: auth.User, lang: str) -> None:

@@ -32,7 +32,10 @@ def sign_in(user: auth.User) -> None:
 
 
 def sign_out() -> None:
+    """Forget the sign-in and what this user had staged (the next person at this browser starts clean)."""
     st.session_state.pop(SESSION_KEY, None)
+    for key in ("desk_staged", "desk_done", "desk_conflict", "desk_communities_gone"):
+        st.session_state.pop(key, None)
 
 
 def current_user() -> auth.User | None:
@@ -41,10 +44,11 @@ def current_user() -> auth.User | None:
     if not isinstance(info, dict):
         return None
     name, since, sig = info.get("name", ""), info.get("since", 0.0), info.get("sig", "")
-    if not hmac.compare_digest(str(sig), _signature(str(name), since)):
+    # Bytes, not str: compare_digest raises on non-ASCII text, which a crafted state could hold.
+    if not hmac.compare_digest(str(sig).encode(), _signature(str(name), since).encode()):
         sign_out()
         return None
-    if time.time() - float(since) > int(config.setting("DASHBOARD_SESSION_MINUTES")) * 60:
+    if time.time() - float(since) > float(config.setting("DASHBOARD_SESSION_MINUTES")) * 60:
         sign_out()
         st.session_state["session_expired"] = True
         return None

@@ -11,8 +11,10 @@ from dashboard.exports import table_bytes
 from dashboard.i18n import fmt_int, t
 from dashboard.schema import TABLES
 from dashboard.ui import data, maps_view
+from dashboard.ui.text import md_escape
 
 STAGED_KEY = "desk_staged"
+ROUND_KEY = "desk_round"  # part of the uploader's key: a new round empties it after a commit
 HIGHLIGHT = "background-color: #fde2e1; color: #8a1c12; font-weight: 600"
 
 
@@ -27,7 +29,7 @@ def table_label(table: str | None, lang: str) -> str:
 def choose_file(lang: str):
     """The file uploader with the table and mode choices; returns (file, table, mode)."""
     upload = st.file_uploader(t("desk.upload_label", lang, limit=f"{limit_mb():g}"), type=["csv", "xlsx"],
-                              help=t("desk.upload_help", lang), key="desk_file")
+                              help=t("desk.upload_help", lang), key=f"desk_file_{st.session_state.get(ROUND_KEY, 0)}")
     left, right = st.columns(2)
     tables = [None, *TABLES]
     table = left.selectbox(t("desk.table_choice", lang), tables, key="desk_table",
@@ -49,7 +51,7 @@ def check(upload, table: str | None, mode: str | None, lang: str) -> staging.Sta
     held = st.session_state.get(STAGED_KEY)
     if held and held[0] == token:
         return held[1]
-    with st.status(t("desk.checking", lang, name=upload.name), expanded=False) as status:
+    with st.status(t("desk.checking", lang, name=md_escape(upload.name)), expanded=False) as status:
         staged = staging.stage(data.engine(), payload, upload.name, table, mode)
         status.update(label=t("desk.checked", lang, rows=fmt_int(staged.report.rows, lang)), state="complete")
     st.session_state[STAGED_KEY] = (token, staged)
@@ -61,9 +63,9 @@ def show_rejected(staged: staging.Staged, payload: bytes, lang: str) -> None:
     report = staged.report
     rows = staging.problem_rows(report)
     if rows:
-        st.error(t("desk.rejected", lang, count=report.error_count, rows=rows, file=staged.file_name))
+        st.error(t("desk.rejected", lang, count=report.error_count, rows=rows, file=md_escape(staged.file_name)))
     else:
-        st.error(t("desk.rejected_file", lang, file=staged.file_name))
+        st.error(t("desk.rejected_file", lang, file=md_escape(staged.file_name)))
     problems = staging.problems_frame(report, lang)
     shown = problems.drop(columns=["code"]).rename(columns={
         "row": t("desk.col_row", lang), "column": t("desk.col_column", lang),
@@ -82,16 +84,16 @@ def show_rejected(staged: staging.Staged, payload: bytes, lang: str) -> None:
 
 def _report_downloads(shown: pd.DataFrame, file_name: str, lang: str) -> None:
     stem = file_name.rsplit(".", 1)[0]
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(f"{t('desk.download_report', lang)} (CSV)", table_bytes(shown, "csv"),
-                         file_name=f"{stem}-report.csv", mime="text/csv", key="desk_report_csv", on_click="ignore")
-    right.download_button(f"{t('desk.download_report', lang)} (Excel)", table_bytes(shown, "xlsx", sheet="report"),
-                          file_name=f"{stem}-report.xlsx", key="desk_report_xlsx", on_click="ignore")
+    row = st.container(horizontal=True)  # buttons as wide as their labels (narrow columns cut them off)
+    row.download_button(f"{t('desk.download_report', lang)} (CSV)", table_bytes(shown, "csv"),
+                        file_name=f"{stem}-report.csv", mime="text/csv", key="desk_report_csv", on_click="ignore")
+    row.download_button(f"{t('desk.download_report', lang)} (Excel)", table_bytes(shown, "xlsx", sheet="report"),
+                        file_name=f"{stem}-report.xlsx", key="desk_report_xlsx", on_click="ignore")
 
 
 def show_warnings(staged: staging.Staged, lang: str) -> None:
     for issue in staged.report.warnings:
-        st.warning(issue.message(lang), icon=":material/info:")
+        st.warning(md_escape(issue.message(lang)), icon=":material/info:")  # names headers from the file
 
 
 def show_preview(staged: staging.Staged, lang: str) -> None:
@@ -131,12 +133,17 @@ def commit_form(staged: staging.Staged, user: User, lang: str) -> None:
     try:
         version = staging.commit(data.engine(), staged, user.name, note)
     except store.VersionConflict as conflict:
-        st.session_state.pop(STAGED_KEY, None)
+        st.session_state.pop(STAGED_KEY, None)  # the rerun checks the file again against the new version
         st.session_state["desk_conflict"] = {"table": table_label(conflict.table, lang), "expected": conflict.expected,
                                              "actual": conflict.actual}
         st.rerun()
         return
+    except store.UnknownCommunities as gone:
+        st.session_state.pop(STAGED_KEY, None)  # the rerun's check lists the rows row by row
+        st.session_state["desk_communities_gone"] = {"table": table_label(gone.table, lang), "count": len(gone.missing)}
+        st.rerun()
+        return
     st.session_state.pop(STAGED_KEY, None)
     st.session_state["desk_done"] = {"table": table_label(staged.table, lang), "version": version}
-    st.session_state.pop("desk_file", None)
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.rerun()

@@ -1,0 +1,599 @@
+"""The data desk and the history page under Streamlit's AppTest.
+
+Every test starts from a copy of one database made once per session (the
+sample data plus an editor ``ed`` and an administrator ``boss``), with the
+Streamlit caches cleared, so tests never see each other's data. Passwords
+use cheap argon2 parameters here (same format); ``test_auth`` checks the real ones.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import sqlite3
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from argon2 import PasswordHasher
+from openpyxl import load_workbook
+from sqlalchemy import select, update
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from dashboard import auth, database, sample, store, templates
+from dashboard.exports import contract_frame
+from dashboard.i18n import t
+from dashboard.importing import check_bytes
+from dashboard.schema import TABLES
+from dashboard.ui import history_view, session
+from dashboard.ui.text import md_escape
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "Desk-password-42"
+XSS = "<img src=x onerror=alert(1)>"
+MARKDOWN = "**bold**[link](javascript:alert(1))"
+FORMULAS = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)"]
+FAST_ARGON2 = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+# --- fixtures and helpers ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    """The sample data and two accounts, made once; each test works on a copy."""
+    path = tmp_path_factory.mktemp("desk") / "template.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "_hasher", FAST_ARGON2)
+        engine = database.engine_for(f"sqlite:///{path}")
+        sample.ensure_data(engine)
+        auth.add_user(engine, "ed", PASSWORD, "editor")
+        auth.add_user(engine, "boss", PASSWORD, "admin")
+        engine.dispose()
+    database.engine_for.cache_clear()
+    return path
+
+
+def _clear_caches() -> None:
+    database.engine_for.cache_clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def db(template_db, tmp_path, monkeypatch):
+    """This test's own database (a copy of the template), configured for the app."""
+    monkeypatch.setattr(auth, "_hasher", FAST_ARGON2)
+    target = tmp_path / "desk.db"
+    with sqlite3.connect(template_db) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite:///{target}")
+    monkeypatch.setenv("DASHBOARD_LANG", "en")
+    _clear_caches()
+    engine = database.get_engine()
+    yield engine
+    engine.dispose()
+    _clear_caches()
+
+
+@pytest.fixture(autouse=True)
+def served_like_a_running_server(monkeypatch):
+    """Every AppTest run goes through app.py's ``st.navigation``, as on a server past its first run.
+
+    AppTest resets Streamlit's "pages/ folder" mode before each run, so each
+    run after the first would run the page file alone, ``state.require_app``
+    would rerun it through app.py, and that rerun drops the click being
+    tested. A real server is in that mode only for its very first run (the
+    browser tier starts with one); clicks come later.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Bytes handed to download buttons (not callables), by file name: what a user would save."""
+    saved: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            saved[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return saved
+
+
+def open_page(page: str = "pages/desk.py", **state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.switch_page(page)
+    return at.run()
+
+
+def button(at: AppTest, label: str):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r} in {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="signin_name").input(name)
+    at.text_input(key="signin_password").input(password)
+    button(at, "Sign in").click()
+    return at.run()
+
+
+def shown_text(at: AppTest) -> str:
+    """Every message, caption and Markdown block of the page, as their Markdown source."""
+    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "error", "warning", "success", "info")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def signed_in(at: AppTest) -> bool:
+    return len(at.file_uploader) == 1
+
+
+def assert_sign_in_form(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    assert not signed_in(at)
+    assert [w.label for w in at.text_input] == ["Account", "Password"]
+    assert "Accounts" not in [s.value for s in at.subheader]
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader[0].set_value((name, data, "text/csv"))
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def folium_script(at: AppTest) -> str:
+    """The script of the (one) st_folium map on the page, with JSON's ``\\u0026`` read back as ``&``."""
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+    maps = [e for e in walk(at._tree) if e.type == "component_instance" and "folium" in e.proto.component_name]
+    assert len(maps) == 1, [e.type for e in walk(at._tree)]
+    return maps[0].proto.json_args.replace("\\\\u0026", "&").replace("\\u0026", "&")  # folium writes & as \u0026
+
+
+def active_csv(engine, edit=None, encoding: str = "utf-8") -> tuple[pd.DataFrame, bytes]:
+    """The active communities as a staff file (contract columns), optionally edited first."""
+    frame = contract_frame("communities", store.load_table(engine, "communities"))
+    frame = edit(frame) if edit else frame
+    return frame, frame.to_csv(index=False).encode(encoding)
+
+
+def new_community(community_id: str, name_zh: str, name_en: str = "") -> dict:
+    return {"community_id": community_id, "name_zh": name_zh, "name_en": name_en, "district": "chengxi",
+            "subdistrict": "西关大街街道", "characteristic": "caring", "brand_name": "", "stage": "applied",
+            "latitude": 36.62, "longitude": 101.76, "coord_system": "WGS84", "households": 100, "residents": 300}
+
+
+def figures(engine) -> dict:
+    ds = store.load_dataset(engine)
+    return {"version": store.data_version(engine), "communities": len(ds.communities), "activities": len(ds.activities),
+            "versions": store.list_versions(engine)}
+
+
+# --- who may do what ---------------------------------------------------------------------------------------------
+
+def test_viewers_need_no_account_and_see_only_the_sign_in_form(db):
+    at = open_page()
+    assert_sign_in_form(at)
+    assert t("desk.viewers_note", "en") in shown_text(at)
+    assert at.title[0].value == "Data desk"
+
+
+def test_without_any_account_the_desk_explains_how_to_create_the_first(db):
+    with db.begin() as conn:
+        conn.execute(database.users.delete())
+    at = open_page()
+    assert not at.exception and not signed_in(at) and not at.text_input
+    assert at.info[0].value == t("desk.no_accounts", "en")
+    assert at.code[0].value == "python -m dashboard users add NAME --role admin"
+
+
+@pytest.mark.parametrize("forged", [
+    lambda now: {"name": "boss", "since": now, "sig": "forged"},
+    lambda now: {"name": "boss", "since": now, "sig": "签名"},  # non-ASCII: must not crash compare_digest
+    lambda now: {"name": "boss", "since": now, "sig": session._signature("ed", now)},  # someone else's signature
+    lambda now: {"name": "boss", "since": now + 1, "sig": session._signature("boss", now)},  # time changed
+    lambda now: {"name": "boss", "since": "now", "sig": ""},
+    lambda now: "boss",
+], ids=["forged", "non-ascii", "other-name", "other-time", "junk", "not-a-dict"])
+def test_crafted_session_state_signs_nobody_in(db, forged):
+    at = open_page(staff_session=forged(time.time()))
+    assert_sign_in_form(at)
+    at.switch_page("pages/history.py")
+    at.run()
+    assert not at.checkbox and not [b for b in at.button if b.label.startswith("Restore")]
+
+
+def test_crafted_url_signs_nobody_in(db):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    for key, value in {"user": "boss", "role": "admin", "staff_session": "boss", "signed_in": "1"}.items():
+        at.query_params[key] = value
+    at.switch_page("pages/desk.py")
+    assert_sign_in_form(at.run())
+
+
+def test_editor_uploads_but_cannot_restore_or_manage_and_signs_out_in_one_click(db):
+    at = sign_in(open_page(), "ed")
+    assert not at.exception and signed_in(at)
+    assert "Signed in as **ed** (editor)" in shown_text(at)
+    assert "Accounts" not in [s.value for s in at.subheader] and not at.dataframe
+    at.switch_page("pages/history.py")
+    at.run()
+    assert not at.checkbox and not [b for b in at.button if b.label.startswith("Restore")]
+    assert t("history.admin_only", "en") in shown_text(at)
+    at.switch_page("pages/desk.py")
+    at.run()
+    button(at, "Sign out").click()
+    at.run()
+    assert_sign_in_form(at)
+    assert "staff_session" not in at.session_state
+
+
+def test_wrong_password_is_refused_and_five_lock_the_account_even_for_the_right_one(db, monkeypatch):
+    monkeypatch.setattr(auth, "slowdown_seconds", lambda _failures: 0)
+    at = open_page()
+    for _ in range(5):
+        sign_in(at, "ed", "not-the-password")
+        assert at.error[0].value == "Wrong account name or password."
+    sign_in(at, "ed", PASSWORD)
+    assert not signed_in(at)
+    assert at.error[0].value.startswith("Too many failed sign-ins: this account is locked for about 15 more minutes")
+
+
+def test_session_expires_after_the_configured_time(db, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_SESSION_MINUTES", "0.5")  # 30 s: fractions are allowed
+    fresh = time.time() - 20
+    at = open_page(staff_session={"name": "ed", "since": fresh, "sig": session._signature("ed", fresh)})
+    assert signed_in(at)
+    old = time.time() - 40
+    at.session_state["staff_session"] = {"name": "ed", "since": old, "sig": session._signature("ed", old)}
+    at.run()
+    assert_sign_in_form(at)
+    assert t("auth.session_expired", "en") in shown_text(at)
+
+
+def test_a_removed_account_stops_working_at_the_next_run(db):
+    at = sign_in(open_page(), "ed")
+    assert signed_in(at)
+    auth.remove_user(db, "ed")
+    assert_sign_in_form(at.run())
+
+
+def test_admin_manages_accounts_with_escaped_names(db):
+    at = sign_in(open_page(), "boss")
+    assert "Signed in as **boss** (administrator)" in shown_text(at)
+    assert "Accounts" in [s.value for s in at.subheader]
+    listed = at.dataframe[0].value
+    assert sorted(listed["Account"]) == ["boss", "ed"] and not any("argon2" in str(v) for v in listed.to_numpy().ravel())
+
+    at.text_input(key="acc_new_name").input(MARKDOWN)
+    at.selectbox(key="acc_new_role").set_value("editor")
+    at.text_input(key="acc_new_password").input("New-staff-pass-1")
+    button(at, "Create").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == f"Account “{md_escape(MARKDOWN)}” created (editor)."
+    with db.connect() as conn:
+        stored = conn.execute(select(database.users.c.password_hash).where(database.users.c.name == MARKDOWN)).scalar()
+    assert stored.startswith("$argon2") and stored != "New-staff-pass-1"
+
+    at.text_input(key="acc_new_name").input("ed")
+    at.text_input(key="acc_new_password").input("New-staff-pass-1")
+    button(at, "Create").click()
+    at.run()
+    assert at.error[0].value == "An account named “ed” already exists."
+
+    at.selectbox(key="acc_rm_name").set_value("ed")
+    button(at, "Remove").click()
+    at.run()
+    assert auth.role_of(db, "ed") is None and at.success[0].value == "Account “ed” removed."
+    assert "boss" not in at.selectbox(key="acc_rm_name").options  # nobody removes themself
+
+
+def test_an_admin_demoted_meanwhile_can_neither_restore_nor_add_accounts(db):
+    at = sign_in(open_page(), "boss")
+    at.text_input(key="acc_new_name").input("intruder")
+    at.text_input(key="acc_new_password").input("New-staff-pass-1")
+    with db.begin() as conn:
+        conn.execute(update(database.users).where(database.users.c.name == "boss").values(role="editor"))
+    button(at, "Create").click()
+    at.run()
+    assert auth.role_of(db, "intruder") is None and "Accounts" not in [s.value for s in at.subheader]
+
+    with db.begin() as conn:
+        conn.execute(update(database.users).where(database.users.c.name == "boss").values(role="admin"))
+    at.switch_page("pages/history.py")
+    at.run()
+    at.checkbox(key="hist_confirm").check()
+    at.run()
+    restore = button(at, "Restore version 1")
+    assert not restore.disabled
+    with db.begin() as conn:
+        conn.execute(update(database.users).where(database.users.c.name == "boss").values(role="editor"))
+    restore.click()
+    at.run()
+    assert [v["version"] for v in store.list_versions(db, "communities")] == [1]
+    assert not [b for b in at.button if b.label.startswith("Restore")]
+
+
+def test_no_password_reaches_logs_output_or_session_state(db, capsys):
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record.getMessage() + repr(record.args) + repr(record.__dict__))
+
+    handler, loggers = Keep(level=logging.DEBUG), [logging.getLogger(), logging.getLogger("streamlit")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+        lg.setLevel(logging.DEBUG)
+    try:
+        at = sign_in(open_page(), "boss", "Wrong-password-77")
+        sign_in(at, "boss")
+        assert "signin_password" not in at.session_state
+        at.text_input(key="acc_new_name").input("carol")
+        at.text_input(key="acc_new_password").input("Carols-secret-9")
+        button(at, "Create").click()
+        at.run()
+        assert auth.role_of(db, "carol") == "editor"
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.removeHandler(handler)
+            lg.setLevel(level)
+    out, err = capsys.readouterr()
+    everything = "\n".join(records) + out + err + shown_text(at)
+    for secret in (PASSWORD, "Wrong-password-77", "Carols-secret-9", "$argon2"):
+        assert secret not in everything
+
+
+# --- upload: rejected ----------------------------------------------------------------------------------------------
+
+BAD_FILE = (
+    "community_id,name_zh,district,characteristic,stage,latitude,longitude\n"
+    f"630199999001,{XSS},城西区,caring,named,\"{FORMULAS[0]}\",101.7\n"
+    f"630199999002,{MARKDOWN},chengxi,caring,{FORMULAS[1]},36.6,101.7\n"
+    f"630199999003,ok,chengxi,{FORMULAS[2]},named,36.6,{FORMULAS[3]}\n"
+).encode()
+
+
+def test_rejected_file_gets_a_row_level_report_and_changes_nothing(db, downloads):
+    before = figures(db)
+    name = f"{MARKDOWN}.csv"
+    at = upload(sign_in(open_page(), "ed"), name, BAD_FILE)
+    assert not at.exception
+    assert at.error[0].value == t("desk.rejected", "en", count=4, rows=3, file=md_escape(name))
+    assert MARKDOWN not in shown_text(at)  # the file name only ever shown escaped
+
+    problems = at.dataframe[0].value
+    assert list(problems.columns) == ["Row", "Column", "Value", "What to do"]
+    assert sorted(zip(problems["Row"], problems["Column"], strict=True)) == [
+        (2, "latitude"), (3, "stage"), (4, "characteristic"), (4, "longitude")]
+    assert set(problems["Value"]) == set(FORMULAS)  # shown as the literal text, in a grid cell
+
+    rows = at.dataframe[1]
+    assert list(rows.value.index) == [2, 3, 4] and list(rows.value["name_zh"][:2]) == [XSS, MARKDOWN]
+    styles = rows.proto.arrow_data.styler.styles
+    assert styles.count("row") == 4 and "background-color: #fde2e1" in styles  # the four cells at fault
+
+    report = pd.read_csv(io.BytesIO(downloads[f"{MARKDOWN}-report.csv"]), encoding="utf-8-sig", dtype=str)
+    assert sorted(report["Value"]) == sorted("'" + f for f in FORMULAS)
+    sheet = load_workbook(io.BytesIO(downloads[f"{MARKDOWN}-report.xlsx"])).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c for c in cells if c.data_type == "f"]  # no formula cell
+    assert sorted(c.value for c in cells if c.column == 3 and c.row > 1) == sorted("'" + f for f in FORMULAS)
+
+    assert figures(db) == before
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert metrics(at)["Communities enrolled"] == f"{before['communities']:,}"
+
+
+def test_file_over_the_upload_limit_is_refused_before_any_check(db, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_UPLOAD_LIMIT_MB", "0.002")
+    before = figures(db)
+    at = sign_in(open_page(), "ed")
+    assert "at most 0.002 MB" in at.file_uploader[0].label
+    _, data = active_csv(db)
+    at = upload(at, "big.csv", data)
+    assert not at.exception
+    assert at.error[0].value == t("desk.too_large", "en", size=f"{len(data) / 1_048_576:.1f}", limit="0.002")
+    assert "desk_staged" not in at.session_state and not at.get("status") and not at.dataframe and not at.metric
+    assert figures(db) == before
+
+
+def test_binary_file_named_csv_is_refused_cleanly(db):
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" * 4
+    before = figures(db)
+    at = upload(sign_in(open_page(), "ed"), "photo.csv", png)
+    assert not at.exception
+    assert at.error[0].value == t("desk.rejected_file", "en", file="photo\\.csv")
+    assert list(at.dataframe[0].value["What to do"]) == [t("validation.file_not_table", "en")]
+    assert len(at.dataframe) == 1  # no rows to highlight
+    assert figures(db) == before
+
+
+def test_repeated_header_with_row_problems_still_highlights(db):
+    data = ("community_id,name_zh,district,characteristic,stage,latitude,longitude,latitude\n"
+            "630199999001,新社区,城西区,caring,named,99,101.7,36.6\n").encode()
+    at = upload(sign_in(open_page(), "ed"), "dup.csv", data)
+    assert not at.exception
+    assert list(at.dataframe[1].value.columns)[-2:] == ["longitude", "latitude (2)"]
+    assert at.dataframe[1].proto.arrow_data.styler.styles.count("row0_col5") == 1  # the first latitude, the one read
+
+
+# --- upload: accepted, committed, conflicts ----------------------------------------------------------------------
+
+def edited(frame: pd.DataFrame) -> pd.DataFrame:
+    """One community removed, one changed (stage and brand), two added with hostile names; an extra column."""
+    frame = frame.iloc[1:].copy()
+    frame.iloc[0, frame.columns.get_loc("stage")] = "named" if frame.iloc[0]["stage"] != "named" else "applied"
+    frame.iloc[0, frame.columns.get_loc("brand_name")] = "新品牌"
+    added = pd.DataFrame([new_community("630199999001", XSS, MARKDOWN), new_community("630199999002", MARKDOWN, XSS)])
+    frame = pd.concat([frame, added], ignore_index=True)
+    frame[XSS] = ""
+    return frame
+
+
+def test_accepted_file_previews_the_change_and_commit_makes_a_new_version(db):
+    before = figures(db)
+    frame, data = active_csv(db, edited)
+    at = upload(sign_in(open_page(), "ed"), "communities-new.csv", data)
+    assert not at.exception and not at.error
+    assert metrics(at) == {"Added": "2", "Changed": "1", "Removed": "1", "Unchanged": f"{len(frame) - 3:,}"}
+    changed = at.dataframe[0].value
+    assert changed.to_dict("records") == [{"community_id": frame.iloc[0]["community_id"], "Changed fields": "brand_name, stage"}]
+    assert md_escape(XSS) in at.warning[0].value and XSS not in shown_text(at)  # the unknown column, named escaped
+    script = folium_script(at)  # new and moved communities on a map: names escaped in the popups
+    assert "630199999001" in script and "&lt;img src=x onerror=alert(1)&gt;" in script and XSS not in script
+    assert figures(db) == before  # nothing applied by the check
+
+    at.text_area(key="desk_note").input("two new communities")
+    button(at, "Commit as a new version").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == t("desk.committed", "en", table=t("validation.table_communities", "en"), version=2)
+    newest = store.list_versions(db, "communities")[0]
+    assert (newest["version"], newest["user"], newest["file"], newest["note"], newest["rows"], newest["active"]) == (
+        2, "ed", "communities-new.csv", "two new communities", len(frame), True)
+    assert store.data_version(db) != before["version"]
+    assert not at.metric and "desk_staged" not in at.session_state  # the uploader is empty again
+
+    at.switch_page("pages/map.py")
+    at.run()
+    script = folium_script(at)
+    assert "630199999002" in script and XSS not in script
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert metrics(at)["Communities enrolled"] == f"{before['communities'] + 1:,}"
+
+
+def test_commit_after_someone_elses_commit_is_refused_and_previewed_again(db):
+    frame, data = active_csv(db, lambda f: f.assign(households=f["households"].where(f.index != 3, 1)))
+    at = upload(sign_in(open_page(), "ed"), "households.csv", data)
+    assert metrics(at)["Changed"] == "1" and at.session_state["desk_staged"][1].expected_version == 1
+
+    meanwhile = store.load_table(db, "communities").iloc[:-1]  # someone else removes a community meanwhile
+    store.commit_frame(db, "communities", meanwhile, "replace", store.ImportMeta("boss", "other.csv", "", "meanwhile"))
+    at.text_area(key="desk_note").input("households fix")
+    button(at, "Commit as a new version").click()
+    at.run()
+    assert not at.exception
+    assert at.warning[0].value == t("desk.conflict", "en", table=t("validation.table_communities", "en"), expected=1, actual=2)
+    assert [v["version"] for v in store.list_versions(db, "communities")] == [2, 1]  # nothing applied blind
+    assert at.session_state["desk_staged"][1].expected_version == 2
+    assert metrics(at)["Added"] == "1" and metrics(at)["Changed"] == "1"  # fresh preview: the removed one comes back
+
+    at.text_area(key="desk_note").input("households fix, again")
+    button(at, "Commit as a new version").click()
+    at.run()
+    newest = store.list_versions(db, "communities")[0]
+    assert (newest["version"], newest["note"], newest["rows"]) == (3, "households fix, again", len(frame))
+
+
+def test_activities_whose_community_was_removed_meanwhile_are_checked_again(db):
+    communities = store.load_table(db, "communities")
+    gone = communities["community_id"].iloc[0]
+    data = f"activity_id,community_id,date,category,participants\nT-1,{gone},2026-03-05,cleanup,12\n".encode()
+    at = upload(sign_in(open_page(), "ed"), "activities.csv", data)
+    assert metrics(at)["Added"] == "1"
+    store.commit_frame(db, "communities", communities.iloc[1:], "replace", store.ImportMeta("boss", "c.csv", ""))
+    button(at, "Commit as a new version").click()
+    at.run()
+    assert not at.exception
+    assert at.warning[0].value == t("desk.communities_gone", "en", table=t("validation.table_activities", "en"), count=1)
+    assert list(at.dataframe[0].value["Column"]) == ["community_id"]  # the row-by-row report of the new check
+    assert [v["version"] for v in store.list_versions(db, "activities")] == [1]
+
+
+# --- history -----------------------------------------------------------------------------------------------------
+
+def commit_edit(engine, note: str = "stage fix") -> pd.DataFrame:
+    """A second communities version committed by the editor (as the desk would)."""
+    frame = store.load_table(engine, "communities")
+    frame = frame.assign(stage=frame["stage"].where(frame.index != 0, "named"),
+                         name_zh=frame["name_zh"].where(frame.index != 1, FORMULAS[0]))
+    store.commit_frame(engine, "communities", frame, "replace", store.ImportMeta("ed", "c.csv", "abc", note))
+    return frame
+
+
+def test_history_lists_every_version_and_admins_restore_one(db):
+    commit_edit(db)
+    at = open_page("pages/history.py")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Version", "Active", "When (UTC)", "Who", "File", "Rows", "Note"]
+    assert table[["Version", "Active", "Who", "File", "Note"]].to_dict("records") == [
+        {"Version": 2, "Active": "✔", "Who": "ed", "File": "c.csv", "Note": "stage fix"},
+        {"Version": 1, "Active": "", "Who": "sample", "File": "communities.csv", "Note": sample.NOTE}]
+    assert not at.checkbox  # not signed in: no restore
+
+    at.switch_page("pages/desk.py")
+    sign_in(at.run(), "boss")
+    at.switch_page("pages/history.py")
+    at.run()
+    at.selectbox(key="hist_version").set_value(1)
+    at.run()
+    assert button(at, "Restore version 1").disabled  # needs the confirmation first
+    at.checkbox(key="hist_confirm").check()
+    at.run()
+    button(at, "Restore version 1").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == t("history.restored", "en", to=1, table=t("validation.table_communities", "en"), version=3)
+    newest = store.list_versions(db, "communities")[0]
+    assert (newest["version"], newest["mode"], newest["restored_from"], newest["user"]) == (3, "restore", 1, "boss")
+    pd.testing.assert_frame_equal(store.load_table(db, "communities"), store.load_table(db, "communities", 1))
+
+
+def test_any_version_downloads_as_its_own_rows_with_formulas_neutralised(db):
+    commit_edit(db)
+    for version in (1, 2):
+        expected = contract_frame("communities", store.load_table(db, "communities", version))
+        got = pd.read_csv(io.BytesIO(history_view.version_bytes("communities", version, "csv")), encoding="utf-8-sig",
+                          dtype=str, keep_default_na=False)
+        assert list(got.columns) == TABLES["communities"].names and len(got) == len(expected)
+        assert list(got["community_id"]) == list(expected["community_id"])
+        assert list(got["stage"]) == list(expected["stage"])
+        report = check_bytes(db, history_view.version_bytes("communities", version, "csv"), "v.csv")
+        assert report.valid and report.rows == len(expected)  # a download imports back as it is
+    newest = pd.read_csv(io.BytesIO(history_view.version_bytes("communities", 2, "csv")), encoding="utf-8-sig", dtype=str)
+    assert newest["name_zh"].iloc[1] == "'" + FORMULAS[0]
+    book = load_workbook(io.BytesIO(history_view.version_bytes("communities", 2, "xlsx")))
+    cell = book.active.cell(row=3, column=2)
+    assert cell.value == "'" + FORMULAS[0] and cell.data_type == "s"
+
+
+def test_history_page_offers_templates_for_each_table(db, downloads):
+    at = open_page("pages/history.py")
+    for table in TABLES:
+        at.selectbox(key="tpl_table").set_value(table)
+        at.button_group(key="tpl_lang").set_value("en")
+        at.run()
+        assert downloads[f"{table}-template.csv"] == templates.template_bytes(table, "en", "csv")
+        offered = load_workbook(io.BytesIO(downloads[f"{table}-template.xlsx"]))  # zip headers hold the time: compare cells
+        expected = load_workbook(io.BytesIO(templates.template_bytes(table, "en", "xlsx")))
+        assert [[list(r) for r in ws.iter_rows(values_only=True)] for ws in offered] == \
+            [[list(r) for r in ws.iter_rows(values_only=True)] for ws in expected]
+        assert not at.exception
