@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -43,9 +44,13 @@ def metric(container, label: str, fig: Figure, kind: str, lang: str, *, help_tex
     container.metric(label, fmt(fig.value, lang), delta=delta, help=help_text, border=True)
 
 
-def profile_url(community_id: str) -> str:
-    """The profile page of a community, as a relative link."""
-    return f"./profile?community={community_id}"
+def profile_url(community_id: str, lang: str) -> str:
+    """The profile page of a community, as a relative link in the reader's language.
+
+    A link opens a new page load, hence a new session: without ``lang`` an
+    English reader would land on the Chinese profile.
+    """
+    return f"./profile?community={quote(str(community_id), safe='')}&lang={lang}"
 
 
 def community_table(frame: pd.DataFrame, columns: dict[str, str], lang: str, key: str, height: int | None = None) -> None:
@@ -62,7 +67,7 @@ def community_table(frame: pd.DataFrame, columns: dict[str, str], lang: str, key
             vocab = {"district": "districts", "characteristic": "types", "stage": "stages"}[column]
             values = values.map(lambda code, v=vocab: config.label(v, code, lang))
         shown[t(message, lang)] = values.to_numpy()
-    shown[t("ui.col_profile", lang)] = frame["community_id"].map(profile_url).to_numpy()
+    shown[t("ui.col_profile", lang)] = frame["community_id"].map(lambda cid: profile_url(cid, lang)).to_numpy()
     st.dataframe(
         shown, hide_index=True, key=key, height=height or "auto",
         column_config={t("ui.col_profile", lang): st.column_config.LinkColumn(display_text=t("ui.open_profile", lang))},

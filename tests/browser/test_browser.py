@@ -1,0 +1,154 @@
+"""What only a browser shows: pages drawn, charts and map markers on screen, clicks, the language switch,
+bookmarks, a phone-sized screen, and no request leaving the local server.
+
+Figures come from the bundled sample (data/sample/), read here from its CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE_NAMES = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))  # url_path is the file's stem in app.py
+URLS = {"overview": "/"}  # the default page is served at the root; /overview is "Page not found"
+SAMPLE = list(csv.DictReader((ROOT / "data/sample/communities.csv").open(encoding="utf-8")))
+NAMES_ZH = {row["community_id"]: row["name_zh"] for row in SAMPLE}
+DISTRICT_OUTLINES = len(json.loads((ROOT / "data/xining_districts.geojson").read_text(encoding="utf-8"))["features"])
+QIANYING = "630103003002"  # 前营街社区, the community of the source story
+TITLES = {"overview": ("总览", "Overview"), "map": ("地图", "Map"), "progress": ("创建进度", "Progress"),
+          "profile": ("前营街社区", "Qianying Street Community")}
+CHARTS = {"overview": 1, "progress": 4, "profile": 2}  # Altair charts each page draws
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SHAPES = ".leaflet-overlay-pane path.leaflet-interactive"
+POINTS = SHAPES + '[d*="a"]'  # circle markers are drawn with arcs; district outlines are only M/L/z
+DRAWN_CHARTS = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
+
+
+def sample_count(**where: str) -> int:
+    return sum(all(row[k] == v for k, v in where.items()) for row in SAMPLE)
+
+
+def expect_charts(page, count: int) -> None:
+    page.wait_for_function(f"document.querySelectorAll({DRAWN_CHARTS!r}).length >= {count}")
+
+
+def heading(page) -> str:
+    return page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_page_draws_without_errors(visit, name, lang):
+    page = visit.open(URLS.get(name, f"/{name}") + f"?lang={lang}" + (f"&community={QIANYING}" if name == "profile" else ""))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    title = heading(page)
+    if name in TITLES:
+        assert title == TITLES[name][lang == "en"]
+    else:
+        assert bool(CJK.search(title)) == (lang == "zh"), title
+    if name in CHARTS:
+        expect_charts(page, CHARTS[name])
+        assert page.locator(DRAWN_CHARTS).count() >= CHARTS[name]
+    if name in ("map", "overview", "profile"):
+        expect(page.frame_locator(MAP_FRAME).first.locator(POINTS).first).to_be_visible()
+    visit.shot(f"{name}-{lang}")
+
+
+def test_map_shows_one_marker_per_community_of_the_district(visit):
+    page = visit.open("/map?district=chengzhong")
+    frame = page.frame_locator(MAP_FRAME)
+    expected = sample_count(district="chengzhong")
+    expect(frame.locator(POINTS)).to_have_count(expected)
+    assert frame.locator(SHAPES).count() - expected == DISTRICT_OUTLINES
+    expect(frame.locator(".ju-map-legend")).to_contain_text("特色类型")
+    assert f"共 {expected} 个社区" in page.locator('[data-testid="stMain"]').inner_text()
+    assert any(url.endswith("/app/static/vendor/leaflet/leaflet.js") for url in visit.requests), "Leaflet not served locally"
+    visit.shot("map-chengzhong-zh")
+
+
+def test_map_layer_switch_changes_the_legend(visit):
+    page = visit.open("/map?lang=en&district=chengxi")
+    page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"] button', has_text="Communities by stage").click()
+    visit.settle()
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".ju-map-legend")).to_contain_text("Brand-creation stage")
+    expect(frame.locator(POINTS)).to_have_count(sample_count(district="chengxi"))
+    assert "layer=stage" in page.url
+
+
+def test_clicking_a_marker_opens_its_profile(visit):
+    page = visit.open("/map?district=huangyuan")
+    points = page.frame_locator(MAP_FRAME).locator(POINTS)
+    expect(points).to_have_count(sample_count(district="huangyuan"))
+    points.first.click()
+    page.wait_for_url(re.compile(r"/profile\?.*community="))
+    visit.settle()
+    community = parse_qs(urlsplit(page.url).query)["community"][0]
+    assert NAMES_ZH[community] in {row["name_zh"] for row in SAMPLE if row["district"] == "huangyuan"}
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(NAMES_ZH[community])
+    assert "district=huangyuan" in page.url  # the filters travel with the visitor
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_language_switch_in_the_sidebar(visit):
+    page = visit.open("/")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert heading(page) == "总览"
+    sidebar.get_by_role("radio", name="English").click()
+    visit.settle()
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("Overview")
+    expect(sidebar.locator('[data-testid="stMultiSelect"] label').first).to_have_text("District")
+    expect(page.locator('[data-testid="stMetric"]').first).to_contain_text("Communities enrolled")
+    assert "lang=en" in page.url
+    sidebar.get_by_role("radio", name="中文").click()
+    visit.settle()
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("总览")
+    expect(sidebar.locator('[data-testid="stMultiSelect"] label').first).to_have_text("区县")
+    assert "lang=zh" in page.url
+
+
+def test_bookmark_restores_the_filters(first_visit):
+    """A bookmark opened as the server's very first view (opened by the server fixture in conftest), the hardest case.
+
+    Later deep links (``/progress?lang=en`` and the like) are opened by test_page_draws_without_errors.
+    """
+    shown = first_visit
+    assert "error" not in shown, shown.get("error")
+    assert "district=chengxi" in shown["url"] and "type=caring" in shown["url"] and "lang=en" in shown["url"]
+    assert shown["h1"] == "Progress"
+    assert shown["chips"] == {"District": ["Chengxi"], "Characteristic type": ["♥ Caring and mutual aid"], "Stage": []}
+    assert shown["captions"][0].startswith("Chengxi · Data as of")
+    assert f"{sample_count(district='chengxi', characteristic='caring')} communities" in shown["captions"]
+    assert shown["charts"] >= 4
+    assert any("Overview" in item for item in shown["nav"]) and "app" not in shown["nav"], shown["nav"]
+    assert not shown["foreign"]
+
+
+@pytest.mark.parametrize("visit", [{"width": 390, "height": 844}], indirect=True)
+def test_overview_is_readable_on_a_phone(visit):
+    page = visit.open("/")
+    expect_charts(page, 1)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390 + 2
+    main = page.locator('[data-testid="stMain"]')
+    assert main.evaluate("el => el.scrollWidth - el.clientWidth") <= 2
+    metrics = page.locator('[data-testid="stMetric"]')
+    expect(metrics).to_have_count(7)
+    for index in range(7):
+        metric = metrics.nth(index)
+        metric.scroll_into_view_if_needed()
+        expect(metric).to_be_visible()
+        box = metric.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 2, box
+    page.evaluate("window.scrollTo(0, 0)")
+    visit.shot("overview-phone-zh")
