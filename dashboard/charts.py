@@ -117,7 +117,8 @@ def _month_tip(lang: str) -> alt.Tooltip:
 
 
 def _rows_height(rows: int) -> int:
-    return max(200, ROW_HEIGHT * rows)
+    """Height for a bar per row: Streamlit fits title, axis and legend inside it, so they get room too."""
+    return 170 + ROW_HEIGHT * max(rows, 2)
 
 
 def _empty(frame: pd.DataFrame | None) -> bool:

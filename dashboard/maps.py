@@ -19,7 +19,7 @@ import folium
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -95,7 +95,7 @@ var {{ this.get_name() }} = (function (V) {
   function kind(p) { var k = V.types[p.t]; return (k[1] ? k[1] + ' ' : '') + k[0]; }
   function tip(p) { return '<b>' + (V.lang === 'en' ? p.e || p.z : p.z) + '</b><br>' + kind(p); }
   function link(p) {
-    var rel = V.href + (p.u || p.id), framed = window.top !== window;
+    var rel = V.href + (p.u || p.id) + '&lang=' + V.lang, framed = window.top !== window;
     try { if (framed) { rel = new URL(rel, window.top.location.href).href; } } catch (e) { framed = true; }
     return '<a href="' + rel + '" target="' + (framed ? '_blank' : '_self') + '">' + V.text.open + '</a>';
   }
@@ -303,6 +303,47 @@ def _extra(community_id: str, selected: str | None) -> dict:
     return extra
 
 
+class _PlainText(Element):
+    """Text put into the page as it is, where branca would compile it as a Jinja template first.
+
+    It renders as that template would (newlines made ``\\n``, one trailing
+    newline dropped), without the compiling, and whatever braces the data holds.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        lines = re.split(r"\r\n|\r|\n", self._text)
+        if lines[-1] == "":
+            lines.pop()
+        return "\n".join(lines)
+
+
+class _PointsGeoJson(folium.GeoJson):
+    """The communities' GeoJson layer, rendered into the page without a Jinja compile of its data.
+
+    ``MacroElement.render`` hands each element's script to ``branca.Element``,
+    which compiles it as a template: for 10,000 points several megabytes,
+    about a second per render, and a page renders twice. This layer renders
+    with an empty script first (everything else as folium does it), then puts
+    its real script, made by the same template, in that place as plain text.
+    streamlit-folium reads the script from the template itself, unchanged.
+    """
+
+    _STAND_IN = Template("{% macro script(this, kwargs) %}{% endmacro %}")
+
+    def render(self, **kwargs) -> None:
+        self._template = self._STAND_IN  # shadows the class's template during folium's own render
+        try:
+            super().render(**kwargs)
+        finally:
+            del self._template
+        script = self._template.module.script(self, kwargs)
+        self.get_root().script.add_child(_PlainText(script), name=self.get_name())  # same name: same place
+
+
 def _points_layer(frame: pd.DataFrame, lang: str, layer: str, datum: str, selected: str | None) -> list:
     """The kit and the ONE GeoJson layer holding every community."""
     features, vocab = _point_features(frame, lang, datum, selected)
@@ -312,8 +353,8 @@ def _points_layer(frame: pd.DataFrame, lang: str, layer: str, datum: str, select
                  stroke="#ffffff" if layer == "type" else "#333333",
                  text={**text, "open": html.escape(t("maps.open_profile", lang))})
     kit = _PointKit(vocab)
-    points = folium.GeoJson({"type": "FeatureCollection", "features": features}, name="communities",
-                            control=False, marker=folium.CircleMarker(radius=5, fill=True), on_each_feature=_LazyJs(kit))
+    points = _PointsGeoJson({"type": "FeatureCollection", "features": features}, name="communities", control=False,
+                            marker=folium.CircleMarker(radius=5, fill=True), on_each_feature=_LazyJs(kit))
     return [kit, points]
 
 

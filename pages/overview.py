@@ -65,4 +65,4 @@ with tabs[2]:
     else:
         components.community_table(falling, {"district": "ui.col_district", "latest": "ui.col_satisfaction",
                                              "change": "ui.col_change"}, lang, key="tbl_falling", height=300)
-st.caption(t("ui.illustrative", lang))
+components.sample_notice(lang)

@@ -8,11 +8,12 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from dashboard import config
+from dashboard import config, store
 from dashboard.dataset import Dataset
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
 from dashboard.queries import Figure
+from dashboard.ui import data
 
 
 def scope_text(f: Filters, lang: str) -> str:
@@ -107,3 +108,11 @@ def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: st
     if frame is not None:
         cols[2].download_button("CSV", data=lambda: charts.chart_csv(frame), file_name=f"{name}.csv", mime="text/csv",
                                 key=f"{key}_csv", on_click="ignore", icon=":material/table:")
+
+
+def sample_notice(lang: str) -> None:
+    """Say that the figures are illustrative while the bundled sample is what is active."""
+    active = [v for v in store.list_versions(data.engine(), "communities") if v["active"]]
+    if active and active[0]["user"] == "sample":  # the user name sample.load_sample records
+        st.caption(t("ui.illustrative", lang))
+
