@@ -11,20 +11,10 @@ lang = state.lang()
 ds = data.dataset()
 chosen = state.page_param("community")
 
-query = st.text_input(t("ui.search_community", lang), key="profile_search")
-if query:
-    found = profiles.search(ds, query)
-    if found.empty:
-        st.warning(t("ui.search_none", lang, text=query))
-    else:
-        picked = profile_view.pick(found, lang)
-        if picked and picked != chosen:
-            st.query_params["community"] = picked
-            st.rerun()
-
 profile = profiles.build(ds, chosen) if chosen else None
 if profile is None:
     st.title(t("ui.nav_profile", lang))
+    profile_view.search(ds, chosen, lang)
     if chosen:
         st.error(t("ui.unknown_community", lang, code=chosen))
     st.info(t("ui.pick_community", lang), icon=":material/search:")
@@ -32,6 +22,8 @@ if profile is None:
 
 c = profile.community
 profile_view.identity(c, lang)
+with st.expander(t("ui.search_community", lang), icon=":material/search:"):
+    profile_view.search(ds, chosen, lang)
 last = profile.activities["date"].max() if not profile.activities.empty else None
 latest = profile.surveys["satisfaction"].iloc[-1] if not profile.surveys.empty else None
 cols = st.columns(4)

@@ -13,6 +13,21 @@ BADGE_COLORS = {"clean_government": "blue", "health": "red", "caring": "violet",
                 "ethnic_unity": "orange", "harmony": "blue"}
 
 
+def search(ds, chosen: str | None, lang: str) -> None:
+    """A search box; choosing a result opens that community's profile."""
+    query = st.text_input(t("ui.search_community", lang), key="profile_search")
+    if not query:
+        return
+    found = profiles.search(ds, query)
+    if found.empty:
+        st.warning(t("ui.search_none", lang, text=query))
+        return
+    picked = pick(found, lang)
+    if picked and picked != chosen:
+        st.query_params["community"] = picked
+        st.rerun()
+
+
 def pick(found: pd.DataFrame, lang: str) -> str | None:
     """Let the user choose among search results; return the chosen id."""
     names = dict(zip(found["community_id"], _names(found, lang), strict=True))
