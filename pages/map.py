@@ -3,19 +3,11 @@
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.ui import components, data, maps_view, state
+from dashboard.ui import data, maps_view, page, state
 
 LAYERS = ("type", "stage", "progress")
-state.require_app()
-lang, f = state.lang(), state.filters()
-version = data.data_version()
-ds = data.dataset()
-day = data.reference_day(ds, f)
-components.header("ui.nav_map", f, ds, day, lang)
-scoped = data.filtered(version, f, dates=False)
-if scoped.communities.empty:
-    components.empty_notice(lang)
-    st.stop()
+view = page.open_page("ui.nav_map", dates=False)
+lang, f, version, day, scoped = view.lang, view.filters, view.version, view.day, view.scoped
 
 current = state.page_param("layer")
 st.session_state.setdefault("w_layer", current if current in LAYERS else "type")

@@ -4,18 +4,10 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.i18n import t
-from dashboard.ui import components, data, maps_view, state
+from dashboard.ui import components, data, maps_view, page
 
-state.require_app()
-lang, f = state.lang(), state.filters()
-version = data.data_version()
-ds = data.dataset()
-day = data.reference_day(ds, f)
-components.header("ui.nav_overview", f, ds, day, lang)
-scoped = data.filtered(version, f, dates=False)
-if scoped.communities.empty:
-    components.empty_notice(lang)
-    st.stop()
+view = page.open_page("ui.nav_overview", dates=False)
+lang, f, version, day, scoped = view.lang, view.filters, view.version, view.day, view.scoped
 
 figures = queries.headline(scoped, day, f.start)
 row1, row2 = st.columns(4), st.columns(3)

@@ -4,18 +4,10 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.i18n import t
-from dashboard.ui import components, data, ranking_view, state
+from dashboard.ui import components, data, page, ranking_view
 
-state.require_app()
-lang, f = state.lang(), state.filters()
-version = data.data_version()
-ds = data.dataset()
-day = data.reference_day(ds, f)
-components.header("ui.nav_progress", f, ds, day, lang)
-scoped = data.filtered(version, f)
-if scoped.communities.empty:
-    components.empty_notice(lang)
-    st.stop()
+view = page.open_page("ui.nav_progress", dates=True)
+lang, f, version, day, scoped = view.lang, view.filters, view.version, view.day, view.scoped
 
 left, right = st.columns(2)
 with left:
