@@ -33,33 +33,47 @@ def _sheet_names(table: str | None) -> tuple[str, ...]:
     return tuple(name for t in chosen for name in (t.name, t.zh))
 
 
-def check_bytes(engine: Engine | None, data: bytes, filename: str = "", table: str | None = None) -> Report:
+def check_bytes(engine: Engine | None, data: bytes, filename: str = "", table: str | None = None, *,
+                known_communities: set[str] | None = None) -> Report:
     """Validate a file completely without changing anything.
 
-    With an engine, activities and surveys are checked against the active
-    communities; without one (offline validation) that check is skipped.
+    Activities and surveys are checked against ``known_communities`` when
+    given, else against the active communities of ``engine``; with neither
+    (offline validation) that check is skipped.
     """
     try:
         raw = read_upload(data, filename, _sheet_names(table))
     except FileProblem as problem:
         return Report(table, errors=[problem.issue])
     detected = table or (t.name if (t := detect_table(raw.headers)) else None)
-    known = None
-    if engine is not None and detected in ("activities", "surveys"):
+    known = known_communities
+    if known is None and engine is not None and detected in ("activities", "surveys"):
         known = store.community_ids(engine)
     return validate(raw, table, known)
 
 
 def import_bytes(engine: Engine, data: bytes, filename: str, *, table: str | None = None, mode: str | None = None,
                  user: str = "unknown", note: str = "", expected_version: int | None = None) -> ImportResult:
-    """Validate and, when valid, store as the next version in one transaction."""
-    report = check_bytes(engine, data, filename, table)
-    if not report.valid or report.frame is None:
-        return ImportResult(report)
-    chosen_mode = mode or TABLES[report.table].default_mode
+    """Validate and, when valid, store as the next version in one transaction.
+
+    Validation runs before the write lock (it is the slow part and must not
+    hold up other writers). Should a concurrent import remove a community the
+    file names in between, the file is validated again, so the user gets the
+    usual row-by-row report instead of an exception.
+    """
     meta = store.ImportMeta(user=user, file_name=Path(filename).name, sha256=hashlib.sha256(data).hexdigest(), note=note)
-    version = store.commit_frame(engine, report.table, report.frame, chosen_mode, meta, expected_version=expected_version)
-    return ImportResult(report, version, chosen_mode)
+    for _attempt in range(3):
+        report = check_bytes(engine, data, filename, table)
+        if not report.valid or report.frame is None:
+            return ImportResult(report)
+        chosen_mode = mode or TABLES[report.table].default_mode
+        try:
+            version = store.commit_frame(engine, report.table, report.frame, chosen_mode, meta,
+                                         expected_version=expected_version)
+        except store.UnknownCommunities:
+            continue
+        return ImportResult(report, version, chosen_mode)
+    raise RuntimeError("the communities kept changing during this import; try again")
 
 
 def import_path(engine: Engine, path: Path, **options) -> ImportResult:
