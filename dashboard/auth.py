@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -21,8 +22,10 @@ from dashboard.database import users
 ROLES = ("editor", "admin")
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
-# A real hash to verify against when the name is unknown, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+@cache
+def _dummy_hash() -> str:
+    """A real hash to verify against when the name is unknown, so both cases take the same time."""
+    return _hasher.hash("not-a-real-password-0")
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ def authenticate(engine: Engine, name: str, password: str, *, sleep=time.sleep) 
     with engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.name == name.strip())).mappings().first()
     if row is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         raise AuthError("bad_credentials")
     locked_until = _aware(row["locked_until"])
     if locked_until and locked_until > _now():

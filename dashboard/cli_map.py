@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from dashboard import config, maps, store
+from dashboard import config, store
 from dashboard.cli import EXTENSIONS, OK, USAGE, _lang, command
 from dashboard.database import get_engine
 from dashboard.i18n import t
@@ -22,6 +22,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (".html", ".htm"):
         print(t("cli.map_extension", lang), file=sys.stderr)
         return USAGE
+    from dashboard import maps  # noqa: PLC0415 - folium loads only for this command
+
     communities = store.load_table(get_engine(), "communities")
     if args.district:
         communities = communities[communities["district"] == args.district]

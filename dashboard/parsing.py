@@ -16,6 +16,8 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import config
 
@@ -29,7 +31,9 @@ def numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Returns (float values, mask of cells that are present but not numbers).
     """
-    parsed = pd.to_numeric(values, errors="coerce")
+    parsed = _arrow_floats(values)
+    if parsed is None:
+        parsed = pd.to_numeric(values, errors="coerce")
     retry = parsed.isna() & values.notna()
     if retry.any():
         cleaned = values[retry].map(lambda v: unicodedata.normalize("NFKC", v)).str.replace(r"[,，\s_]", "", regex=True)
@@ -38,6 +42,20 @@ def numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     parsed = parsed.astype("float64")
     bad = values.notna() & (parsed.isna() | ~np.isfinite(parsed.fillna(0)))
     return parsed, bad
+
+
+def _arrow_floats(values: pd.Series) -> pd.Series | None:
+    """All cells as floats in one Arrow cast (fast at a million rows); None if any cell is not plain."""
+    try:
+        array = pc.cast(pa.array(values, type=pa.string(), from_pandas=True), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(array.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
+
+
+def iso_dates(values: pd.Series) -> pd.Series:
+    """Dates already written as 2025-03-05 parsed in one vectorised pass; NaT elsewhere."""
+    return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
 
 
 @cache

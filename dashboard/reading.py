@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -16,6 +17,7 @@ from datetime import date, datetime, time
 import pandas as pd
 from charset_normalizer import from_bytes
 from openpyxl import load_workbook
+from pyarrow.lib import ArrowInvalid
 
 from dashboard.problems import FileProblem
 
@@ -83,15 +85,33 @@ def _read_csv_text(text: str, encoding: str) -> RawTable:
         raise FileProblem("file_not_table")
     sep = _delimiter(first_line)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-            skip_blank_lines=False, header=None, engine="c", quoting=csv.QUOTE_MINIMAL,
-        )
+        frame = _fast_frame(text, sep) if _BLANK_LINE.search(text) is None else None
+        if frame is None:
+            frame = pd.read_csv(
+                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                skip_blank_lines=False, header=None, engine="c", quoting=csv.QUOTE_MINIMAL,
+            )
     except pd.errors.ParserError:
         frame = _ragged_frame(text, sep)
     except ValueError as exc:
         raise FileProblem("file_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
     return _with_header(frame, encoding)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n[^\n]")  # an empty line inside the file (a trailing one is harmless)
+
+
+def _fast_frame(text: str, sep: str) -> pd.DataFrame | None:
+    """Arrow's parser, ~5x faster at a million rows; None when it cannot take the file.
+
+    Only for files without blank lines: Arrow skips them, which would shift
+    the spreadsheet row numbers that every message names.
+    """
+    try:
+        return pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=sep, dtype=str, keep_default_na=False,
+                           header=None, engine="pyarrow")
+    except (ValueError, pd.errors.ParserError, ArrowInvalid):
+        return None
 
 
 def _ragged_frame(text: str, sep: str) -> pd.DataFrame:
@@ -122,9 +142,21 @@ def _with_header(frame: pd.DataFrame, encoding: str, sheet: str | None = None) -
     body = frame.iloc[1:].copy()
     body.columns = range(len(headers))
     body.index = pd.RangeIndex(2, 2 + len(body))
-    body = body.apply(lambda col: col.str.strip()).replace("", None)
+    body = body.apply(_stripped).replace("", None)
     body = body.dropna(how="all")
     return RawTable(headers=headers, frame=body, encoding=encoding, sheet=sheet)
+
+
+_SPACES = (" ", "\t", "\r", "\n", "\u3000", "\xa0")  # incl. the full-width space of Chinese input methods
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    """Cells without surrounding spaces; only the cells that have any are touched."""
+    text = column.astype(str)
+    padded = text.str.startswith(_SPACES) | text.str.endswith(_SPACES)
+    if padded.any():
+        text = text.where(~padded, text[padded].str.strip())
+    return text
 
 
 def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...]) -> RawTable:

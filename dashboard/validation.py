@@ -167,12 +167,19 @@ def _num(value: float) -> str:
 
 
 def _check_date(col: Column, values: pd.Series, collector: _Collector) -> pd.Series:
+    """ISO dates in one vectorised pass; every other form is parsed once per distinct value."""
+    result = parsing.iso_dates(values) if col.kind == DATE else pd.Series(pd.NaT, index=values.index,
+                                                                          dtype="datetime64[ns]")
+    rest = values[result.isna() & values.notna()]
+    if rest.empty:
+        return result
     parser = parsing.parse_date if col.kind == DATE else parsing.parse_month
-    parsed = parsing.by_distinct(values, parser)
+    parsed = parsing.by_distinct(rest, parser)
     collector.add(parsed == parsing.BAD, "bad_date" if col.kind == DATE else "bad_month", col.name, values)
     collector.add(parsed == parsing.IMPOSSIBLE, "impossible_date", col.name, values)
-    good = parsed.where(parsed.map(lambda v: not isinstance(v, str)), None)
-    return pd.to_datetime(good, errors="coerce").astype("datetime64[ns]")
+    good = parsed[parsed.map(lambda v: not isinstance(v, str))]
+    result.loc[good.index] = pd.to_datetime(good.astype(object)).astype("datetime64[ns]")
+    return result
 
 
 def _check_choice(col: Column, values: pd.Series, collector: _Collector) -> pd.Series:
