@@ -236,7 +236,7 @@ def test_editor_sees_a_broken_file_rejected_row_by_row_then_commits_a_gbk_file(s
     expect(rejected).to_have_text(f"Rejected: 4 problems in 3 rows of {XSS}.csv. Nothing was changed. "
                                   "Fix the file and upload it again.", use_inner_text=True)
     expect(page.get_by_text("The rows with problems (cells at fault highlighted)")).to_be_visible()
-    assert page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').count() == 2  # problems, rows
+    expect(page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')).to_have_count(2)  # problems, rows
     assert page.locator('img[src="x"]').count() == 0  # the name is text, not an element
     with page.expect_download() as caught:
         page.get_by_role("button", name="Download the report (CSV)").click()
