@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard.i18n import t
 from dashboard.ui import data, sidebar, state
 
+started = data.run_clock()  # DASHBOARD_TIMING=1 logs each run's server time (data.timed_run)
 # Set once, before navigation: a page's Material icon would otherwise become the favicon (fetched from
 # the internet), and a second call after st.navigation resets the menu. Slides start with the sidebar closed.
 presenting = urlparse(st.context.url or "").path.rstrip("/").endswith("/present")
@@ -23,8 +24,7 @@ data.engine()
 ds = data.dataset()
 
 PAGES = [
-    st.Page("pages/overview.py", title=t("ui.nav_overview", lang), icon=":material/dashboard:", default=True,
-            url_path="overview"),
+    st.Page("pages/overview.py", title=t("ui.nav_overview", lang), icon=":material/dashboard:", default=True),
     st.Page("pages/map.py", title=t("ui.nav_map", lang), icon=":material/map:", url_path="map"),
     st.Page("pages/progress.py", title=t("ui.nav_progress", lang), icon=":material/trending_up:", url_path="progress"),
     st.Page("pages/profile.py", title=t("ui.nav_profile", lang), icon=":material/home_work:", url_path="profile"),
@@ -36,4 +36,5 @@ page = st.navigation(PAGES, position="sidebar")
 if page.url_path != "present":  # slides carry their own controls
     sidebar.render(data.full_range(ds))
 state.sync_url(**{key: state.page_param(key) for key in state.PAGE_PARAMS})
-page.run()
+with data.timed_run(page.url_path, started):
+    page.run()

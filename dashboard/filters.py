@@ -83,13 +83,22 @@ def apply_filters(ds: Dataset, f: Filters, *, dates: bool = True) -> Dataset:
     """
     communities = communities_matching(ds, f)
     ids = set(communities["community_id"])
-    activities = ds.activities[ds.activities["community_id"].isin(ids)]
-    surveys = ds.surveys[ds.surveys["community_id"].isin(ids)]
+    activities = _rows(ds.activities, ds.activities["community_id"].isin(ids))
+    surveys = _rows(ds.surveys, ds.surveys["community_id"].isin(ids))
     if dates and f.start:
-        activities = activities[activities["date"] >= pd.Timestamp(f.start)]
-        surveys = surveys[surveys["period"] >= pd.Timestamp(f.start).to_period("M").to_timestamp()]
+        activities = _rows(activities, activities["date"] >= pd.Timestamp(f.start))
+        surveys = _rows(surveys, surveys["period"] >= pd.Timestamp(f.start).to_period("M").to_timestamp())
     if dates and f.end:
-        activities = activities[activities["date"] <= pd.Timestamp(f.end)]
-        surveys = surveys[surveys["period"] <= pd.Timestamp(f.end)]
+        activities = _rows(activities, activities["date"] <= pd.Timestamp(f.end))
+        surveys = _rows(surveys, surveys["period"] <= pd.Timestamp(f.end))
     targets = ds.targets[ds.targets["district"].isin(f.districts)] if f.districts else ds.targets
     return Dataset(communities, activities, surveys, targets, version=ds.version)
+
+
+def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """The rows where ``keep`` is true; the frame itself when that is every row.
+
+    Without a filter that narrows them, a million activities are not copied
+    (nothing downstream changes a frame in place).
+    """
+    return frame if keep.all() else frame[keep]

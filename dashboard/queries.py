@@ -41,37 +41,43 @@ def month_to_date(day: date) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp, 
     return start, end, prev_start, prev_end
 
 
-def _between(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
-    return frame[(frame[column] >= start) & (frame[column] <= end)]
+def _within(values: pd.Series, start, end) -> pd.Series:
+    """Which values lie from ``start`` to ``end`` (inclusive).
+
+    Figures on a million activities mask the one or two columns they sum
+    rather than copy every column of the rows (the text columns most of all).
+    """
+    return (values >= start) & (values <= end)
 
 
 def headline(ds: Dataset, day: date, start: date | None = None) -> dict[str, Figure]:
     """The Overview's headline figures for the communities in ``ds`` (all dates kept in ``ds``)."""
     c, a, s = ds.communities, ds.activities, ds.surveys
     m_start, m_end, p_start, p_end = month_to_date(day)
-    this_month, last_month = _between(a, "date", m_start, m_end), _between(a, "date", p_start, p_end)
+    dates, participants, hours = a["date"], a["participants"], a["volunteer_hours"]
+    this_month, last_month = _within(dates, m_start, m_end), _within(dates, p_start, p_end)
     period_start = pd.Timestamp(start) if start else pd.Timestamp(day.replace(month=1, day=1))
     span = pd.Timestamp(day) - period_start
-    in_period = _between(a, "date", period_start, pd.Timestamp(day))
-    before = _between(a, "date", period_start - span - pd.Timedelta(days=1), period_start - pd.Timedelta(days=1))
+    in_period = _within(dates, period_start, pd.Timestamp(day))
+    before = _within(dates, period_start - span - pd.Timedelta(days=1), period_start - pd.Timedelta(days=1))
     named = int((c["stage"] == "named").sum())
     target = target_total(ds, day.year, "named_communities")
     return {
         "communities": Figure(len(c)),
         "named": Figure(named),
         "target_share": Figure(named / target if target else None),
-        "activities_month": Figure(len(this_month), len(last_month)),
-        "participants_month": Figure(float(this_month["participants"].sum()), float(last_month["participants"].sum())),
-        "volunteer_hours": Figure(float(in_period["volunteer_hours"].sum()), float(before["volunteer_hours"].sum())),
+        "activities_month": Figure(int(this_month.sum()), int(last_month.sum())),
+        "participants_month": Figure(float(participants[this_month].sum()), float(participants[last_month].sum())),
+        "volunteer_hours": Figure(float(hours[in_period].sum()), float(hours[before].sum())),
         "satisfaction": _satisfaction_figure(s, day),
     }
 
 
 def _satisfaction_figure(surveys: pd.DataFrame, day: date) -> Figure:
-    upto = surveys[surveys["period"] <= pd.Timestamp(day)]
-    if upto.empty:
+    upto = surveys["period"] <= pd.Timestamp(day)
+    if not upto.any():
         return Figure(None)
-    by_month = upto.groupby("period")["satisfaction"].mean().sort_index()
+    by_month = surveys["satisfaction"][upto].groupby(surveys["period"][upto]).mean().sort_index()
     previous = float(by_month.iloc[-2]) if len(by_month) > 1 else None
     return Figure(float(by_month.iloc[-1]), previous)
 
@@ -95,10 +101,17 @@ def district_progress(ds: Dataset, day: date) -> pd.DataFrame:
     base = c.groupby("district").agg(communities=("community_id", "size"), progress=("progress", "mean"),
                                      named=("stage", lambda s: int((s == "named").sum())))
     year_start = pd.Timestamp(date(day.year, 1, 1))
-    ytd = _between(ds.activities, "date", year_start, pd.Timestamp(day))
-    ytd = ytd.merge(c[["community_id", "district"]], on="community_id")
-    base["activities_ytd"] = ytd.groupby("district").size()
-    base["hours_ytd"] = ytd.groupby("district")["volunteer_hours"].sum()
+    a = ds.activities
+    ytd = _within(a["date"], year_start, pd.Timestamp(day))
+    if c["community_id"].is_unique:  # as imports ensure: look the district up instead of merging every column
+        district = a["community_id"][ytd].map(c.set_index("community_id")["district"])
+        hours = a["volunteer_hours"][ytd]
+        base["activities_ytd"] = district.groupby(district).size()
+        base["hours_ytd"] = hours.groupby(district).sum()
+    else:
+        merged = a[ytd].merge(c[["community_id", "district"]], on="community_id")
+        base["activities_ytd"] = merged.groupby("district").size()
+        base["hours_ytd"] = merged.groupby("district")["volunteer_hours"].sum()
     targets = ds.targets[ds.targets["year"] == day.year].pivot_table(index="district", columns="metric", values="target")
     for metric in config.codes("metrics"):
         base[f"target_{metric}"] = targets[metric] if metric in targets else float("nan")
@@ -144,7 +157,9 @@ def satisfaction_trend(ds: Dataset) -> pd.DataFrame:
 
 def inactive_communities(ds: Dataset, day: date, days: int = INACTIVE_DAYS) -> pd.DataFrame:
     """Communities with no activity in the ``days`` before ``day`` (longest silence first)."""
-    last = ds.activities[ds.activities["date"] <= pd.Timestamp(day)].groupby("community_id")["date"].max()
+    dates = ds.activities["date"]
+    upto = dates <= pd.Timestamp(day)
+    last = dates[upto].groupby(ds.activities["community_id"][upto]).max()
     c = ds.communities[["community_id", "name_zh", "name_en", "district", "characteristic", "stage"]].copy()
     c["last_activity"] = pd.Series(last.reindex(c["community_id"]).to_numpy(), index=c.index, dtype="datetime64[ns]")
     c["days_since"] = (pd.Timestamp(day) - c["last_activity"]).dt.days

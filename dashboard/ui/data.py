@@ -8,6 +8,11 @@ than the page); nothing downstream mutates it — filters return new frames.
 
 from __future__ import annotations
 
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import streamlit as st
@@ -17,6 +22,28 @@ from dashboard import charts, database, profiles, queries, sample, store
 from dashboard.dataset import Dataset
 from dashboard.filters import Filters, apply_filters, data_range
 from dashboard.map_assets import install_static_assets
+
+TIMING = os.environ.get("DASHBOARD_TIMING", "").strip().lower() in ("1", "true", "yes", "on")  # off by default
+
+
+def run_clock() -> tuple[float, float]:
+    """The wall and thread CPU clocks at the start of a run (for ``timed_run``)."""
+    return time.perf_counter(), time.thread_time()
+
+
+@contextmanager
+def timed_run(page: str, started: tuple[float, float]) -> Iterator[None]:
+    """With DASHBOARD_TIMING=1, log each script run's server time (wall and CPU) to stderr; for benchmarks/."""
+    end = "ok"
+    try:
+        yield
+    except BaseException as exc:  # st.stop, st.rerun and st.switch_page end a run by raising
+        end = type(exc).__name__
+        raise
+    finally:
+        if TIMING:
+            print(f"[dashboard timing] page={page or 'default'} seconds={time.perf_counter() - started[0]:.4f} "
+                  f"cpu={time.thread_time() - started[1]:.4f} end={end}", file=sys.stderr, flush=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -64,7 +91,9 @@ def progress_table(version: str, f: Filters, day: date):
 
 
 # Charts: the query frames are cached per data version and filters; building the
-# Altair object from a small frame takes milliseconds, so it is not cached.
+# Altair object from a small frame takes milliseconds, so most are not cached.
+# The Overview's chart is, as an object (nothing changes a built chart): with
+# Altair's validation it cost a fifth of every Overview rerun.
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -82,6 +111,7 @@ def _trend(version: str, f: Filters):
     return queries.satisfaction_trend(filtered(version, f))
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
 def district_progress_chart(version: str, f: Filters, day: date, lang: str):
     return charts.district_progress_chart(progress_table(version, f, day), lang)
 

@@ -1,0 +1,530 @@
+"""Benchmark: the Overview and Map pages in headless Chromium, at three data sizes, against a naive baseline.
+
+Not a test: run it by hand (``.venv/bin/python benchmarks/bench_pages.py``;
+about 6 minutes on 2 cores, most of it the baseline at country size). For
+each size it builds a scratch SQLite database once
+(``datagen.build_database``): the bundled sample (~180 communities, ~40,000
+activities), a province (2,000 communities, 200,000 activities) and a
+country (10,000 communities, 1,000,000 activities). Then, for the dashboard
+(``python -m dashboard.serve``) and for the baseline (``baseline_app.py``:
+reads the database on every rerun, one folium.Marker per community) in turn,
+it starts the server with ``DASHBOARD_TIMING=1`` and measures:
+
+* **load**: from navigation (the page's ``performance.timeOrigin``) until the
+  page is *fully drawn*, each time in a new tab: a new Streamlit session.
+  *Cold* is the first Overview after the server started, in a new browser
+  context (nothing cached in the browser; the server loads the data), then
+  the first Map; *warm* is the median of the next ``--reps`` loads of each
+  page in that same context (the browser has Streamlit's scripts cached, as
+  a returning visitor has; the server has the data). Each warm load is also
+  split at the app's script state: navigation to the first run starting,
+  the run(s), and the end of the last run to fully drawn.
+* **filter rerun**: on a drawn Overview, a district (then another, then a
+  type) chosen in the sidebar: a filter set not seen before each time, so
+  nothing is served from a cache of that filter set. *Server* is the
+  script's own time as the app logs it (``DASHBOARD_TIMING=1``: wall and
+  CPU of the script thread); *browser, to script end* is from the press on
+  the option until the app's script state is back to ``notRunning`` and the
+  status widget is gone; *browser, to redrawn* until the page is fully
+  drawn again with the new map.
+* **memory**: the resident memory (VmRSS, and its peak VmHWM, from
+  ``/proc/PID/status``) of the server process after the runs, and with
+  ``--sessions`` tabs open on the Overview (country size by default).
+
+*Fully drawn* means, all at once: the app's ``data-test-script-state`` is
+``notRunning``; no ``[data-testid="stStatusWidget"]``; no
+``[data-testid="stException"]``; 7 ``[data-testid="stMetric"]`` (Overview);
+every ``[data-testid="stVegaLiteChart"]`` holds ``svg.marks`` or a canvas;
+every ``[data-testid="stDataFrame"]`` holds its canvas; and in the map
+iframe (``iframe[title="streamlit_folium.st_folium"]``) a
+``.leaflet-container`` whose points are drawn: at least one
+``path.leaflet-interactive`` per community in the overlay pane (SVG, up to
+3,000 points), or for more points a non-empty overlay canvas plus the legend
+(added after the points layer); for the baseline one
+``img.leaflet-marker-icon`` per community.
+
+Goals (the issue): Overview and Map drawn within 1.5 s (sample) and 3 s
+(country); a filter rerun within 200 ms (sample) and 1 s (country); under
+1 GB of server memory at country size with 20 sessions. Province figures are
+reported without a goal. The load goals are judged on the warm median; the
+rerun goal on the median server time (the issue's "server time of a rerun")
+and, separately, on the browser's time to the end of the script.
+
+Timings on a shared machine vary with its load: the CPU figures of the
+script thread, and the load average printed at the end, tell how busy it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import datagen  # noqa: E402
+
+from dashboard import config  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 1000}
+SIZES = {"sample": None, "province": (2_000, 200_000), "country": (10_000, 1_000_000)}
+GOALS = {  # size -> (load seconds, filter rerun seconds); None: no goal
+    "sample": (1.5, 0.2),
+    "province": (None, None),
+    "country": (3.0, 1.0),
+}
+MEMORY_GOAL = 1024  # MB at country size with --sessions sessions
+CANVAS_THRESHOLD = 3000  # dashboard.maps: above this many points Leaflet draws on canvas
+TIMEOUT_MS = 180_000
+FILTERS_OURS = [(0, "chengxi", "districts"), (0, "chengdong", "districts"), (1, "caring", "types")]
+FILTERS_BASELINE = FILTERS_OURS[:2]
+
+DRAWN = """({metrics, points, markers, canvas}) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (document.querySelector('[data-testid="stException"]')) return 'error';
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (document.querySelectorAll('[data-testid="stMetric"]').length < metrics) return false;
+  for (const chart of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
+    if (!chart.querySelector('svg.marks, canvas')) return false;
+  }
+  for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    if (!grid.querySelector('canvas')) return false;
+  }
+  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]:not([data-bench-stale])');
+  const doc = frame && frame.contentDocument;
+  const box = doc && doc.querySelector('.leaflet-container');
+  if (!box) return false;
+  if (markers) {
+    if (box.querySelectorAll('img.leaflet-marker-icon').length < points) return false;
+  } else if (canvas) {
+    if (!box.querySelector('.ju-map-legend')) return false;
+    const surface = box.querySelector('.leaflet-overlay-pane canvas');
+    if (!surface || !surface.width || !surface.height) return false;
+    const pixels = surface.getContext('2d').getImageData(0, 0, surface.width, surface.height).data;
+    let painted = 0;
+    for (let i = 3; i < pixels.length; i += 4 * 97) { if (pixels[i]) { painted++; } }
+    if (painted < 50) return false;
+  } else {
+    if (box.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive').length < points) return false;
+  }
+  return performance.now();
+}"""
+
+WATCH = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__benchStates = [];
+  window.__benchPress = null;
+  document.addEventListener('pointerdown', () => { window.__benchPress = performance.now(); }, {capture: true, once: true});
+  new MutationObserver(() => {
+    window.__benchStates.push([app.getAttribute('data-test-script-state'), performance.now()]);
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]').forEach(f => f.setAttribute('data-bench-stale', '1'));
+  return performance.now();
+}"""
+
+RERUN_DONE = """(t0) => {
+  const states = window.__benchStates || [];
+  let ran = false;
+  for (const [state, at] of states) {
+    if (at < t0) continue;
+    if (state === 'running') ran = true;
+    if (ran && state === 'notRunning' && !document.querySelector('[data-testid="stStatusWidget"]')) return at;
+  }
+  return false;
+}"""
+
+
+@dataclass
+class Server:
+    """A running app: its process, URL and log of script-run times."""
+
+    kind: str
+    process: subprocess.Popen
+    base: str
+    log: Path
+    scratch: Path | None = None
+    _offset: int = 0
+
+    def mark(self) -> None:
+        self._offset = self.log.stat().st_size
+
+    def runs_since_mark(self) -> list[tuple[float, float]]:
+        """(wall seconds, CPU seconds of the script thread) of the script runs logged since ``mark``."""
+        with self.log.open("rb") as handle:
+            handle.seek(self._offset)
+            text = handle.read().decode("utf-8", "replace")
+        runs = []
+        for line in text.splitlines():
+            if "[dashboard timing]" in line:
+                fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
+                runs.append((float(fields["seconds"]), float(fields.get("cpu", "nan"))))
+        return runs
+
+    def memory_mb(self) -> tuple[float, float]:
+        """(VmRSS, VmHWM) of the server process in MB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        values = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines()
+                  if line.startswith(("VmRSS", "VmHWM"))}
+        return values["VmRSS"] / 1024, values["VmHWM"] / 1024
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(kind: str, url: str, logs: Path) -> Server:
+    """The dashboard (``kind="ours"``) or the baseline on a free local port, logging run times."""
+    port = free_port()
+    env = {**os.environ, "DASHBOARD_DATABASE_URL": url, "DASHBOARD_TIMING": "1", "DASHBOARD_LANG": "zh",
+           "DASHBOARD_BASEMAP": "none", "BENCH_REPO": str(ROOT)}
+    common = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    scratch = None
+    if kind == "ours":
+        command, cwd = [sys.executable, "-m", "dashboard.serve", *common], ROOT
+    else:  # Streamlit serves the static/ folder next to the main script: give the baseline the repository's
+        scratch = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
+        shutil.copy(Path(__file__).with_name("baseline_app.py"), scratch / "baseline_app.py")
+        (scratch / "static").symlink_to(ROOT / "static", target_is_directory=True)
+        command = [sys.executable, "-m", "streamlit", "run", str(scratch / "baseline_app.py"), *common,
+                   "--server.enableStaticServing", "true", "--client.toolbarMode", "minimal"]
+        cwd = scratch
+    log = logs / f"server-{kind}-{port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+    server = Server(kind, process, f"http://127.0.0.1:{port}", log, scratch)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{kind} server exited:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.base}/_stcore/health", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    server.stop()
+    raise SystemExit(f"{kind} server did not become healthy")
+
+
+@dataclass
+class Figures:
+    """What one app showed at one size (seconds; server runs as (wall, CPU) pairs)."""
+
+    cold: dict[str, float] = field(default_factory=dict)
+    cold_server: dict[str, list] = field(default_factory=dict)
+    warm: dict[str, list[float]] = field(default_factory=dict)
+    warm_server: dict[str, list] = field(default_factory=dict)
+    filter_browser: list[float] = field(default_factory=list)
+    filter_server: list = field(default_factory=list)
+    filter_drawn: list[float] = field(default_factory=list)
+    memory: tuple[float, float] | None = None
+    sessions_memory: tuple[float, float] | None = None
+    sessions: int = 0
+
+
+def page_path(kind: str, page: str) -> str:
+    if kind == "ours":
+        return "/" if page == "overview" else f"/{page}"  # the default page answers at /
+    return "/?page=map" if page == "map" else "/"
+
+
+def drawn_args(kind: str, page: str, points: int) -> dict:
+    return {"metrics": 7 if page == "overview" else 0, "points": points, "markers": kind == "baseline",
+            "canvas": kind == "ours" and points > CANVAS_THRESHOLD}
+
+
+def wait_drawn(pg, args: dict) -> float:
+    """performance.now() when the page was first seen fully drawn."""
+    result = pg.wait_for_function(DRAWN, arg=args, polling=50, timeout=TIMEOUT_MS).json_value()
+    if result == "error":
+        raise SystemExit(f"the page shows an exception: {pg.url}")
+    return float(result)
+
+
+PHASES = """(() => {
+  window.__benchPhases = [];
+  new MutationObserver(records => {
+    for (const r of records) {
+      window.__benchPhases.push([r.target.getAttribute('data-test-script-state'), performance.now()]);
+    }
+  }).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+})();"""
+
+
+def new_context(browser):
+    """A browser context whose pages note when the app's script starts and ends running."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(PHASES)
+    return context
+
+
+def phases(pg, drawn_ms: float) -> tuple[float, float, float]:
+    """(navigation → first run starts, → last run ends, → drawn) in seconds."""
+    states = pg.evaluate("() => window.__benchPhases || []")
+    started = next((at for state, at in states if state == "running"), float("nan"))
+    ended = max((at for state, at in states if state == "notRunning" and at <= drawn_ms), default=float("nan"))
+    return started / 1000, (ended - started) / 1000, (drawn_ms - ended) / 1000
+
+
+def load(context, server: Server, page: str, points: int, *, keep: bool = False) -> tuple[float, list]:
+    """Seconds from navigation until fully drawn in a new tab (a new session), and the server runs it caused."""
+    pg = context.new_page()
+    server.mark()
+    pg.goto(server.base + page_path(server.kind, page))
+    drawn = wait_drawn(pg, drawn_args(server.kind, page, points))
+    time.sleep(0.2)  # a run the page's components would trigger after drawing shows in the log
+    runs = server.runs_since_mark()
+    split = phases(pg, drawn)
+    if not keep:
+        pg.close()
+    return drawn / 1000, [*runs, ("phases", split)]
+
+
+def choose(pg, which: int, label: str):
+    """Open the sidebar multiselect number ``which``; the option ``label``, to click."""
+    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').nth(which)
+    box.locator("input").first.click()
+    option = pg.get_by_role("option", name=label, exact=False).first
+    option.wait_for()
+    return option
+
+
+def filter_reruns(context, server: Server, counts: dict, figures: Figures, changes: list) -> None:
+    """Choose filters one after another on a drawn Overview; time each rerun."""
+    pg = context.new_page()
+    pg.goto(server.base + page_path(server.kind, "overview"))
+    wait_drawn(pg, drawn_args(server.kind, "overview", counts["all"]))
+    chosen: dict[str, set[str]] = {"districts": set(), "types": set()}
+    for which, code, vocab in changes:
+        chosen[vocab].add(code)
+        option = choose(pg, which, config.label(vocab, code, "zh"))
+        server.mark()
+        t0 = pg.evaluate(WATCH)
+        option.click()
+        done = pg.wait_for_function(RERUN_DONE, arg=t0, polling=10, timeout=TIMEOUT_MS).json_value()
+        drawn = wait_drawn(pg, drawn_args(server.kind, "overview", counts["match"](chosen)))
+        t0 = pg.evaluate("() => window.__benchPress") or t0  # the press on the option, not the call to click it
+        time.sleep(0.2)
+        figures.filter_browser.append((done - t0) / 1000)
+        figures.filter_drawn.append((drawn - t0) / 1000)
+        figures.filter_server.append(total(server.runs_since_mark()))
+        pg.keyboard.press("Escape")
+    pg.close()
+
+
+def total(runs: list) -> tuple[float, ...]:
+    """The runs' summed (wall, CPU) seconds, and the page's phases when noted."""
+    logged = [r for r in runs if r[0] != "phases"]
+    split = next((r[1] for r in runs if r[0] == "phases"), ())
+    return (sum(r[0] for r in logged), sum(r[1] for r in logged), *split)
+
+
+def measure(browser, server: Server, counts: dict, *, reps: int, sessions: int, changes: list) -> Figures:
+    """Every figure of one app at one size.
+
+    The first Overview opens in a new browser context (nothing cached in the
+    browser; the server loads the data); its context, now holding
+    Streamlit's scripts in its cache, serves every later load, each in a new
+    tab, so a new Streamlit session.
+    """
+    figures = Figures()
+    context = new_context(browser)
+    try:
+        for page in ("overview", "map"):
+            seconds, runs = load(context, server, page, counts["all"])
+            figures.cold[page], figures.cold_server[page] = seconds, total(runs)
+        for page in ("overview", "map"):
+            figures.warm[page], figures.warm_server[page] = [], []
+            for _ in range(reps):
+                seconds, runs = load(context, server, page, counts["all"])
+                figures.warm[page].append(seconds)
+                figures.warm_server[page].append(total(runs))
+        filter_reruns(context, server, counts, figures, changes)
+        figures.memory = server.memory_mb()
+        if sessions:
+            pages = []
+            for _ in range(sessions):
+                load(context, server, "overview", counts["all"], keep=True)
+            time.sleep(1)
+            figures.sessions_memory, figures.sessions = server.memory_mb(), sessions
+            del pages
+    finally:
+        context.close()
+    return figures
+
+
+def community_counts(url: str) -> dict:
+    """How many communities there are, and a function counting those a filter keeps."""
+    from sqlalchemy import create_engine  # noqa: PLC0415
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT district, characteristic FROM communities WHERE vto IS NULL "
+            "AND vfrom = (SELECT max(vfrom) FROM communities)").all()
+    engine.dispose()
+
+    def match(chosen: dict[str, set[str]]) -> int:
+        return sum(1 for district, kind in rows
+                   if (not chosen["districts"] or district in chosen["districts"])
+                   and (not chosen["types"] or kind in chosen["types"]))
+
+    return {"all": len(rows), "match": match}
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def verdict(value: float, goal: float | None) -> str:
+    if goal is None:
+        return ""
+    return f"{'PASS' if value <= goal else 'MISS'} (goal ≤ {goal:g})"
+
+
+def _row(size: str, name: str, mine: float, theirs: float | None, goal: float | None = None, *,
+         unit: str = "s") -> str:
+    ratio = f"{theirs / mine:7.1f}x" if theirs is not None and mine else "       -"
+    other = f"{theirs:9.2f}{unit}" if theirs is not None else f"{'-':>10}"
+    return f"{size:<9} {name:<40} {mine:9.2f}{unit} {other} {ratio}  {verdict(mine, goal)}".rstrip()
+
+
+def report(results: dict) -> list[str]:
+    """The table of figures, ours beside the baseline (ratio = baseline / ours), and each goal's verdict."""
+    head = f"{'size':<9} {'figure':<40} {'ours':>10} {'baseline':>10} {'ratio':>8}  goal"
+    lines = [head, "-" * (len(head) + 16)]
+    for size, (ours, base, meta) in results.items():
+        load_goal, rerun_goal = GOALS[size]
+        lines.append(f"{size:<9} {meta}")
+        for page in ("overview", "map"):
+            lines.append(_row(size, f"{page}: drawn, warm (median of {len(ours.warm[page])})", median(ours.warm[page]),
+                              median(base.warm[page]) if base and base.warm[page] else None, load_goal))
+            lines.append(_row(size, f"{page}: drawn, cold", ours.cold[page], base.cold[page] if base else None))
+            lines.append(_row(size, f"{page}: server run, warm (wall)", median([r[0] for r in ours.warm_server[page]]),
+                              median([r[0] for r in base.warm_server[page]]) if base and base.warm[page] else None))
+            lines.append(_row(size, f"{page}: server run, warm (CPU)", median([r[1] for r in ours.warm_server[page]]),
+                              median([r[1] for r in base.warm_server[page]]) if base and base.warm[page] else None))
+            lines.append(_row(size, f"{page}: server run, cold (wall)", ours.cold_server[page][0],
+                              base.cold_server[page][0] if base else None))
+            for index, phase in ((2, "to script start"), (3, "script running"), (4, "script end to drawn")):
+                theirs = median([r[index] for r in base.warm_server[page]]) if base and base.warm[page] else None
+                lines.append(_row(size, f"{page}: warm, browser: {phase}",
+                                  median([r[index] for r in ours.warm_server[page]]), theirs))
+        lines.append(_row(size, f"filter rerun: server wall (median of {len(ours.filter_server)})",
+                          median([r[0] for r in ours.filter_server]),
+                          median([r[0] for r in base.filter_server]) if base else None, rerun_goal))
+        lines.append(_row(size, "filter rerun: server CPU (median)", median([r[1] for r in ours.filter_server]),
+                          median([r[1] for r in base.filter_server]) if base else None))
+        lines.append(_row(size, "filter rerun: browser, to script end (median)", median(ours.filter_browser),
+                          median(base.filter_browser) if base else None, rerun_goal))
+        lines.append(_row(size, "filter rerun: browser, to redrawn (median)", median(ours.filter_drawn),
+                          median(base.filter_drawn) if base else None))
+        lines.append(_row(size, "server RSS after the runs", ours.memory[0], base.memory[0] if base else None,
+                          unit="MB"))
+        if ours.sessions_memory:
+            goal = MEMORY_GOAL if size == "country" and ours.sessions >= 20 else None
+            lines.append(_row(size, f"server RSS, {ours.sessions} sessions open", ours.sessions_memory[0], None,
+                              goal, unit="MB") + f"  (peak {ours.sessions_memory[1]:.0f} MB)")
+    return lines
+
+
+def measure_app(browser, kind: str, size: str, *, url: str, counts: dict, args, scratch: Path) -> Figures:
+    """Start one app on one database, measure it, stop it."""
+    t = time.perf_counter()
+    server = start_server(kind, url, scratch)
+    try:
+        if kind == "ours":
+            figures = measure(browser, server, counts, reps=min(args.reps, 2) if size == "country" else args.reps,
+                              sessions=args.sessions if size in args.sessions_sizes.split(",") else 0,
+                              changes=FILTERS_OURS)
+        else:  # no cache, so its loads all cost the same: fewer of them where each takes long
+            figures = measure(browser, server, counts, reps=args.baseline_reps, sessions=0,
+                              changes=FILTERS_BASELINE[:1] if size == "country" else FILTERS_BASELINE)
+    finally:
+        server.stop()
+    print(f"[{size}] {kind} measured in {time.perf_counter() - t:.1f} s (load average {os.getloadavg()[0]:.1f}): "
+          f"{json.dumps(figures.__dict__, default=str)}", flush=True)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="sample,province,country")
+    parser.add_argument("--reps", type=int, default=3, help="warm loads per page (country: at most 2)")
+    parser.add_argument("--sessions", type=int, default=20, help="contexts kept open for the memory figure")
+    parser.add_argument("--sessions-sizes", default="country", help="sizes at which the sessions are opened")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--baseline-reps", type=int, default=1,
+                        help="warm loads per page of the baseline (it caches nothing: each load does the same work)")
+    parser.add_argument("--keep", metavar="DIR", help="keep the databases and server logs here")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: use the databases already there")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    started = time.perf_counter()
+    scratch = Path(args.keep or tempfile.mkdtemp(prefix="bench-pages-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    results: dict = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            for size in args.sizes.split(","):
+                t = time.perf_counter()
+                shape = SIZES[size]
+                db = scratch / f"{size}.db"
+                url = f"sqlite:///{db}" if args.reuse and db.is_file() else datagen.build_database(db, *(shape or (None,)))
+                counts = community_counts(url)
+                meta = f"{counts['all']:,} communities" + (f", {shape[1]:,} activities" if shape else " (the sample)")
+                print(f"[{size}] database built in {time.perf_counter() - t:.1f} s: {meta}", flush=True)
+                figures = {kind: measure_app(browser, kind, size, url=url, counts=counts, args=args, scratch=scratch)
+                           for kind in ("ours", *(() if args.no_baseline else ("baseline",)))}
+                results[size] = (figures["ours"], figures.get("baseline"), meta)
+            browser.close()
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+    print()
+    for line in report(results):
+        print(line)
+    print(f"\nwhole run: {time.perf_counter() - started:.0f} s; load average (1, 5, 15 min): "
+          + ", ".join(f"{x:.1f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs")
+    if args.json:
+        Path(args.json).write_text(json.dumps({size: {"ours": o.__dict__, "baseline": b.__dict__ if b else None,
+                                                      "data": m} for size, (o, b, m) in results.items()},
+                                              default=str, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
