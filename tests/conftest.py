@@ -62,6 +62,16 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _configured(url: str, monkeypatch):
+    """Make ``url`` the configured database for one test, and forget its engine afterwards."""
+    database.engine_for.cache_clear()
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
+    eng = database.get_engine()
+    yield eng
+    eng.dispose()
+    database.engine_for.cache_clear()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request, tmp_path, monkeypatch):
     """An empty database of each kind, set as the configured one."""
@@ -70,21 +80,10 @@ def engine(request, tmp_path, monkeypatch):
     else:
         url = request.getfixturevalue("postgres_url")
         _reset_postgres(url)
-    database.engine_for.cache_clear()
-    monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
-    eng = database.get_engine()
-    yield eng
-    eng.dispose()
-    database.engine_for.cache_clear()
+    yield from _configured(url, monkeypatch)
 
 
 @pytest.fixture
 def sqlite_engine(tmp_path, monkeypatch):
     """An empty SQLite database only (for tests that need no second backend)."""
-    url = f"sqlite:///{tmp_path / 'test.db'}"
-    database.engine_for.cache_clear()
-    monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
-    eng = database.get_engine()
-    yield eng
-    eng.dispose()
-    database.engine_for.cache_clear()
+    yield from _configured(f"sqlite:///{tmp_path / 'test.db'}", monkeypatch)

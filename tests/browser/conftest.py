@@ -15,11 +15,6 @@ server fails the test that made it.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from appserver import running_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -54,26 +50,6 @@ CHIPS = """el => Object.fromEntries([...el.querySelectorAll('[data-testid="stMul
 sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tier needs the playwright package")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(base: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"streamlit did not answer /_stcore/health in {timeout} s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
 @dataclass(frozen=True)
 class Server:
     """The running app: its address, and what its very first page view showed."""
@@ -87,28 +63,12 @@ def server(tmp_path_factory) -> Iterator[Server]:
     """The app on a free local port with an empty database, after its first page view (``FIRST_VISIT``)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "streamlit-server.log"
     database = tmp_path_factory.mktemp("browser") / "dashboard.db"
     env = {**os.environ, "DASHBOARD_DATABASE_URL": f"sqlite:///{database}", "DASHBOARD_LANG": "zh",
            "DASHBOARD_BASEMAP": "none"}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(base, process, log)
+    with running_app(env, ARTIFACTS / "streamlit-server.log") as base:
         yield Server(base, _first_visit(base))
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @contextmanager

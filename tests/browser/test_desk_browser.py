@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
+from appserver import running_app
 from sqlalchemy import create_engine
 
 from dashboard import store
@@ -47,12 +45,6 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 POINTS = '.leaflet-overlay-pane path.leaflet-interactive[d*="a"]'  # circle markers are arcs; outlines are not
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def desk_server(tmp_path_factory):
     """The app on a free port over an empty database, with accounts ``ed`` (editor) and ``boss`` (admin)."""
@@ -65,33 +57,9 @@ def desk_server(tmp_path_factory):
         made = subprocess.run([sys.executable, "-m", "dashboard", "users", "add", name, "--role", role], cwd=ROOT, env=env,
                               input=PASSWORD + "\n", capture_output=True, text=True, timeout=60, check=False)
         assert made.returncode == 0 and PASSWORD not in made.stdout + made.stderr, made.stderr
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     log = folder / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-               "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")[-3000:]
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                assert time.monotonic() < deadline, "no /_stcore/health in 60 s"
-                time.sleep(0.2)
+    with running_app(env, log) as base:
         yield {"base": base, "env": env, "log": log}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
     assert PASSWORD not in log.read_text(errors="replace")  # nothing logged a password
 
 
