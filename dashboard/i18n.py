@@ -1,7 +1,8 @@
 """Translations and number/date formats for Chinese and English readers.
 
 Messages live in ``messages/*.toml``, one catalogue per concern (validation,
-ui, maps, charts, ...), each entry a table with ``en`` and ``zh``. A missing
+ui, maps, charts, ...), each entry a table with ``en`` and ``zh`` (and ``en_one``
+where English needs a singular for ``count == 1``). A missing
 translation is a test failure, never a silent fallback in production.
 """
 
@@ -36,6 +37,8 @@ def t(key: str, lang: str, **values: object) -> str:
     """The message ``key`` in ``lang``, with ``{placeholders}`` filled in."""
     texts = catalogue()[key]
     text = texts.get(lang) or texts["en"]
+    if values.get("count") == 1 and f"{lang}_one" in texts:  # English singular ("1 community")
+        text = texts[f"{lang}_one"]
     return text.format(**values) if values else text
 
 

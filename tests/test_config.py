@@ -51,3 +51,13 @@ def test_stage_progress_rises_to_one():
 def test_default_language_comes_from_configuration(monkeypatch, value, expected):
     monkeypatch.setenv("DASHBOARD_LANG", value)
     assert config.default_lang() == expected
+
+
+@pytest.mark.parametrize("key", sorted(k for k, v in i18n.catalogue().items() if "en_one" in v))
+def test_singular_forms_are_used_for_a_count_of_one(key):
+    texts = i18n.catalogue()[key]
+    fields = set(re.findall(r"{(\w+)}", texts["en"])) - {"count"}
+    values = dict.fromkeys(fields, "x")
+    assert i18n.t(key, "en", count=1, **values) == texts["en_one"].format(**values)
+    assert "1" in i18n.t(key, "en", count=1, **values)
+    assert i18n.t(key, "en", count=2, **values) == texts["en"].format(count=2, **values)
