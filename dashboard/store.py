@@ -212,6 +212,11 @@ def restore(engine: Engine, table: str, to_version: int, user: str, note: str = 
         if not 1 <= to_version <= current:
             raise ValueError(f"{table} has no version {to_version}")
         old = _span(conn, table, to_version)
+        if table in ("activities", "surveys"):  # the old rows must still name active communities
+            named = {r[0] for r in conn.execute(text(
+                f"SELECT DISTINCT community_id FROM {table} WHERE {old.where()}"))}  # noqa: S608
+            if missing := named - _community_ids(conn):
+                raise UnknownCommunities(table, missing)
         version = current + 1
         rows = conn.execute(text(f"SELECT count(*) FROM {table} WHERE {old.where()}")).scalar()  # noqa: S608
         meta = ImportMeta(user, f"version {to_version}", "", note or f"restore of version {to_version}")

@@ -31,7 +31,7 @@ if upload is not None:
     elif staged is not None:
         upload_view.show_warnings(staged, lang)
         upload_view.show_preview(staged, lang)
-        upload_view.commit_form(staged, user, lang)
+        upload_view.commit_form(staged, lang)
 
 if user.can("manage"):
     accounts_view.manage(user, lang)

@@ -18,7 +18,7 @@ index = present_view.controls(bar[:3], len(brief.slides), lang)
 present_view.show(brief.slides[index], brief)
 st.caption(t("present.keys_help", lang))
 with st.expander(t("present.notes", lang)):
-    st.write(brief.slides[index].notes)
+    st.text(brief.slides[index].notes)
 with st.expander(t("present.summary", lang)):
     st.code("\n\n".join([brief.title, brief.dates, *brief.summary, brief.source]), language=None, wrap_lines=True)
 present_view.downloads(brief, lang)

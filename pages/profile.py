@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import config, profiles
 from dashboard.i18n import fmt_date, fmt_int, fmt_num, t
 from dashboard.ui import components, data, maps_view, profile_view, state
+from dashboard.ui.text import md_escape
 
 state.require_app()
 lang = state.lang()
@@ -16,7 +17,7 @@ if profile is None:
     st.title(t("ui.nav_profile", lang))
     profile_view.search(ds, chosen, lang)
     if chosen:
-        st.error(t("ui.unknown_community", lang, code=chosen))
+        st.error(t("ui.unknown_community", lang, code=md_escape(chosen)))
     st.info(t("ui.pick_community", lang), icon=":material/search:")
     st.stop()
 
@@ -49,4 +50,4 @@ components.chart(data.community_satisfaction_chart(ds.version, c["community_id"]
                  name=f"satisfaction-{c['community_id']}")
 st.subheader(t("ui.recent_activities", lang))
 profile_view.recent_activities(profile.activities, lang)
-st.caption(config.label("districts", c["district"], lang) + " · " + str(c["community_id"]))
+st.caption(config.label("districts", c["district"], lang) + " · " + md_escape(c["community_id"]))

@@ -70,12 +70,18 @@ def _figures_note(f: Facts, lang: str) -> str:
               hours=fmt_int(f.volunteer_hours, lang), satisfaction=fmt_num(f.satisfaction, lang))
 
 
+def _with_brand(name: str, brand: str | None, lang: str) -> str:
+    """"前营街社区（好邻居）" / "Qianying Street Community (好邻居)"; the name alone without a brand."""
+    if not brand:
+        return name
+    return f"{name}（{brand}）" if lang == "zh" else f"{name} ({brand})"
+
+
 def highlights(f: Facts, lang: str) -> list[str]:
     """Named brands, the most active communities and those needing attention, one line each."""
     column = "name_zh" if lang == "zh" else "name_en"
     sep = "、" if lang == "zh" else ", "
-    named = [f"{row[column] or row['name_zh']}（{row['brand_name']}）" if lang == "zh" and row["brand_name"]
-             else (f"{row[column] or row['name_zh']} ({row['brand_name']})" if row["brand_name"] else row[column])
+    named = [_with_brand(row[column] or row["name_zh"], row["brand_name"], lang)
              for _, row in f.named_list.head(4).iterrows()]
     active = [f"{row[column] or row['name_zh']} · {_b('activities_count', lang, count=int(row['activities']))}"
               for _, row in f.most_active.head(3).iterrows()]

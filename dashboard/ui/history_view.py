@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import store, templates
 from dashboard.auth import User
@@ -52,7 +53,15 @@ def restore(table: str, version: int, user: User | None, lang: str) -> None:
         if current is None or not current.can("restore"):
             st.error(t("auth.not_allowed", lang))
             return
-        new_version = store.restore(data.engine(), table, version, user=current.name)
+        try:
+            new_version = store.restore(data.engine(), table, version, user=current.name)
+        except store.UnknownCommunities as gone:
+            st.error(t("history.restore_refused_communities", lang, version=version, table=table_name,
+                       count=len(gone.missing)))
+            return
+        except (ValueError, SQLAlchemyError):
+            st.error(t("history.restore_failed", lang, version=version))
+            return
         st.session_state["hist_done"] = {"to": version, "table": table_name, "version": new_version}
         st.rerun()
 

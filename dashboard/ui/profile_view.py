@@ -20,7 +20,7 @@ def search(ds, chosen: str | None, lang: str) -> None:
         return
     found = profiles.search(ds, query)
     if found.empty:
-        st.warning(t("ui.search_none", lang, text=query))
+        st.warning(t("ui.search_none", lang, text=md_escape(query)))
         return
     picked = pick(found, lang)
     if picked and picked != chosen:
@@ -43,10 +43,10 @@ def _names(frame: pd.DataFrame, lang: str) -> list[str]:
 
 def identity(c: pd.Series, lang: str) -> None:
     """Names in both languages, type badge, brand, district and subdistrict."""
-    st.title(c["name_zh"] if lang == "zh" else (c["name_en"] or c["name_zh"]))
+    st.title(md_escape(c["name_zh"] if lang == "zh" else (c["name_en"] or c["name_zh"])))
     other = c["name_en"] if lang == "zh" else c["name_zh"]
     if other:
-        st.caption(other)
+        st.caption(md_escape(other))
     term = config.term("types", c["characteristic"])
     st.badge(f"{term.icon} {term.label(lang)}", color=BADGE_COLORS.get(term.code, "gray"))
     brand = c["brand_name"] or t("ui.no_brand", lang)

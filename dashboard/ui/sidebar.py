@@ -33,10 +33,27 @@ def _reset() -> None:
         st.session_state.pop(key, None)
 
 
+def _clamped(day: date | None, full_range: tuple[date, date], default: date) -> date:
+    """A date inside the data's range (a bookmark or an import may have moved it outside)."""
+    return min(max(day or default, full_range[0]), full_range[1])
+
+
 def _seed_widgets(f: Filters, full_range: tuple[date, date]) -> None:
-    """Give the widgets the shared values (they were reset if the user left a page)."""
+    """Give the widgets the shared values (they were reset if the user left a page).
+
+    Dates outside the data's range would make the date widget fail, so they are
+    brought inside it, and the shared filters follow.
+    """
     for field, key in FILTER_KEYS.items():
         st.session_state.setdefault(key, list(getattr(f, field)))
+    span = st.session_state.get("f_dates") or ()
+    if len(span) == 2 and not all(full_range[0] <= d <= full_range[1] for d in span):
+        st.session_state.pop("f_dates")
+    if f.start or f.end:
+        start, end = _clamped(f.start, full_range, full_range[0]), _clamped(f.end, full_range, full_range[1])
+        if (start, end) != (f.start or start, f.end or end):
+            state.set_filters(f.with_range(min(start, end), max(start, end)))
+            f = state.filters()
     st.session_state.setdefault("f_dates", (f.start or full_range[0], f.end or full_range[1]))
     st.session_state.setdefault("w_lang", state.lang())
 

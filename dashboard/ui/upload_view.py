@@ -6,11 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, staging, store
-from dashboard.auth import User
 from dashboard.exports import table_bytes
 from dashboard.i18n import fmt_int, t
 from dashboard.schema import TABLES
-from dashboard.ui import data, maps_view
+from dashboard.ui import data, maps_view, session
 from dashboard.ui.text import md_escape
 
 STAGED_KEY = "desk_staged"
@@ -120,14 +119,15 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
         maps_view.compact_map(staged.moved, lang, key="desk_map")
 
 
-def commit_form(staged: staging.Staged, user: User, lang: str) -> None:
+def commit_form(staged: staging.Staged, lang: str) -> None:
     """Note and commit; a concurrent commit to the same table is refused and re-checked."""
     with st.form("desk_commit"):
         note = st.text_area(t("desk.note", lang), key="desk_note", max_chars=500)
         submitted = st.form_submit_button(t("desk.commit", lang), type="primary", icon=":material/publish:")
     if not submitted:
         return
-    if not user.can("import"):
+    user = session.current_user()  # the role as it is at the click, not as it was when the page began
+    if user is None or not user.can("import"):
         st.error(t("auth.not_allowed", lang))
         return
     try:
