@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.i18n import t
-from dashboard.ui import components, data, maps_view, page
+from dashboard.ui import attention_view, components, data, maps_view, page
 
 view = page.open_page("ui.nav_overview", dates=False)
 lang, f, version, day, scoped = view.lang, view.filters, view.version, view.day, view.scoped
@@ -33,28 +33,5 @@ with right:
     components.chart(data.district_progress_chart(version, f, day, lang), lang, key="overview_progress")
 
 st.subheader(t("ui.attention", lang))
-inactive = queries.inactive_communities(scoped, day)
-behind = queries.behind_pace(progress)
-falling = queries.falling_satisfaction(scoped, day)
-tabs = st.columns(3)
-with tabs[0]:
-    st.markdown(f"**{t('ui.inactive', lang, days=queries.INACTIVE_DAYS)}** · {len(inactive)}")
-    if inactive.empty:
-        st.success(t("ui.none_inactive", lang, days=queries.INACTIVE_DAYS))
-    else:
-        components.community_table(inactive, {"district": "ui.col_district", "days_since": "ui.col_days_since"},
-                                   lang, key="tbl_inactive", height=300)
-with tabs[1]:
-    st.markdown(f"**{t('ui.behind_pace', lang, year=day.year)}** · {len(behind)}")
-    if behind.empty:
-        st.success(t("ui.none_behind", lang))
-    else:
-        components.district_pace_table(behind, lang)
-with tabs[2]:
-    st.markdown(f"**{t('ui.falling', lang)}** · {len(falling)}")
-    if falling.empty:
-        st.success(t("ui.none_falling", lang))
-    else:
-        components.community_table(falling, {"district": "ui.col_district", "latest": "ui.col_satisfaction",
-                                             "change": "ui.col_change"}, lang, key="tbl_falling", height=300)
+attention_view.show(scoped, progress, day, lang)
 components.sample_notice(lang)

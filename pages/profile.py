@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import config, profiles
-from dashboard.i18n import fmt_date, fmt_int, fmt_num, t
+from dashboard.i18n import t
 from dashboard.ui import components, data, maps_view, profile_view, state
 from dashboard.ui.text import md_escape
 
@@ -25,14 +25,7 @@ c = profile.community
 profile_view.identity(c, lang)
 with st.expander(t("ui.search_community", lang), icon=":material/search:"):
     profile_view.search(ds, chosen, lang)
-last = profile.activities["date"].max() if not profile.activities.empty else None
-latest = profile.surveys["satisfaction"].iloc[-1] if not profile.surveys.empty else None
-cols = st.columns(4)
-cols[0].metric(t("ui.households", lang), fmt_int(c["households"], lang), border=True)
-cols[1].metric(t("ui.activities_total", lang), fmt_int(len(profile.activities), lang), border=True)
-cols[2].metric(t("ui.last_activity", lang), last.date().isoformat() if last is not None else "—", border=True,
-               help=fmt_date(last.date(), lang) if last is not None else None)
-cols[3].metric(t("ui.latest_satisfaction", lang), fmt_num(latest, lang), border=True)
+profile_view.headline(profile, lang)
 
 profile_view.stage_timeline(c["stage"], lang)
 profile_view.notes(c["community_id"], lang)

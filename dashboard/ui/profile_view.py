@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, profiles
-from dashboard.i18n import t
+from dashboard.i18n import fmt_date, fmt_int, fmt_num, t
 from dashboard.ui.text import md_escape
 
 BADGE_COLORS = {"clean_government": "blue", "health": "red", "caring": "violet", "green": "green",
@@ -52,6 +52,19 @@ def identity(c: pd.Series, lang: str) -> None:
     brand = c["brand_name"] or t("ui.no_brand", lang)
     place = " · ".join(p for p in (config.label("districts", c["district"], lang), c["subdistrict"]) if p)
     st.markdown(f"**{t('ui.brand', lang)}:** {md_escape(brand)}  \n**{t('ui.subdistrict', lang)}:** {md_escape(place)}")
+
+
+def headline(profile: profiles.Profile, lang: str) -> None:
+    """Households, activities so far, the last activity and the latest satisfaction."""
+    c = profile.community
+    last = profile.activities["date"].max() if not profile.activities.empty else None
+    latest = profile.surveys["satisfaction"].iloc[-1] if not profile.surveys.empty else None
+    cols = st.columns(4)
+    cols[0].metric(t("ui.households", lang), fmt_int(c["households"], lang), border=True)
+    cols[1].metric(t("ui.activities_total", lang), fmt_int(len(profile.activities), lang), border=True)
+    cols[2].metric(t("ui.last_activity", lang), last.date().isoformat() if last is not None else "—", border=True,
+                   help=fmt_date(last.date(), lang) if last is not None else None)
+    cols[3].metric(t("ui.latest_satisfaction", lang), fmt_num(latest, lang), border=True)
 
 
 def stage_timeline(stage: str, lang: str) -> None:

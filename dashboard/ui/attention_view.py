@@ -1,0 +1,45 @@
+"""The Overview's "needs attention" lists: silent communities, districts behind pace, falling satisfaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.dataset import Dataset
+from dashboard.i18n import t
+from dashboard.ui import components
+
+
+def _column(title: str, count: int, none_message: str, draw) -> None:
+    """A heading with its count, then the list or a line saying there is nothing to worry about."""
+    st.markdown(f"**{title}** · {count}")
+    if count:
+        draw()
+    else:
+        st.success(none_message)
+
+
+def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
+    """Three lists side by side (stacked on a phone)."""
+    inactive = queries.inactive_communities(scoped, day)
+    behind = queries.behind_pace(progress)
+    falling = queries.falling_satisfaction(scoped, day)
+    days = queries.INACTIVE_DAYS
+    left, middle, right = st.columns(3)
+    with left:
+        _column(t("ui.inactive", lang, days=days), len(inactive), t("ui.none_inactive", lang, days=days),
+                lambda: components.community_table(inactive, {"district": "ui.col_district",
+                                                              "days_since": "ui.col_days_since"},
+                                                   lang, key="tbl_inactive", height=300))
+    with middle:
+        _column(t("ui.behind_pace", lang, year=day.year), len(behind), t("ui.none_behind", lang),
+                lambda: components.district_pace_table(behind, lang))
+    with right:
+        _column(t("ui.falling", lang), len(falling), t("ui.none_falling", lang),
+                lambda: components.community_table(falling, {"district": "ui.col_district",
+                                                             "latest": "ui.col_satisfaction",
+                                                             "change": "ui.col_change"},
+                                                   lang, key="tbl_falling", height=300))
