@@ -6,7 +6,7 @@ each size it builds a scratch SQLite database once
 (``datagen.build_database``): the bundled sample (~180 communities, ~40,000
 activities), a province (2,000 communities, 200,000 activities) and a
 country (10,000 communities, 1,000,000 activities). Then, for the dashboard
-(``python -m dashboard.serve``) and for the baseline (``baseline_app.py``:
+(``streamlit run app.py``) and for the baseline (``baseline_app.py``:
 reads the database on every rerun, one folium.Marker per community) in turn,
 it starts the server with ``DASHBOARD_TIMING=1`` and measures:
 
@@ -209,7 +209,7 @@ def start_server(kind: str, url: str, logs: Path) -> Server:
               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     scratch = None
     if kind == "ours":
-        command, cwd = [sys.executable, "-m", "dashboard.serve", *common], ROOT
+        command, cwd = [sys.executable, "-m", "streamlit", "run", "app.py", *common], ROOT
     else:  # Streamlit serves the static/ folder next to the main script: give the baseline the repository's
         scratch = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
         shutil.copy(Path(__file__).with_name("baseline_app.py"), scratch / "baseline_app.py")

@@ -9,22 +9,21 @@ since a file has no container.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import vl_convert
 
+from dashboard import config
 from dashboard.exports import safe_frame
 
 EXPORT_WIDTH = 960  # px at scale 1: a 16:9 slide's content area
-FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto"))
 
 
 @cache
 def _fonts_registered() -> tuple[str, ...]:
     """Register the CJK font directories that exist (once per process)."""
-    found = tuple(str(d) for d in FONT_DIRS if d.is_dir())
+    found = tuple(str(d) for d in config.CJK_FONT_DIRS if d.is_dir())
     for folder in found:
         vl_convert.register_font_directory(folder)
     return found

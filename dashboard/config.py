@@ -22,6 +22,17 @@ DISTRICTS_GEOJSON = DATA_DIR / "xining_districts.geojson"
 INSTANCE_DIR = ROOT_DIR / "instance"
 STATIC_DIR = ROOT_DIR / "static"
 
+# Where the CJK font (Debian's fonts-noto-cjk, or another system's Noto CJK) is looked for:
+# chart pictures (vl-convert) and PDFs/decks all use it.
+CJK_FONT_DIRS = (
+    Path("/usr/share/fonts/opentype/noto"),   # Debian/Ubuntu fonts-noto-cjk
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/noto-cjk"),        # Fedora, Arch
+    Path("/usr/share/fonts/google-noto-cjk"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local/share/fonts",
+)
+
 # Bounding box of Xining municipality (WGS84), from DOMAIN.md.
 LAT_RANGE = (36.0, 37.7)
 LON_RANGE = (100.8, 102.1)

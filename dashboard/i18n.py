@@ -70,8 +70,3 @@ def fmt_date(day: date | None, lang: str) -> str:
     if lang == "zh":
         return f"{day.year}年{day.month}月{day.day}日"
     return f"{day.day} {day:%b} {day.year}"
-
-
-def fmt_month(day: date, lang: str) -> str:
-    """A month: 2025年3月 / Mar 2025."""
-    return f"{day.year}年{day.month}月" if lang == "zh" else f"{day:%b} {day.year}"

@@ -7,7 +7,7 @@ and "60 days without activity" are testable and follow the chosen date range.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
@@ -200,8 +200,3 @@ def ranking(ds: Dataset, day: date) -> pd.DataFrame:
     frame = frame.fillna({"activities": 0, "participants": 0, "volunteer_hours": 0})
     frame["days_since"] = (pd.Timestamp(day) - frame["last_activity"]).dt.days
     return frame.reset_index().sort_values(["activities", "participants"], ascending=False).reset_index(drop=True)
-
-
-def recent_window(day: date, days: int = 30) -> tuple[date, date]:
-    """The ``days`` ending on ``day``."""
-    return day - timedelta(days=days - 1), day

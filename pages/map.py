@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from dashboard import charts
 from dashboard.i18n import t
-from dashboard.ui import data, maps_view, page, state
+from dashboard.ui import components, data, maps_view, page, state
 
 LAYERS = ("type", "stage", "progress")
 view = page.open_page("ui.nav_map", dates=False)
@@ -17,5 +18,6 @@ st.query_params["layer"] = layer
 progress = data.progress_table(version, f, day) if layer == "progress" else None
 st.caption(t("ui.map_help", lang, count=len(scoped.communities)))
 clicked = maps_view.full_map(scoped.communities, lang, layer, progress, key="main_map")
+components.chart(charts.type_mix_chart(scoped.communities, lang), lang, key="map_type_mix", name="types")
 if clicked:
     st.switch_page("pages/profile.py", query_params={"community": clicked, "lang": lang, **f.to_params()})

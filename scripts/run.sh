@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh requirements.txt
-exec .venv/bin/python -m dashboard.serve --server.port "${PORT:-8501}" "$@"
+exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"

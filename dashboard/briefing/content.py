@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 import altair as alt
 
@@ -13,7 +12,7 @@ from dashboard.briefing.period import Facts, Period, gather, scope_label
 from dashboard.briefing.static_map import static_map
 from dashboard.dataset import Dataset
 from dashboard.filters import apply_filters
-from dashboard.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
+from dashboard.i18n import fmt_date, fmt_int, fmt_num, t
 
 
 @dataclass
@@ -134,12 +133,3 @@ def build(ds: Dataset, period: Period, lang: str) -> Briefing:
     ]
     source = _b("source", lang, version=ds.version, day=fmt_date(period.end, lang))
     return Briefing(lang, period, f, _b("deck_title", lang, scope=scope), dates, source, paragraphs, slides)
-
-
-def share_text(f: Facts, lang: str) -> str:
-    """The named share of the year's target, for captions."""
-    return fmt_pct(f.named / f.named_target, lang) if f.named_target else "—"
-
-
-def as_of(day: date, lang: str) -> str:
-    return fmt_date(day, lang)

@@ -16,15 +16,10 @@ from pathlib import Path
 from fontTools.ttLib import TTCollection
 from PIL import ImageFont
 
+from dashboard import config
+
 FAMILY = "Noto Sans CJK SC"  # what the deck names for East Asian text, and the face picked from a collection
-FONT_DIRS = (
-    Path("/usr/share/fonts/opentype/noto"),   # Debian/Ubuntu fonts-noto-cjk
-    Path("/usr/share/fonts/truetype/noto"),
-    Path("/usr/share/fonts/noto-cjk"),        # Fedora, Arch
-    Path("/usr/share/fonts/google-noto-cjk"),
-    Path("/usr/local/share/fonts"),
-    Path.home() / ".local/share/fonts",
-)
+FONT_DIRS = config.CJK_FONT_DIRS
 FILE_NAMES = {
     "regular": ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf"),
     "bold": ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.otf", "NotoSansSC-Bold.otf"),
@@ -41,11 +36,6 @@ class FontFile:
 
     path: Path
     index: int = 0
-
-
-def font_directories() -> tuple[str, ...]:
-    """The font folders that exist here (for ``vl_convert.register_font_directory``)."""
-    return tuple(str(d) for d in FONT_DIRS if d.is_dir())
 
 
 def _face_index(path: Path, family: str = FAMILY) -> int:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, store
+from dashboard import config
 from dashboard.dataset import Dataset
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
@@ -112,7 +112,6 @@ def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: st
 
 def sample_notice(lang: str) -> None:
     """Say that the figures are illustrative while the bundled sample is what is active."""
-    active = [v for v in store.list_versions(data.engine(), "communities") if v["active"]]
-    if active and active[0]["user"] == "sample":  # the user name sample.load_sample records
+    if data.sample_is_active(data.data_version()):
         st.caption(t("ui.illustrative", lang))
 

@@ -144,3 +144,11 @@ def community_activity_chart(version: str, community_id: str, lang: str):
 def community_satisfaction_chart(version: str, community_id: str, lang: str):
     profile = _profile(version, community_id)
     return charts.community_satisfaction_chart(profile.surveys, profile.district_surveys, lang) if profile else None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def sample_is_active(version: str) -> bool:
+    """Whether the active communities are the bundled sample (its loader records the user "sample")."""
+    active = [v for v in store.list_versions(engine(), "communities") if v["active"]]
+    return bool(active) and active[0]["user"] == "sample"
+

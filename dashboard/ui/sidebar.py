@@ -12,8 +12,8 @@ from dashboard.i18n import t
 from dashboard.ui import state
 
 LANG_LABELS = {"zh": "中文", "en": "English"}
+# Filter field (also the campaign.toml vocabulary it draws from) → widget key.
 FILTER_KEYS = {"districts": "f_district", "types": "f_type", "stages": "f_stage"}
-VOCAB = {"districts": "districts", "types": "types", "stages": "stages"}
 
 
 def _on_lang() -> None:
@@ -65,8 +65,7 @@ def render(full_range: tuple[date, date]) -> None:
     with st.sidebar:
         language_switch(lang)
         st.subheader(t("ui.filters", lang), help=t("ui.filters_help", lang))
-        for field, key in FILTER_KEYS.items():
-            vocab = VOCAB[field]
+        for vocab, key in FILTER_KEYS.items():
             st.multiselect(t(f"ui.{key.removeprefix('f_')}", lang), config.codes(vocab), key=key,
                            format_func=lambda code, v=vocab: _option_label(v, code, lang),
                            placeholder=t("ui.all", lang), on_change=_on_filters)

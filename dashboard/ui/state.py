@@ -7,8 +7,6 @@ can bookmark or send the exact view.
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -81,7 +79,3 @@ def page_param(key: str) -> str | None:
     """A page-specific URL parameter (e.g. the community of the profile page)."""
     value = st.query_params.get(key)
     return str(value) if value else None
-
-
-def date_or_none(value: object) -> date | None:
-    return value if isinstance(value, date) else None
