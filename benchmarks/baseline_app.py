@@ -2,7 +2,7 @@
 
 What a first Streamlit version of the Overview and Map would do: read the
 four tables from the database on every rerun (no cache), compute the same
-headline figures and district progress with ``dashboard.queries``, and draw
+headline figures and district progress with ``dashboard.figures.queries``, and draw
 one ``folium.Marker`` (with a tooltip and a popup) per community. It has the
 same sidebar district filter, the same seven ``st.metric`` boxes, progress
 chart and three attention tables (plain ``st.dataframe``), so
@@ -10,7 +10,7 @@ chart and three attention tables (plain ``st.dataframe``), so
 ``?page=map`` shows the map alone, taller.
 
 Leaflet itself is served locally like the dashboard's (``static/``, via
-``dashboard.map_assets.use_assets``): with no internet a CDN map never draws,
+``dashboard.render.map_assets.use_assets``): with no internet a CDN map never draws,
 which would measure nothing. The bench copies this file into a scratch folder
 beside a link to the repository's ``static/`` (Streamlit serves the folder
 next to the main script) and sets ``BENCH_REPO``.
@@ -37,12 +37,15 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from dashboard import charts, config, database, queries  # noqa: E402
+from dashboard import config  # noqa: E402
 from dashboard.dataset import Dataset, typed_frame  # noqa: E402
-from dashboard.filters import Filters, apply_filters, data_range  # noqa: E402
+from dashboard.figures import queries  # noqa: E402
+from dashboard.figures.filters import Filters, apply_filters, data_range  # noqa: E402
 from dashboard.i18n import fmt_int, fmt_num, fmt_pct  # noqa: E402
-from dashboard.map_assets import install_static_assets, use_assets  # noqa: E402
+from dashboard.render import charts  # noqa: E402
+from dashboard.render.map_assets import install_static_assets, use_assets  # noqa: E402
 from dashboard.schema import TABLES  # noqa: E402
+from dashboard.storage import database  # noqa: E402
 
 LANG = "zh"
 

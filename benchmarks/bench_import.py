@@ -39,10 +39,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
-from dashboard import database, store  # noqa: E402
-from dashboard.importing import import_path  # noqa: E402
-from dashboard.reading import read_upload  # noqa: E402
-from dashboard.validation import validate  # noqa: E402
+from dashboard.ingest.importing import import_path  # noqa: E402
+from dashboard.ingest.reading import read_upload  # noqa: E402
+from dashboard.ingest.validation import validate  # noqa: E402
+from dashboard.storage import database, store  # noqa: E402
 
 COMMUNITIES = ROOT / "data" / "sample" / "communities.csv"
 CATEGORIES = ("cleanup", "patrol", "elderly_care", "child_care", "policy_outreach", "culture",

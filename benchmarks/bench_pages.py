@@ -89,7 +89,7 @@ GOALS = {  # size -> (load seconds, filter rerun seconds); None: no goal
     "country": (3.0, 1.0),
 }
 MEMORY_GOAL = 1024  # MB at country size with --sessions sessions
-CANVAS_THRESHOLD = 3000  # dashboard.maps: above this many points Leaflet draws on canvas
+CANVAS_THRESHOLD = 3000  # dashboard.render.maps: above this many points Leaflet draws on canvas
 TIMEOUT_MS = 180_000
 FILTERS_OURS = [(0, "chengxi", "districts"), (0, "chengdong", "districts"), (1, "caring", "types")]
 FILTERS_BASELINE = FILTERS_OURS[:2]

@@ -10,9 +10,9 @@ district, year and metric scaled to the size. Same arguments and seed, same
 data.
 
 ``build_database(path, communities, activities)`` writes them into a new
-SQLite file through ``dashboard.store.commit_frames`` (one transaction, the
+SQLite file through ``dashboard.storage.store.commit_frames`` (one transaction, the
 bulk path imports use) and returns its URL; ``communities=None`` loads the
-bundled sample instead (``dashboard.sample.load_sample``).
+bundled sample instead (``dashboard.ingest.sample.load_sample``).
 """
 
 from __future__ import annotations
@@ -187,7 +187,8 @@ def make_dataset(communities: int, activities: int, seed: int = SEED) -> dict[st
 
 def build_database(path: Path, communities: int | None, activities: int = 0, seed: int = SEED) -> str:
     """A new SQLite file with that data (``communities=None``: the bundled sample); its URL."""
-    from dashboard import database, sample, store  # noqa: PLC0415 - engines are made here, not on import
+    from dashboard.ingest import sample  # noqa: PLC0415 - engines are made here, not on import
+    from dashboard.storage import database, store  # noqa: PLC0415 - engines are made here, not on import
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 
 from dashboard import config
-from dashboard.database import users
+from dashboard.storage.database import users
 
 ROLES = ("editor", "admin")
 MIN_PASSWORD_LENGTH = 10

@@ -60,7 +60,7 @@ def empty_dataset() -> Dataset:
 def read_csv_dir(folder: Path, version: str = "csv") -> Dataset:
     """Read already-clean contract CSVs (the bundled sample) without validation.
 
-    For tests and benchmarks; staff files go through ``dashboard.importing``.
+    For tests and benchmarks; staff files go through ``dashboard.ingest.importing``.
     """
     frames = {}
     for name in TABLES:

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import store
 from dashboard.i18n import t
 from dashboard.schema import TABLES
+from dashboard.storage import store
 from dashboard.ui import data, history_view, session, state
 
 state.require_app()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import charts
 from dashboard.i18n import t
+from dashboard.render import charts
 from dashboard.ui import components, data, maps_view, page, state
 
 LAYERS = ("type", "stage", "progress")

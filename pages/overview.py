@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import queries
+from dashboard.figures import queries
 from dashboard.i18n import t
 from dashboard.ui import attention_view, components, data, maps_view, page
 

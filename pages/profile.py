@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import config, profiles
+from dashboard import config
+from dashboard.figures import profiles
 from dashboard.i18n import t
 from dashboard.ui import components, data, maps_view, profile_view, state
 from dashboard.ui.text import md_escape

@@ -18,9 +18,10 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
-from dashboard import auth, sample
-from dashboard.cli import main
-from dashboard.database import get_engine, users
+from dashboard import auth
+from dashboard.cli.main import main
+from dashboard.ingest import sample
+from dashboard.storage.database import get_engine, users
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Correct-Horse-42"

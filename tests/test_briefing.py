@@ -24,16 +24,17 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
-from dashboard import cli_brief, config
+from dashboard import config
 from dashboard.briefing import bundle, content, fonts, layout, pages, pdf
 from dashboard.briefing.deck import deck_bytes
 from dashboard.briefing.period import default_period, gather
 from dashboard.briefing.static_map import static_map
-from dashboard.cli import main
-from dashboard.cli_brief import resolve_district
+from dashboard.cli import brief as cli_brief
+from dashboard.cli.brief import resolve_district
+from dashboard.cli.main import main
 from dashboard.dataset import read_csv_dir
 from dashboard.i18n import fmt_int
-from dashboard.sample import load_sample
+from dashboard.ingest.sample import load_sample
 
 DISTRICT = "chengdong"
 

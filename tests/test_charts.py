@@ -8,10 +8,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import charts, config, queries
-from dashboard.chart_export import EXPORT_WIDTH, chart_csv, chart_png, chart_svg, export_spec
+from dashboard import config
 from dashboard.dataset import Dataset, empty_dataset, read_csv_dir, typed_frame
+from dashboard.figures import queries
 from dashboard.i18n import catalogue, t
+from dashboard.render import charts
+from dashboard.render.chart_export import EXPORT_WIDTH, chart_csv, chart_png, chart_svg, export_spec
 
 DAY = date(2025, 3, 31)
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import coords, store
-from dashboard.cli import main
+from dashboard import coords
+from dashboard.cli.main import main
 from dashboard.schema import TABLES
+from dashboard.storage import store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
@@ -353,7 +354,7 @@ def test_export_into_a_missing_folder_exits_2_without_traceback(sqlite_engine, c
 @pytest.mark.parametrize("lang, words", [("en", ["Cannot use the database", "DASHBOARD_DATABASE_URL"]),
                                          ("zh", ["无法使用数据库", "DASHBOARD_DATABASE_URL"])])
 def test_unreachable_database_is_one_line_not_a_traceback(capsys, monkeypatch, tmp_path, lang, words):
-    from dashboard import database
+    from dashboard.storage import database
 
     database.engine_for.cache_clear()
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'folder' / 'x.db'}")

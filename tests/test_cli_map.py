@@ -2,9 +2,9 @@
 
 import re
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from dashboard.config import SAMPLE_DIR
-from dashboard.importing import import_path
+from dashboard.ingest.importing import import_path
 
 
 def _load(engine):

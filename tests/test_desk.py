@@ -24,11 +24,14 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, database, sample, store, templates
-from dashboard.exports import contract_frame
+from dashboard import auth
 from dashboard.i18n import t
-from dashboard.importing import check_bytes
+from dashboard.ingest import sample
+from dashboard.ingest.importing import check_bytes
+from dashboard.render import templates
+from dashboard.render.exports import contract_frame
 from dashboard.schema import TABLES
+from dashboard.storage import database, store
 from dashboard.ui import history_view, session
 from dashboard.ui.text import md_escape
 

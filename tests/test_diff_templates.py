@@ -12,10 +12,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import config, diff, staging, store, templates
-from dashboard.exports import safe_frame, table_bytes
-from dashboard.importing import check_bytes
+from dashboard import config
+from dashboard.ingest import diff, staging
+from dashboard.ingest.importing import check_bytes
+from dashboard.render import templates
+from dashboard.render.exports import safe_frame, table_bytes
 from dashboard.schema import TABLES
+from dashboard.storage import store
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)", "\t=1+1"]
 SAMPLE_COMMUNITIES = set(pd.read_csv(config.SAMPLE_DIR / "communities.csv", dtype=str)["community_id"])

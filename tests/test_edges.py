@@ -6,9 +6,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import database, store
 from dashboard.briefing.content import _with_brand
-from dashboard.importing import import_bytes, import_path
+from dashboard.ingest.importing import import_bytes, import_path
+from dashboard.storage import database, store
 from dashboard.ui.text import md_escape
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboard.exports import contract_frame, neutralise, safe_frame, table_bytes, write_table_file
-from dashboard.importing import check_bytes
+from dashboard.ingest.importing import check_bytes
+from dashboard.render.exports import contract_frame, neutralise, safe_frame, table_bytes, write_table_file
 from dashboard.schema import TABLES
 
 FIXTURES = Path(__file__).parent / "fixtures"

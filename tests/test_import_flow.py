@@ -21,8 +21,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
-from dashboard import config, database, importing, store
+from dashboard import config
+from dashboard.ingest import importing
 from dashboard.schema import TABLES
+from dashboard.storage import database, store
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNITIES = pd.read_csv(config.SAMPLE_DIR / "communities.csv", dtype=str)["community_id"].to_numpy()
@@ -145,7 +147,10 @@ def test_replicas_starting_together_on_an_empty_database_create_it_and_load_the_
         url = f"sqlite:///{tmp_path / 'empty.db'}"
     engine.dispose()
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
-    script = "from dashboard import database, sample; print(sample.ensure_data(database.get_engine()))"
+    script = (
+        "from dashboard.ingest import sample; from dashboard.storage import database; "
+        "print(sample.ensure_data(database.get_engine()))"
+    )
     children = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=dict(os.environ),
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
     results = [child.communicate(timeout=120) for child in children]

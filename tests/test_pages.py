@@ -27,7 +27,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import database, importing
+from dashboard.ingest import importing
+from dashboard.storage import database
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from dashboard.importing import check_bytes
-from dashboard.problems import FileProblem
-from dashboard.reading import read_upload
+from dashboard.ingest.importing import check_bytes
+from dashboard.ingest.problems import FileProblem
+from dashboard.ingest.reading import read_upload
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = {

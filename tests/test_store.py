@@ -16,9 +16,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import inspect
 
-from dashboard import config, database, importing, sample, store
+from dashboard import config
 from dashboard.dataset import typed_frame
+from dashboard.ingest import importing, sample
 from dashboard.schema import TABLES
+from dashboard.storage import database, store
 
 COMMUNITY_HEADER = "community_id,name_zh,district,characteristic,stage,latitude,longitude,households"
 ACTIVITY_HEADER = "activity_id,community_id,date,category,participants,volunteer_hours,title"

@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 
 from dashboard import coords
-from dashboard.importing import check_bytes, import_bytes
-from dashboard.reading import read_upload
-from dashboard.validation import validate
+from dashboard.ingest.importing import check_bytes, import_bytes
+from dashboard.ingest.reading import read_upload
+from dashboard.ingest.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

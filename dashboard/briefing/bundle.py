@@ -15,8 +15,8 @@ from pathlib import Path
 import altair as alt
 
 from dashboard.briefing.content import Briefing
-from dashboard.chart_export import chart_png, chart_svg
 from dashboard.i18n import t
+from dashboard.render.chart_export import chart_png, chart_svg
 
 SUFFIXES = (".pptx", ".pdf", ".zip")
 MEDIA_TYPES = {

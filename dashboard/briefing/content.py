@@ -6,13 +6,15 @@ from dataclasses import dataclass, field
 
 import altair as alt
 
-from dashboard import charts, config, queries
+from dashboard import config
 from dashboard.briefing import summary as text
 from dashboard.briefing.period import Facts, Period, gather, scope_label
 from dashboard.briefing.static_map import static_map
 from dashboard.dataset import Dataset
-from dashboard.filters import apply_filters
+from dashboard.figures import queries
+from dashboard.figures.filters import apply_filters
 from dashboard.i18n import fmt_date, fmt_int, fmt_num, t
+from dashboard.render import charts
 
 
 @dataclass

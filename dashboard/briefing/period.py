@@ -11,9 +11,10 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from dashboard import config, queries
+from dashboard import config
 from dashboard.dataset import Dataset
-from dashboard.filters import Filters, apply_filters, data_range
+from dashboard.figures import queries
+from dashboard.figures.filters import Filters, apply_filters, data_range
 
 
 @dataclass(frozen=True)

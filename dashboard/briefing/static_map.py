@@ -10,9 +10,9 @@ import altair as alt
 import pandas as pd
 
 from dashboard import config
-from dashboard.charts import themed
 from dashboard.i18n import t
-from dashboard.maps import load_districts
+from dashboard.render.charts import themed
+from dashboard.render.maps import load_districts
 
 RING_LIMIT = 2_000  # communities up to which each dot gets a white ring
 

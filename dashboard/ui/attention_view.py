@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
 from dashboard.dataset import Dataset
+from dashboard.figures import queries
 from dashboard.i18n import t
 from dashboard.ui import components
 

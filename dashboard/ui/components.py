@@ -10,9 +10,9 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.dataset import Dataset
-from dashboard.filters import Filters
+from dashboard.figures.filters import Filters
+from dashboard.figures.queries import Figure
 from dashboard.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
-from dashboard.queries import Figure
 from dashboard.ui import data
 
 
@@ -93,7 +93,7 @@ def district_pace_table(progress: pd.DataFrame, lang: str) -> None:
 
 def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: str = "chart") -> None:
     """Show an Altair chart with PNG, SVG and CSV downloads rendered on the server only when clicked."""
-    from dashboard import chart_export as charts  # noqa: PLC0415 - vl-convert loads only when needed
+    from dashboard.render import chart_export as charts  # noqa: PLC0415 - vl-convert loads only when needed
 
     if built is None:
         st.info(t("ui.no_activities", lang))

@@ -18,10 +18,13 @@ from datetime import date
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from dashboard import charts, database, profiles, queries, sample, store
 from dashboard.dataset import Dataset
-from dashboard.filters import Filters, apply_filters, data_range
-from dashboard.map_assets import install_static_assets
+from dashboard.figures import profiles, queries
+from dashboard.figures.filters import Filters, apply_filters, data_range
+from dashboard.ingest import sample
+from dashboard.render import charts
+from dashboard.render.map_assets import install_static_assets
+from dashboard.storage import database, store
 
 TIMING = os.environ.get("DASHBOARD_TIMING", "").strip().lower() in ("1", "true", "yes", "on")  # off by default
 

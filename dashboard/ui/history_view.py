@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import store, templates
 from dashboard.auth import User
-from dashboard.exports import contract_frame, table_bytes
 from dashboard.i18n import t
+from dashboard.render import templates
+from dashboard.render.exports import contract_frame, table_bytes
 from dashboard.schema import TABLES
+from dashboard.storage import store
 from dashboard.ui import data, session
 
 

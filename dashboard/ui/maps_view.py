@@ -22,7 +22,8 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from dashboard import config, maps
+from dashboard import config
+from dashboard.render import maps
 
 RETURNED = ["last_active_drawing"]  # the clicked feature, whose properties carry the community id
 MAP_COLUMNS = ["community_id", "name_zh", "name_en", "district", "subdistrict", "characteristic", "brand_name", "stage",

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard.dataset import Dataset
-from dashboard.filters import Filters
+from dashboard.figures.filters import Filters
 from dashboard.ui import components, data, state
 
 

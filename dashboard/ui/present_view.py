@@ -11,9 +11,9 @@ from dashboard.briefing import bundle, content
 from dashboard.briefing.content import Briefing, Slide
 from dashboard.briefing.period import default_period
 from dashboard.briefing.static_map import static_map
-from dashboard.chart_export import chart_png
-from dashboard.filters import Filters
+from dashboard.figures.filters import Filters
 from dashboard.i18n import t
+from dashboard.render.chart_export import chart_png
 from dashboard.ui import data, state
 from dashboard.ui.text import md_escape
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, profiles
+from dashboard import config
+from dashboard.figures import profiles
 from dashboard.i18n import fmt_date, fmt_int, fmt_num, t
 from dashboard.ui.text import md_escape
 

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import config
-from dashboard.filters import Filters
+from dashboard.figures.filters import Filters
 from dashboard.i18n import t
 from dashboard.ui import state
 

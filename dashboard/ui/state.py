@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import config
-from dashboard.filters import Filters
+from dashboard.figures.filters import Filters
 from dashboard.i18n import LANGS
 
 PAGE_PARAMS = ("community", "slide", "layer")  # page-specific parameters kept alongside the filters

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, staging, store
-from dashboard.exports import table_bytes
+from dashboard import config
 from dashboard.i18n import fmt_int, t
+from dashboard.ingest import staging
+from dashboard.render.exports import table_bytes
 from dashboard.schema import TABLES
+from dashboard.storage import store
 from dashboard.ui import data, maps_view, session
 from dashboard.ui.text import md_escape
 

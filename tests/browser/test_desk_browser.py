@@ -23,8 +23,8 @@ import pytest
 from appserver import running_app
 from sqlalchemy import create_engine
 
-from dashboard import store
 from dashboard.schema import COMMUNITIES
+from dashboard.storage import store
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tier needs the playwright package")

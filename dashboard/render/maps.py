@@ -26,7 +26,7 @@ from folium.utilities import JsCode
 from dashboard import config
 from dashboard.coords import wgs84_to_gcj02
 from dashboard.i18n import fmt_pct, t
-from dashboard.map_assets import save_standalone_map, use_assets
+from dashboard.render.map_assets import save_standalone_map, use_assets
 
 __all__ = ["build_map", "build_small_map", "legend_entries", "load_districts", "progress_color",
            "resolve_basemap", "save_standalone_map", "to_datum", "use_assets"]

@@ -11,8 +11,8 @@ import io
 import pandas as pd
 
 from dashboard import config
-from dashboard.exports import safe_frame
 from dashboard.i18n import t
+from dashboard.render.exports import safe_frame
 from dashboard.schema import TABLES, Column
 
 EXAMPLES: dict[str, list[dict[str, str]]] = {

@@ -6,8 +6,9 @@ import hashlib
 
 from sqlalchemy.engine import Engine
 
-from dashboard import config, store
-from dashboard.importing import ImportResult, check_bytes
+from dashboard import config
+from dashboard.ingest.importing import ImportResult, check_bytes
+from dashboard.storage import store
 
 LOAD_ORDER = ("communities", "activities", "surveys", "targets")  # communities first: the others refer to them
 NOTE = "bundled sample data (illustrative)"

@@ -14,13 +14,14 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import config, store
-from dashboard.database import get_engine
-from dashboard.exports import contract_frame, write_table_file
+from dashboard import config
 from dashboard.i18n import t
-from dashboard.importing import check_bytes, import_bytes
-from dashboard.sample import load_sample
+from dashboard.ingest.importing import check_bytes, import_bytes
+from dashboard.ingest.sample import load_sample
+from dashboard.render.exports import contract_frame, write_table_file
 from dashboard.schema import TABLES
+from dashboard.storage import store
+from dashboard.storage.database import get_engine
 
 OK, REJECTED, USAGE = 0, 1, 2
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -194,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Other modules add sub-commands (map, users, brief) by appending a function
 # that takes the sub-parsers object and registers its handler with @command.
 EXTENSIONS: list[Callable] = []
-EXTENSION_MODULES = ("dashboard.cli_users", "dashboard.cli_map", "dashboard.cli_brief")
+EXTENSION_MODULES = ("dashboard.cli.users", "dashboard.cli.map_file", "dashboard.cli.brief")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from dashboard import store
-from dashboard.headers import detect_table
-from dashboard.problems import FileProblem
-from dashboard.reading import read_upload
+from dashboard.ingest.headers import detect_table
+from dashboard.ingest.problems import FileProblem
+from dashboard.ingest.reading import read_upload
+from dashboard.ingest.validation import Report, validate
 from dashboard.schema import TABLES
-from dashboard.validation import Report, validate
+from dashboard.storage import store
 
 
 @dataclass

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.database import STORED_COLUMNS
 from dashboard.schema import TABLES
+from dashboard.storage.database import STORED_COLUMNS
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The campaign's charts: pure builders that return Altair charts in the reader's language.
 
-Pages render them with ``st.altair_chart``; ``dashboard.chart_export`` turns them
+Pages render them with ``st.altair_chart``; ``dashboard.render.chart_export`` turns them
 into PNG, SVG and CSV. Codes are shown as labels in ``lang``, and every colour
 comes from ``config.colors`` through a scale whose domain is those labels in
 the vocabulary's order: a code keeps its colour in both languages and matches
@@ -18,10 +18,11 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from dashboard import config, queries
+from dashboard import config
 from dashboard.dataset import Dataset
+from dashboard.figures import queries
 from dashboard.i18n import fmt_date, fmt_pct, t
-from dashboard.maps import progress_color
+from dashboard.render.maps import progress_color
 
 Chart = alt.Chart | alt.LayerChart
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from dashboard.problems import Issue
+from dashboard.ingest.problems import Issue
 from dashboard.schema import TABLES, Table
 
 

@@ -14,12 +14,13 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dashboard import diff, store
-from dashboard.importing import check_bytes
-from dashboard.problems import FileProblem
-from dashboard.reading import read_upload
+from dashboard.ingest import diff
+from dashboard.ingest.importing import check_bytes
+from dashboard.ingest.problems import FileProblem
+from dashboard.ingest.reading import read_upload
+from dashboard.ingest.validation import Report
 from dashboard.schema import TABLES
-from dashboard.validation import Report
+from dashboard.storage import store
 
 
 @dataclass

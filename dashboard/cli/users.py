@@ -11,9 +11,9 @@ import getpass
 import sys
 
 from dashboard import auth
-from dashboard.cli import EXTENSIONS, OK, REJECTED, USAGE, _lang, command
-from dashboard.database import get_engine
+from dashboard.cli.main import EXTENSIONS, OK, REJECTED, USAGE, _lang, command
 from dashboard.i18n import t
+from dashboard.storage.database import get_engine
 
 
 def _read_password(lang: str) -> str:

@@ -29,9 +29,9 @@ import pyarrow.csv as pa_csv
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.database import STORED_COLUMNS, data_tables, versions, write_transaction
 from dashboard.dataset import Dataset
 from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES
+from dashboard.storage.database import STORED_COLUMNS, data_tables, versions, write_transaction
 
 MODES = ("replace", "append")
 BASE_MODES = ("replace", "restore")  # versions whose rows stand alone

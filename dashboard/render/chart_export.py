@@ -15,7 +15,7 @@ import pandas as pd
 import vl_convert
 
 from dashboard import config
-from dashboard.exports import safe_frame
+from dashboard.render.exports import safe_frame
 
 EXPORT_WIDTH = 960  # px at scale 1: a 16:9 slide's content area
 

@@ -19,7 +19,7 @@ from charset_normalizer import from_bytes
 from openpyxl import load_workbook
 from pyarrow.lib import ArrowInvalid
 
-from dashboard.problems import FileProblem
+from dashboard.ingest.problems import FileProblem
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls and other OLE files

@@ -9,10 +9,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from dashboard import config, store
-from dashboard.cli import EXTENSIONS, OK, USAGE, _lang, command
-from dashboard.database import get_engine
+from dashboard import config
+from dashboard.cli.main import EXTENSIONS, OK, USAGE, _lang, command
 from dashboard.i18n import t
+from dashboard.storage import store
+from dashboard.storage.database import get_engine
 
 
 @command
@@ -22,7 +23,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (".html", ".htm"):
         print(t("cli.map_extension", lang), file=sys.stderr)
         return USAGE
-    from dashboard import maps  # noqa: PLC0415 - folium loads only for this command
+    from dashboard.render import maps  # noqa: PLC0415 - folium loads only for this command
 
     communities = store.load_table(get_engine(), "communities")
     if args.district:

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import config, store
-from dashboard.cli import EXTENSIONS, OK, REJECTED, USAGE, _lang, command
-from dashboard.database import get_engine
+from dashboard import config
+from dashboard.cli.main import EXTENSIONS, OK, REJECTED, USAGE, _lang, command
 from dashboard.i18n import t
-from dashboard.parsing import enum_codes
+from dashboard.ingest.parsing import enum_codes
+from dashboard.storage import store
+from dashboard.storage.database import get_engine
 
 # The same as bundle.SUFFIXES (a test holds them equal): this module is imported for every command,
 # so the briefing's modules (Altair, vl-convert, python-pptx, fpdf2) are imported only when a briefing is made.

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dashboard import config, parsing
+from dashboard import config
 from dashboard.coords import to_wgs84
-from dashboard.headers import HeaderMap, detect_table, match_headers
-from dashboard.problems import Issue
-from dashboard.reading import RawTable
+from dashboard.ingest import parsing
+from dashboard.ingest.headers import HeaderMap, detect_table, match_headers
+from dashboard.ingest.problems import Issue
+from dashboard.ingest.reading import RawTable
 from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES, Column, Table
 
 MAX_LISTED = 1000  # problems listed one by one; the rest are counted

@@ -1,0 +1,1 @@
+"""``python -m dashboard``: the same work as the browser, for scripts and other tools."""

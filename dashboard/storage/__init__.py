@@ -1,0 +1,1 @@
+"""Storage: the database and its versioned tables (SQLite by default, PostgreSQL when configured)."""
