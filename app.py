@@ -15,8 +15,9 @@ started = data.run_clock()  # DASHBOARD_TIMING=1 logs each run's server time (da
 # Set once, before navigation: a page's Material icon would otherwise become the favicon (fetched from
 # the internet), and a second call after st.navigation resets the menu. Slides start with the sidebar closed.
 presenting = urlparse(st.context.url or "").path.rstrip("/").endswith("/present")
-st.set_page_config(page_title="居品 · Ju products", page_icon="🏘️", layout="wide",
-                   initial_sidebar_state="collapsed" if presenting else "auto")
+st.set_page_config(
+    page_title="居品 · Ju products", page_icon="🏘️", layout="wide", initial_sidebar_state="collapsed" if presenting else "auto"
+)
 state.init()
 lang = state.lang()
 

@@ -56,8 +56,10 @@ def read_everything() -> Dataset:
     frames = {}
     for name in TABLES:
         columns = ", ".join(database.STORED_COLUMNS[name])
-        sql = (f"SELECT {columns} FROM {name} WHERE vto IS NULL "  # noqa: S608 - names from the schema
-               f"AND vfrom = (SELECT max(vfrom) FROM {name})")
+        sql = (
+            f"SELECT {columns} FROM {name} WHERE vto IS NULL "  # noqa: S608 - names from the schema
+            f"AND vfrom = (SELECT max(vfrom) FROM {name})"
+        )
         frames[name] = typed_frame(name, pd.read_sql(sql, engine))
     return Dataset(**frames, version="baseline")
 
@@ -72,8 +74,9 @@ def marker_map(communities: pd.DataFrame) -> folium.Map:
     m = use_assets(folium.Map(location=config.CITY_CENTER, zoom_start=9, tiles=None), "local")
     m.options["max_zoom"] = 18
     for row in communities.itertuples():
-        folium.Marker([row.latitude, row.longitude],
-                      tooltip=f"{row.name_zh} · {row.district} · {row.characteristic} · {row.stage}").add_to(m)
+        folium.Marker(
+            [row.latitude, row.longitude], tooltip=f"{row.name_zh} · {row.district} · {row.characteristic} · {row.stage}"
+        ).add_to(m)
     return use_assets(m, "local")
 
 
@@ -82,34 +85,50 @@ def main() -> None:
     install_static_assets()
     ds = read_everything()
     with st.sidebar:
-        chosen = st.multiselect("区县", config.codes("districts"), key="f_district",
-                                format_func=lambda code: config.label("districts", code, LANG))
+        chosen = st.multiselect(
+            "区县", config.codes("districts"), key="f_district", format_func=lambda code: config.label("districts", code, LANG)
+        )
     f = Filters(districts=tuple(chosen))
     day = data_range(ds)[1]
     scoped = apply_filters(ds, f, dates=False)
     if st.query_params.get("page") == "map":
         st.title("地图 (baseline)")
-        st_folium(marker_map(scoped.communities), key="map", height=620, use_container_width=True,
-                  returned_objects=["last_object_clicked"])
+        st_folium(
+            marker_map(scoped.communities),
+            key="map",
+            height=620,
+            use_container_width=True,
+            returned_objects=["last_object_clicked"],
+        )
         return
     st.title("概览 (baseline)")
     figures = queries.headline(scoped, day, f.start)
     row1, row2 = st.columns(4), st.columns(3)
-    shown = [("communities", fmt_int), ("named", fmt_int), ("target_share", fmt_pct), ("satisfaction", fmt_num),
-             ("activities_month", fmt_int), ("participants_month", fmt_int), ("volunteer_hours", fmt_int)]
+    shown = [
+        ("communities", fmt_int),
+        ("named", fmt_int),
+        ("target_share", fmt_pct),
+        ("satisfaction", fmt_num),
+        ("activities_month", fmt_int),
+        ("participants_month", fmt_int),
+        ("volunteer_hours", fmt_int),
+    ]
     for box, (name, fmt) in zip([*row1, *row2], shown, strict=True):
         figure = figures[name]
-        box.metric(name, fmt(figure.value, LANG),
-                   delta=None if figure.delta is None else fmt(figure.delta, LANG), border=True)
+        box.metric(name, fmt(figure.value, LANG), delta=None if figure.delta is None else fmt(figure.delta, LANG), border=True)
     progress = queries.district_progress(scoped, day)
     left, right = st.columns([3, 2])
     with left:
-        st_folium(marker_map(scoped.communities), key="overview_map", height=380, use_container_width=True,
-                  returned_objects=["last_object_clicked"])
+        st_folium(
+            marker_map(scoped.communities),
+            key="overview_map",
+            height=380,
+            use_container_width=True,
+            returned_objects=["last_object_clicked"],
+        )
     with right:
         st.altair_chart(charts.district_progress_chart(progress, LANG), width="stretch")
-    lists = (queries.inactive_communities(scoped, day), queries.behind_pace(progress),
-             queries.falling_satisfaction(scoped, day))
+    lists = (queries.inactive_communities(scoped, day), queries.behind_pace(progress), queries.falling_satisfaction(scoped, day))
     for box, frame in zip(st.columns(3), lists, strict=True):
         if frame.empty:
             box.success("—")
@@ -121,5 +140,9 @@ try:
     main()
 finally:
     if os.environ.get("DASHBOARD_TIMING"):
-        print(f"[dashboard timing] page=baseline seconds={time.perf_counter() - STARTED[0]:.4f} "
-              f"cpu={time.thread_time() - STARTED[1]:.4f} end=ok", file=sys.stderr, flush=True)
+        print(
+            f"[dashboard timing] page=baseline seconds={time.perf_counter() - STARTED[0]:.4f} "
+            f"cpu={time.thread_time() - STARTED[1]:.4f} end=ok",
+            file=sys.stderr,
+            flush=True,
+        )

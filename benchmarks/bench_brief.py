@@ -57,30 +57,46 @@ def country_dataset(communities: int = 10_000, activities: int = 1_000_000, seed
     base = sample.communities.iloc[rng.integers(0, len(sample.communities), communities)].reset_index(drop=True)
     ids = np.array([f"9{i:011d}" for i in range(communities)])
     number = pd.Series(np.arange(communities)).astype(str)
-    c = base.assign(community_id=ids, name_zh=base["name_zh"] + number, name_en=base["name_en"] + " " + number,
-                    latitude=base["latitude"] + rng.normal(0, 0.01, communities),
-                    longitude=base["longitude"] + rng.normal(0, 0.01, communities),
-                    stage=np.array(config.codes("stages"))[rng.integers(0, len(config.codes("stages")), communities)],
-                    coord_system="WGS84")
+    c = base.assign(
+        community_id=ids,
+        name_zh=base["name_zh"] + number,
+        name_en=base["name_en"] + " " + number,
+        latitude=base["latitude"] + rng.normal(0, 0.01, communities),
+        longitude=base["longitude"] + rng.normal(0, 0.01, communities),
+        stage=np.array(config.codes("stages"))[rng.integers(0, len(config.codes("stages")), communities)],
+        coord_system="WGS84",
+    )
     first, last = sample.activities["date"].min(), sample.activities["date"].max()
     days = pd.date_range(first, last, freq="D")
-    a = pd.DataFrame({
-        "activity_id": [f"B{i:07d}" for i in range(1, activities + 1)],
-        "community_id": ids[rng.integers(0, communities, activities)],
-        "date": days[rng.integers(0, len(days), activities)],
-        "category": np.array(CATEGORIES)[rng.integers(0, len(CATEGORIES), activities)],
-        "title": np.array(TITLES)[rng.integers(0, len(TITLES), activities)],
-        "participants": rng.integers(0, 300, activities),
-        "volunteer_hours": rng.integers(0, 400, activities) / 2,
-        "party_members": rng.integers(0, 40, activities),
-    })
+    a = pd.DataFrame(
+        {
+            "activity_id": [f"B{i:07d}" for i in range(1, activities + 1)],
+            "community_id": ids[rng.integers(0, communities, activities)],
+            "date": days[rng.integers(0, len(days), activities)],
+            "category": np.array(CATEGORIES)[rng.integers(0, len(CATEGORIES), activities)],
+            "title": np.array(TITLES)[rng.integers(0, len(TITLES), activities)],
+            "participants": rng.integers(0, 300, activities),
+            "volunteer_hours": rng.integers(0, 400, activities) / 2,
+            "party_members": rng.integers(0, 40, activities),
+        }
+    )
     months = pd.date_range(first, sample.surveys["period"].max(), freq="MS")
-    surveys = pd.DataFrame({"community_id": np.repeat(ids, len(months)), "period": np.tile(months, communities),
-                            "satisfaction": rng.normal(82, 5, communities * len(months)).round(1),
-                            "respondents": rng.integers(20, 80, communities * len(months))})
+    surveys = pd.DataFrame(
+        {
+            "community_id": np.repeat(ids, len(months)),
+            "period": np.tile(months, communities),
+            "satisfaction": rng.normal(82, 5, communities * len(months)).round(1),
+            "respondents": rng.integers(20, 80, communities * len(months)),
+        }
+    )
     targets = sample.targets.assign(target=(sample.targets["target"] * communities / len(sample.communities)).round())
-    return Dataset(typed_frame("communities", c), typed_frame("activities", a), typed_frame("surveys", surveys),
-                   typed_frame("targets", targets), version="bench")
+    return Dataset(
+        typed_frame("communities", c),
+        typed_frame("activities", a),
+        typed_frame("surveys", surveys),
+        typed_frame("targets", targets),
+        version="bench",
+    )
 
 
 def timed(func: Callable[[], object]) -> tuple[float, object]:
@@ -106,15 +122,23 @@ def timed_cpu(func: Callable[[], object]) -> tuple[float, float, object]:
 def bench_cli(folder: Path) -> None:
     """The sample through the command line, as a user runs it."""
     env = {**os.environ, "DASHBOARD_DATABASE_URL": f"sqlite:///{folder / 'sample.db'}"}
-    subprocess.run([sys.executable, "-m", "dashboard", "sample"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "dashboard", "sample"], cwd=ROOT, env=env, check=True, capture_output=True)
     for suffix in (".pptx", ".pdf"):
         out = folder / f"sample{suffix}"
-        seconds, cpu, _ = timed_cpu(lambda out=out: subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "dashboard", "brief", "--district", DISTRICT, "--out", str(out)],
-            cwd=ROOT, env=env, check=True, capture_output=True))
-        print(f"sample, {DISTRICT}, python -m dashboard brief {suffix}: {seconds:.2f} s (CPU {cpu:.2f} s) "
-              f"({out.stat().st_size / 2**10:.0f} KB)", flush=True)
+        seconds, cpu, _ = timed_cpu(
+            lambda out=out: subprocess.run(  # noqa: S603
+                [sys.executable, "-m", "dashboard", "brief", "--district", DISTRICT, "--out", str(out)],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+        )
+        print(
+            f"sample, {DISTRICT}, python -m dashboard brief {suffix}: {seconds:.2f} s (CPU {cpu:.2f} s) "
+            f"({out.stat().st_size / 2**10:.0f} KB)",
+            flush=True,
+        )
 
 
 def bench_direct(ds: Dataset, district: str | None, label: str) -> None:
@@ -123,10 +147,13 @@ def bench_direct(ds: Dataset, district: str | None, label: str) -> None:
     charts, charts_cpu, images = timed_cpu(lambda: bundle.chart_images(briefing))
     deck, deck_cpu, pptx = timed_cpu(lambda: deck_bytes(briefing, images))
     document, document_cpu, pdf = timed_cpu(lambda: pdf_bytes(briefing, images))
-    print(f"{label}: build {build:.2f} s, charts {charts:.2f} s, deck {deck:.2f} s, pdf {document:.2f} s | "
-          f"pptx total {build + charts + deck:.2f} s (CPU {build_cpu + charts_cpu + deck_cpu:.2f} s, "
-          f"{len(pptx) / 2**10:.0f} KB), pdf total {build + charts + document:.2f} s "
-          f"(CPU {build_cpu + charts_cpu + document_cpu:.2f} s, {len(pdf) / 2**10:.0f} KB)", flush=True)
+    print(
+        f"{label}: build {build:.2f} s, charts {charts:.2f} s, deck {deck:.2f} s, pdf {document:.2f} s | "
+        f"pptx total {build + charts + deck:.2f} s (CPU {build_cpu + charts_cpu + deck_cpu:.2f} s, "
+        f"{len(pptx) / 2**10:.0f} KB), pdf total {build + charts + document:.2f} s "
+        f"(CPU {build_cpu + charts_cpu + document_cpu:.2f} s, {len(pdf) / 2**10:.0f} KB)",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,8 +167,11 @@ def main(argv: list[str] | None = None) -> int:
             bench_cli(Path(scratch))
     bench_direct(read_csv_dir(config.SAMPLE_DIR), DISTRICT, f"sample, {DISTRICT}, direct (warm)")
     seconds, ds = timed(lambda: country_dataset(args.communities, args.activities))
-    print(f"generated {len(ds.communities):,} communities, {len(ds.activities):,} activities, "
-          f"{len(ds.surveys):,} surveys in {seconds:.1f} s", flush=True)
+    print(
+        f"generated {len(ds.communities):,} communities, {len(ds.activities):,} activities, "
+        f"{len(ds.surveys):,} surveys in {seconds:.1f} s",
+        flush=True,
+    )
     bench_direct(ds, DISTRICT, f"country, {DISTRICT} ({(ds.communities['district'] == DISTRICT).sum():,} communities)")
     bench_direct(ds, None, f"country, whole city ({len(ds.communities):,} communities)")
     return 0

@@ -45,10 +45,32 @@ from dashboard.ingest.validation import validate  # noqa: E402
 from dashboard.storage import database, store  # noqa: E402
 
 COMMUNITIES = ROOT / "data" / "sample" / "communities.csv"
-CATEGORIES = ("cleanup", "patrol", "elderly_care", "child_care", "policy_outreach", "culture",
-              "health_service", "ethnic_unity", "party_building", "other")
-TITLES = ("楼道清扫", "夜间治安巡逻", "高龄老人生日会", "四点半课堂", "政策宣讲进小区", "社区篮球友谊赛",
-          "义诊进社区", "民族团结联欢会", "主题党日", "邻里议事会", "5号院环境整治", "")
+CATEGORIES = (
+    "cleanup",
+    "patrol",
+    "elderly_care",
+    "child_care",
+    "policy_outreach",
+    "culture",
+    "health_service",
+    "ethnic_unity",
+    "party_building",
+    "other",
+)
+TITLES = (
+    "楼道清扫",
+    "夜间治安巡逻",
+    "高龄老人生日会",
+    "四点半课堂",
+    "政策宣讲进小区",
+    "社区篮球友谊赛",
+    "义诊进社区",
+    "民族团结联欢会",
+    "主题党日",
+    "邻里议事会",
+    "5号院环境整治",
+    "",
+)
 SEED = 20250305
 
 
@@ -58,16 +80,18 @@ def make_activities(rows: int, path: Path, seed: int = SEED) -> Path:
     communities = pd.read_csv(COMMUNITIES, dtype=str)["community_id"].to_numpy()
     days = pd.date_range("2023-01-01", "2025-12-31", freq="D").strftime("%Y-%m-%d").to_numpy()
     hours = rng.integers(0, 4000, rows) / 2
-    frame = pd.DataFrame({
-        "activity_id": [f"B{i:07d}" for i in range(1, rows + 1)],
-        "community_id": communities[rng.integers(0, len(communities), rows)],
-        "date": days[rng.integers(0, len(days), rows)],
-        "category": np.array(CATEGORIES)[rng.integers(0, len(CATEGORIES), rows)],
-        "title": np.array(TITLES)[rng.integers(0, len(TITLES), rows)],
-        "participants": rng.integers(0, 300, rows),
-        "volunteer_hours": hours,
-        "party_members": rng.integers(0, 40, rows),
-    })
+    frame = pd.DataFrame(
+        {
+            "activity_id": [f"B{i:07d}" for i in range(1, rows + 1)],
+            "community_id": communities[rng.integers(0, len(communities), rows)],
+            "date": days[rng.integers(0, len(days), rows)],
+            "category": np.array(CATEGORIES)[rng.integers(0, len(CATEGORIES), rows)],
+            "title": np.array(TITLES)[rng.integers(0, len(TITLES), rows)],
+            "participants": rng.integers(0, 300, rows),
+            "volunteer_hours": hours,
+            "party_members": rng.integers(0, 40, rows),
+        }
+    )
     frame.to_csv(path, index=False)
     return path
 
@@ -87,8 +111,13 @@ def run_cli(args: list[str], database_url: str) -> Run:
     env = {**os.environ, "DASHBOARD_DATABASE_URL": database_url}
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        child = subprocess.Popen([sys.executable, "-m", "dashboard", *args], cwd=ROOT, env=env,  # noqa: S603
-                                 stdout=out, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(  # noqa: S603 - our own module, our own arguments
+            [sys.executable, "-m", "dashboard", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         out.seek(0)
@@ -133,9 +162,12 @@ def bench_import(label: str, path: Path, url: str, bare: float, repeat: int) -> 
         run_cli(["import", str(COMMUNITIES), "--table", "communities"], url)
         runs.append(run_cli(["import", str(path), "--table", "activities", "--mode", "replace"], url))
     run = min(runs, key=lambda r: r.seconds)
-    print(f"bare read_csv(pyarrow): {bare:.2f} s | import ({label}): {run.seconds:.2f} s | "
-          f"ratio {run.seconds / bare:.1f}x | peak RSS {run.peak / 2**20:.0f} MB | "
-          f"import CPU {run.cpu:.2f} s | load_dataset {load_seconds(url):.2f} s", flush=True)
+    print(
+        f"bare read_csv(pyarrow): {bare:.2f} s | import ({label}): {run.seconds:.2f} s | "
+        f"ratio {run.seconds / bare:.1f}x | peak RSS {run.peak / 2**20:.0f} MB | "
+        f"import CPU {run.cpu:.2f} s | load_dataset {load_seconds(url):.2f} s",
+        flush=True,
+    )
 
 
 def print_stages(path: Path) -> None:
@@ -176,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         path = make_activities(args.rows, folder / "activities_bench.csv")
-        print(f"generated {args.rows:,} rows ({path.stat().st_size / 2**20:.0f} MB) in "
-              f"{time.perf_counter() - start:.1f} s", flush=True)
+        print(
+            f"generated {args.rows:,} rows ({path.stat().st_size / 2**20:.0f} MB) in {time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
         bare = min(_timed(lambda: pd.read_csv(path, engine="pyarrow")) for _ in range(3))
         if not args.no_sqlite:
             bench_import("SQLite", path, f"sqlite:///{folder / 'bench.db'}", bare, args.repeat)

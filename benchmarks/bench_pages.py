@@ -79,8 +79,16 @@ import datagen  # noqa: E402
 from dashboard import config  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1400, "height": 1000}
 SIZES = {"sample": None, "province": (2_000, 200_000), "country": (10_000, 1_000_000)}
 GOALS = {  # size -> (load seconds, filter rerun seconds); None: no goal
@@ -179,8 +187,7 @@ class Server:
     def memory_mb(self) -> tuple[float, float]:
         """(VmRSS, VmHWM) of the server process in MB."""
         status = Path(f"/proc/{self.process.pid}/status").read_text()
-        values = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines()
-                  if line.startswith(("VmRSS", "VmHWM"))}
+        values = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines() if line.startswith(("VmRSS", "VmHWM"))}
         return values["VmRSS"] / 1024, values["VmHWM"] / 1024
 
     def stop(self) -> None:
@@ -203,10 +210,26 @@ def free_port() -> int:
 def start_server(kind: str, url: str, logs: Path) -> Server:
     """The dashboard (``kind="ours"``) or the baseline on a free local port, logging run times."""
     port = free_port()
-    env = {**os.environ, "DASHBOARD_DATABASE_URL": url, "DASHBOARD_TIMING": "1", "DASHBOARD_LANG": "zh",
-           "DASHBOARD_BASEMAP": "none", "BENCH_REPO": str(ROOT)}
-    common = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    env = {
+        **os.environ,
+        "DASHBOARD_DATABASE_URL": url,
+        "DASHBOARD_TIMING": "1",
+        "DASHBOARD_LANG": "zh",
+        "DASHBOARD_BASEMAP": "none",
+        "BENCH_REPO": str(ROOT),
+    }
+    common = [
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     scratch = None
     if kind == "ours":
         command, cwd = [sys.executable, "-m", "streamlit", "run", "app.py", *common], ROOT
@@ -214,8 +237,18 @@ def start_server(kind: str, url: str, logs: Path) -> Server:
         scratch = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
         shutil.copy(Path(__file__).with_name("baseline_app.py"), scratch / "baseline_app.py")
         (scratch / "static").symlink_to(ROOT / "static", target_is_directory=True)
-        command = [sys.executable, "-m", "streamlit", "run", str(scratch / "baseline_app.py"), *common,
-                   "--server.enableStaticServing", "true", "--client.toolbarMode", "minimal"]
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(scratch / "baseline_app.py"),
+            *common,
+            "--server.enableStaticServing",
+            "true",
+            "--client.toolbarMode",
+            "minimal",
+        ]
         cwd = scratch
     log = logs / f"server-{kind}-{port}.log"
     with log.open("wb") as out:
@@ -258,8 +291,12 @@ def page_path(kind: str, page: str) -> str:
 
 
 def drawn_args(kind: str, page: str, points: int) -> dict:
-    return {"metrics": 7 if page == "overview" else 0, "points": points, "markers": kind == "baseline",
-            "canvas": kind == "ours" and points > CANVAS_THRESHOLD}
+    return {
+        "metrics": 7 if page == "overview" else 0,
+        "points": points,
+        "markers": kind == "baseline",
+        "canvas": kind == "ours" and points > CANVAS_THRESHOLD,
+    }
 
 
 def wait_drawn(pg, args: dict) -> float:
@@ -390,14 +427,16 @@ def community_counts(url: str) -> dict:
     engine = create_engine(url)
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT district, characteristic FROM communities WHERE vto IS NULL "
-            "AND vfrom = (SELECT max(vfrom) FROM communities)").all()
+            "SELECT district, characteristic FROM communities WHERE vto IS NULL AND vfrom = (SELECT max(vfrom) FROM communities)"
+        ).all()
     engine.dispose()
 
     def match(chosen: dict[str, set[str]]) -> int:
-        return sum(1 for district, kind in rows
-                   if (not chosen["districts"] or district in chosen["districts"])
-                   and (not chosen["types"] or kind in chosen["types"]))
+        return sum(
+            1
+            for district, kind in rows
+            if (not chosen["districts"] or district in chosen["districts"]) and (not chosen["types"] or kind in chosen["types"])
+        )
 
     return {"all": len(rows), "match": match}
 
@@ -412,8 +451,7 @@ def verdict(value: float, goal: float | None) -> str:
     return f"{'PASS' if value <= goal else 'MISS'} (goal ≤ {goal:g})"
 
 
-def _row(size: str, name: str, mine: float, theirs: float | None, goal: float | None = None, *,
-         unit: str = "s") -> str:
+def _row(size: str, name: str, mine: float, theirs: float | None, goal: float | None = None, *, unit: str = "s") -> str:
     ratio = f"{theirs / mine:7.1f}x" if theirs is not None and mine else "       -"
     other = f"{theirs:9.2f}{unit}" if theirs is not None else f"{'-':>10}"
     return f"{size:<9} {name:<40} {mine:9.2f}{unit} {other} {ratio}  {verdict(mine, goal)}".rstrip()
@@ -427,34 +465,86 @@ def report(results: dict) -> list[str]:
         load_goal, rerun_goal = GOALS[size]
         lines.append(f"{size:<9} {meta}")
         for page in ("overview", "map"):
-            lines.append(_row(size, f"{page}: drawn, warm (median of {len(ours.warm[page])})", median(ours.warm[page]),
-                              median(base.warm[page]) if base and base.warm[page] else None, load_goal))
+            lines.append(
+                _row(
+                    size,
+                    f"{page}: drawn, warm (median of {len(ours.warm[page])})",
+                    median(ours.warm[page]),
+                    median(base.warm[page]) if base and base.warm[page] else None,
+                    load_goal,
+                )
+            )
             lines.append(_row(size, f"{page}: drawn, cold", ours.cold[page], base.cold[page] if base else None))
-            lines.append(_row(size, f"{page}: server run, warm (wall)", median([r[0] for r in ours.warm_server[page]]),
-                              median([r[0] for r in base.warm_server[page]]) if base and base.warm[page] else None))
-            lines.append(_row(size, f"{page}: server run, warm (CPU)", median([r[1] for r in ours.warm_server[page]]),
-                              median([r[1] for r in base.warm_server[page]]) if base and base.warm[page] else None))
-            lines.append(_row(size, f"{page}: server run, cold (wall)", ours.cold_server[page][0],
-                              base.cold_server[page][0] if base else None))
+            lines.append(
+                _row(
+                    size,
+                    f"{page}: server run, warm (wall)",
+                    median([r[0] for r in ours.warm_server[page]]),
+                    median([r[0] for r in base.warm_server[page]]) if base and base.warm[page] else None,
+                )
+            )
+            lines.append(
+                _row(
+                    size,
+                    f"{page}: server run, warm (CPU)",
+                    median([r[1] for r in ours.warm_server[page]]),
+                    median([r[1] for r in base.warm_server[page]]) if base and base.warm[page] else None,
+                )
+            )
+            lines.append(
+                _row(
+                    size,
+                    f"{page}: server run, cold (wall)",
+                    ours.cold_server[page][0],
+                    base.cold_server[page][0] if base else None,
+                )
+            )
             for index, phase in ((2, "to script start"), (3, "script running"), (4, "script end to drawn")):
                 theirs = median([r[index] for r in base.warm_server[page]]) if base and base.warm[page] else None
-                lines.append(_row(size, f"{page}: warm, browser: {phase}",
-                                  median([r[index] for r in ours.warm_server[page]]), theirs))
-        lines.append(_row(size, f"filter rerun: server wall (median of {len(ours.filter_server)})",
-                          median([r[0] for r in ours.filter_server]),
-                          median([r[0] for r in base.filter_server]) if base else None, rerun_goal))
-        lines.append(_row(size, "filter rerun: server CPU (median)", median([r[1] for r in ours.filter_server]),
-                          median([r[1] for r in base.filter_server]) if base else None))
-        lines.append(_row(size, "filter rerun: browser, to script end (median)", median(ours.filter_browser),
-                          median(base.filter_browser) if base else None, rerun_goal))
-        lines.append(_row(size, "filter rerun: browser, to redrawn (median)", median(ours.filter_drawn),
-                          median(base.filter_drawn) if base else None))
-        lines.append(_row(size, "server RSS after the runs", ours.memory[0], base.memory[0] if base else None,
-                          unit="MB"))
+                lines.append(
+                    _row(size, f"{page}: warm, browser: {phase}", median([r[index] for r in ours.warm_server[page]]), theirs)
+                )
+        lines.append(
+            _row(
+                size,
+                f"filter rerun: server wall (median of {len(ours.filter_server)})",
+                median([r[0] for r in ours.filter_server]),
+                median([r[0] for r in base.filter_server]) if base else None,
+                rerun_goal,
+            )
+        )
+        lines.append(
+            _row(
+                size,
+                "filter rerun: server CPU (median)",
+                median([r[1] for r in ours.filter_server]),
+                median([r[1] for r in base.filter_server]) if base else None,
+            )
+        )
+        lines.append(
+            _row(
+                size,
+                "filter rerun: browser, to script end (median)",
+                median(ours.filter_browser),
+                median(base.filter_browser) if base else None,
+                rerun_goal,
+            )
+        )
+        lines.append(
+            _row(
+                size,
+                "filter rerun: browser, to redrawn (median)",
+                median(ours.filter_drawn),
+                median(base.filter_drawn) if base else None,
+            )
+        )
+        lines.append(_row(size, "server RSS after the runs", ours.memory[0], base.memory[0] if base else None, unit="MB"))
         if ours.sessions_memory:
             goal = MEMORY_GOAL if size == "country" and ours.sessions >= 20 else None
-            lines.append(_row(size, f"server RSS, {ours.sessions} sessions open", ours.sessions_memory[0], None,
-                              goal, unit="MB") + f"  (peak {ours.sessions_memory[1]:.0f} MB)")
+            lines.append(
+                _row(size, f"server RSS, {ours.sessions} sessions open", ours.sessions_memory[0], None, goal, unit="MB")
+                + f"  (peak {ours.sessions_memory[1]:.0f} MB)"
+            )
     return lines
 
 
@@ -464,16 +554,30 @@ def measure_app(browser, kind: str, size: str, *, url: str, counts: dict, args, 
     server = start_server(kind, url, scratch)
     try:
         if kind == "ours":
-            figures = measure(browser, server, counts, reps=min(args.reps, 2) if size == "country" else args.reps,
-                              sessions=args.sessions if size in args.sessions_sizes.split(",") else 0,
-                              changes=FILTERS_OURS)
+            figures = measure(
+                browser,
+                server,
+                counts,
+                reps=min(args.reps, 2) if size == "country" else args.reps,
+                sessions=args.sessions if size in args.sessions_sizes.split(",") else 0,
+                changes=FILTERS_OURS,
+            )
         else:  # no cache, so its loads all cost the same: fewer of them where each takes long
-            figures = measure(browser, server, counts, reps=args.baseline_reps, sessions=0,
-                              changes=FILTERS_BASELINE[:1] if size == "country" else FILTERS_BASELINE)
+            figures = measure(
+                browser,
+                server,
+                counts,
+                reps=args.baseline_reps,
+                sessions=0,
+                changes=FILTERS_BASELINE[:1] if size == "country" else FILTERS_BASELINE,
+            )
     finally:
         server.stop()
-    print(f"[{size}] {kind} measured in {time.perf_counter() - t:.1f} s (load average {os.getloadavg()[0]:.1f}): "
-          f"{json.dumps(figures.__dict__, default=str)}", flush=True)
+    print(
+        f"[{size}] {kind} measured in {time.perf_counter() - t:.1f} s (load average {os.getloadavg()[0]:.1f}): "
+        f"{json.dumps(figures.__dict__, default=str)}",
+        flush=True,
+    )
     return figures
 
 
@@ -484,8 +588,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20, help="contexts kept open for the memory figure")
     parser.add_argument("--sessions-sizes", default="country", help="sizes at which the sessions are opened")
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--baseline-reps", type=int, default=1,
-                        help="warm loads per page of the baseline (it caches nothing: each load does the same work)")
+    parser.add_argument(
+        "--baseline-reps",
+        type=int,
+        default=1,
+        help="warm loads per page of the baseline (it caches nothing: each load does the same work)",
+    )
     parser.add_argument("--keep", metavar="DIR", help="keep the databases and server logs here")
     parser.add_argument("--reuse", action="store_true", help="with --keep: use the databases already there")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
@@ -507,8 +615,10 @@ def main(argv: list[str] | None = None) -> int:
                 counts = community_counts(url)
                 meta = f"{counts['all']:,} communities" + (f", {shape[1]:,} activities" if shape else " (the sample)")
                 print(f"[{size}] database built in {time.perf_counter() - t:.1f} s: {meta}", flush=True)
-                figures = {kind: measure_app(browser, kind, size, url=url, counts=counts, args=args, scratch=scratch)
-                           for kind in ("ours", *(() if args.no_baseline else ("baseline",)))}
+                figures = {
+                    kind: measure_app(browser, kind, size, url=url, counts=counts, args=args, scratch=scratch)
+                    for kind in ("ours", *(() if args.no_baseline else ("baseline",)))
+                }
                 results[size] = (figures["ours"], figures.get("baseline"), meta)
             browser.close()
     finally:
@@ -517,12 +627,23 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for line in report(results):
         print(line)
-    print(f"\nwhole run: {time.perf_counter() - started:.0f} s; load average (1, 5, 15 min): "
-          + ", ".join(f"{x:.1f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs")
+    print(
+        f"\nwhole run: {time.perf_counter() - started:.0f} s; load average (1, 5, 15 min): "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        + f" on {os.cpu_count()} CPUs"
+    )
     if args.json:
-        Path(args.json).write_text(json.dumps({size: {"ours": o.__dict__, "baseline": b.__dict__ if b else None,
-                                                      "data": m} for size, (o, b, m) in results.items()},
-                                              default=str, indent=1), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    size: {"ours": o.__dict__, "baseline": b.__dict__ if b else None, "data": m}
+                    for size, (o, b, m) in results.items()
+                },
+                default=str,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

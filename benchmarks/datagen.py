@@ -35,17 +35,95 @@ from dashboard.dataset import typed_frame  # noqa: E402
 SEED = 20251127
 FIRST_DAY, LAST_DAY = "2024-12-01", "2026-11-26"  # the sample's activity dates
 SURVEY_MONTHS = pd.date_range("2024-12-01", "2026-10-01", freq="MS")
-DISTRICT_SHARE = {"chengdong": 0.16, "chengzhong": 0.16, "chengxi": 0.16, "chengbei": 0.14, "huangzhong": 0.16,
-                  "datong": 0.13, "huangyuan": 0.09}
+DISTRICT_SHARE = {
+    "chengdong": 0.16,
+    "chengzhong": 0.16,
+    "chengxi": 0.16,
+    "chengbei": 0.14,
+    "huangzhong": 0.16,
+    "datong": 0.13,
+    "huangyuan": 0.09,
+}
 STAGE_SHARE = {"applied": 0.13, "building": 0.34, "assessed": 0.25, "named": 0.28}  # about the sample's mix
-SYLLABLES = ("东", "西", "南", "北", "和", "平", "安", "康", "乐", "福", "兴", "华", "新", "建", "民", "宁", "湟", "光",
-             "明", "春", "晓", "园", "林", "泉", "山", "河", "桥", "关", "营", "台")
-PINYIN = ("Dong", "Xi", "Nan", "Bei", "He", "Ping", "An", "Kang", "Le", "Fu", "Xing", "Hua", "Xin", "Jian", "Min",
-          "Ning", "Huang", "Guang", "Ming", "Chun", "Xiao", "Yuan", "Lin", "Quan", "Shan", "He", "Qiao", "Guan",
-          "Ying", "Tai")
+SYLLABLES = (
+    "东",
+    "西",
+    "南",
+    "北",
+    "和",
+    "平",
+    "安",
+    "康",
+    "乐",
+    "福",
+    "兴",
+    "华",
+    "新",
+    "建",
+    "民",
+    "宁",
+    "湟",
+    "光",
+    "明",
+    "春",
+    "晓",
+    "园",
+    "林",
+    "泉",
+    "山",
+    "河",
+    "桥",
+    "关",
+    "营",
+    "台",
+)
+PINYIN = (
+    "Dong",
+    "Xi",
+    "Nan",
+    "Bei",
+    "He",
+    "Ping",
+    "An",
+    "Kang",
+    "Le",
+    "Fu",
+    "Xing",
+    "Hua",
+    "Xin",
+    "Jian",
+    "Min",
+    "Ning",
+    "Huang",
+    "Guang",
+    "Ming",
+    "Chun",
+    "Xiao",
+    "Yuan",
+    "Lin",
+    "Quan",
+    "Shan",
+    "He",
+    "Qiao",
+    "Guan",
+    "Ying",
+    "Tai",
+)
 BRANDS = ("好邻居", "康乐小屋", "幸福里", "红石榴家园", "夕阳红", "绿色家园", "和美之家", "清风驿站", None, None, None)
-TITLES = ("楼道清扫", "夜间治安巡逻", "高龄老人生日会", "四点半课堂", "政策宣讲进小区", "社区篮球友谊赛",
-          "义诊进社区", "民族团结联欢会", "主题党日", "邻里议事会", "5号院环境整治", None)
+TITLES = (
+    "楼道清扫",
+    "夜间治安巡逻",
+    "高龄老人生日会",
+    "四点半课堂",
+    "政策宣讲进小区",
+    "社区篮球友谊赛",
+    "义诊进社区",
+    "民族团结联欢会",
+    "主题党日",
+    "邻里议事会",
+    "5号院环境整治",
+    None,
+)
 
 
 def district_outlines() -> dict[str, list[np.ndarray]]:
@@ -109,20 +187,24 @@ def make_communities(count: int, rng: np.random.Generator) -> pd.DataFrame:
         seq = np.arange(n) % 60 + 1
         ids = [f"{adcodes[code]}{s:03d}{q:03d}" for s, q in zip(subs, seq, strict=True)]
         first, second = rng.integers(0, len(SYLLABLES), n), rng.integers(0, len(SYLLABLES), n)
-        parts.append(pd.DataFrame({
-            "community_id": ids,
-            "name_zh": [f"{SYLLABLES[a]}{SYLLABLES[b]}社区" for a, b in zip(first, second, strict=True)],
-            "name_en": [f"{PINYIN[a]}{PINYIN[b].lower()} Community" for a, b in zip(first, second, strict=True)],
-            "district": code,
-            "subdistrict": [f"{config.label('districts', code, 'zh')}第{s}街道" for s in subs],
-            "characteristic": np.array(types)[rng.integers(0, len(types), n)],
-            "brand_name": np.array(BRANDS, dtype=object)[rng.integers(0, len(BRANDS), n)],
-            "stage": rng.choice(stages, n, p=list(STAGE_SHARE.values())),
-            "latitude": lat,
-            "longitude": lon,
-            "coord_system": "WGS84",
-            "households": rng.integers(300, 6000, n),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "community_id": ids,
+                    "name_zh": [f"{SYLLABLES[a]}{SYLLABLES[b]}社区" for a, b in zip(first, second, strict=True)],
+                    "name_en": [f"{PINYIN[a]}{PINYIN[b].lower()} Community" for a, b in zip(first, second, strict=True)],
+                    "district": code,
+                    "subdistrict": [f"{config.label('districts', code, 'zh')}第{s}街道" for s in subs],
+                    "characteristic": np.array(types)[rng.integers(0, len(types), n)],
+                    "brand_name": np.array(BRANDS, dtype=object)[rng.integers(0, len(BRANDS), n)],
+                    "stage": rng.choice(stages, n, p=list(STAGE_SHARE.values())),
+                    "latitude": lat,
+                    "longitude": lon,
+                    "coord_system": "WGS84",
+                    "households": rng.integers(300, 6000, n),
+                }
+            )
+        )
     frame = pd.concat(parts, ignore_index=True)
     frame["residents"] = (frame["households"] * rng.uniform(2.4, 3.4, len(frame))).round().astype(int)
     return typed_frame("communities", frame)
@@ -133,16 +215,18 @@ def make_activities(count: int, community_ids: np.ndarray, rng: np.random.Genera
     days = pd.date_range(FIRST_DAY, LAST_DAY, freq="D").to_numpy()
     categories = np.array(config.codes("categories"))
     participants = rng.integers(5, 200, count)
-    frame = pd.DataFrame({
-        "activity_id": [f"G{i:07d}" for i in range(1, count + 1)],
-        "community_id": community_ids[rng.integers(0, len(community_ids), count)],
-        "date": days[rng.integers(0, len(days), count)],
-        "category": categories[rng.integers(0, len(categories), count)],
-        "title": np.array(TITLES, dtype=object)[rng.integers(0, len(TITLES), count)],
-        "participants": participants,
-        "volunteer_hours": np.round(participants * rng.uniform(0.5, 2.0, count) * 2) / 2,
-        "party_members": rng.integers(0, 20, count),
-    })
+    frame = pd.DataFrame(
+        {
+            "activity_id": [f"G{i:07d}" for i in range(1, count + 1)],
+            "community_id": community_ids[rng.integers(0, len(community_ids), count)],
+            "date": days[rng.integers(0, len(days), count)],
+            "category": categories[rng.integers(0, len(categories), count)],
+            "title": np.array(TITLES, dtype=object)[rng.integers(0, len(TITLES), count)],
+            "participants": participants,
+            "volunteer_hours": np.round(participants * rng.uniform(0.5, 2.0, count) * 2) / 2,
+            "party_members": rng.integers(0, 20, count),
+        }
+    )
     frame.loc[frame.index[-1], "date"] = days[-1]  # the data's last day is the sample's
     return typed_frame("activities", frame)
 
@@ -151,12 +235,14 @@ def make_surveys(community_ids: np.ndarray, rng: np.random.Generator) -> pd.Data
     """One survey per community and month, a slow random walk around 80."""
     months, n = len(SURVEY_MONTHS), len(community_ids)
     level = rng.uniform(65, 92, n)[:, None] + np.cumsum(rng.normal(0, 1.2, (n, months)), axis=1)
-    frame = pd.DataFrame({
-        "community_id": np.repeat(community_ids, months),
-        "period": np.tile(SURVEY_MONTHS.to_numpy(), n),
-        "satisfaction": np.round(np.clip(level, 0, 100), 1).ravel(),
-        "respondents": rng.integers(20, 120, n * months),
-    })
+    frame = pd.DataFrame(
+        {
+            "community_id": np.repeat(community_ids, months),
+            "period": np.tile(SURVEY_MONTHS.to_numpy(), n),
+            "satisfaction": np.round(np.clip(level, 0, 100), 1).ravel(),
+            "respondents": rng.integers(20, 120, n * months),
+        }
+    )
     return typed_frame("surveys", frame)
 
 
@@ -181,8 +267,12 @@ def make_dataset(communities: int, activities: int, seed: int = SEED) -> dict[st
     rng = np.random.default_rng(seed)
     c = make_communities(communities, rng)
     ids = c["community_id"].to_numpy(dtype=object)
-    return {"communities": c, "activities": make_activities(activities, ids, rng),
-            "surveys": make_surveys(ids, rng), "targets": make_targets(c, activities)}
+    return {
+        "communities": c,
+        "activities": make_activities(activities, ids, rng),
+        "surveys": make_surveys(ids, rng),
+        "targets": make_targets(c, activities),
+    }
 
 
 def build_database(path: Path, communities: int | None, activities: int = 0, seed: int = SEED) -> str:
@@ -202,8 +292,13 @@ def build_database(path: Path, communities: int | None, activities: int = 0, see
         else:
             frames = make_dataset(communities, activities, seed)
             meta = store.ImportMeta("bench", "generated", "", f"benchmark data, seed {seed}")
-            store.commit_frames(engine, [store.Commit(name, frames[name], "replace", meta)
-                                         for name in ("communities", "activities", "surveys", "targets")])
+            store.commit_frames(
+                engine,
+                [
+                    store.Commit(name, frames[name], "replace", meta)
+                    for name in ("communities", "activities", "surveys", "targets")
+                ],
+            )
     finally:
         engine.dispose()
         database.engine_for.cache_clear()
@@ -212,6 +307,5 @@ def build_database(path: Path, communities: int | None, activities: int = 0, see
 
 if __name__ == "__main__":
     start = time.perf_counter()
-    data = make_dataset(int(sys.argv[1]) if len(sys.argv) > 1 else 2000,
-                        int(sys.argv[2]) if len(sys.argv) > 2 else 200_000)
+    data = make_dataset(int(sys.argv[1]) if len(sys.argv) > 1 else 2000, int(sys.argv[2]) if len(sys.argv) > 2 else 200_000)
     print({name: len(frame) for name, frame in data.items()}, f"{time.perf_counter() - start:.1f} s")

@@ -22,6 +22,8 @@ from dashboard.storage.database import users
 ROLES = ("editor", "admin")
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
+
+
 @cache
 def _dummy_hash() -> str:
     """A real hash to verify against when the name is unknown, so both cases take the same time."""
@@ -77,16 +79,22 @@ def add_user(engine: Engine, name: str, password: str, role: str) -> None:
     with engine.begin() as conn:
         if conn.execute(select(users.c.id).where(users.c.name == name)).first():
             raise AuthError("user_exists", name=name)
-        conn.execute(users.insert().values(name=name, role=role, password_hash=_hasher.hash(password),
-                                           failed_attempts=0, created_at=_now()))
+        conn.execute(
+            users.insert().values(
+                name=name, role=role, password_hash=_hasher.hash(password), failed_attempts=0, created_at=_now()
+            )
+        )
 
 
 def set_password(engine: Engine, name: str, password: str) -> None:
     """Replace a password (and clear any lock)."""
     check_password_rules(password)
     with engine.begin() as conn:
-        done = conn.execute(update(users).where(users.c.name == name).values(
-            password_hash=_hasher.hash(password), failed_attempts=0, locked_until=None))
+        done = conn.execute(
+            update(users)
+            .where(users.c.name == name)
+            .values(password_hash=_hasher.hash(password), failed_attempts=0, locked_until=None)
+        )
     if not done.rowcount:
         raise AuthError("no_user", name=name)
 
@@ -106,8 +114,15 @@ def remove_user(engine: Engine, name: str) -> None:
 def list_users(engine: Engine) -> list[dict]:
     """Accounts without their hashes: name, role, created, locked until."""
     with engine.connect() as conn:
-        rows = conn.execute(select(users.c.name, users.c.role, users.c.created_at, users.c.locked_until,
-                                   users.c.failed_attempts).order_by(users.c.name)).mappings().all()
+        rows = (
+            conn.execute(
+                select(users.c.name, users.c.role, users.c.created_at, users.c.locked_until, users.c.failed_attempts).order_by(
+                    users.c.name
+                )
+            )
+            .mappings()
+            .all()
+        )
     return [dict(r) for r in rows]
 
 
@@ -165,8 +180,9 @@ def _record_failure(engine: Engine, name: str) -> None:
         conn.execute(update(users).where(account).values(failed_attempts=users.c.failed_attempts + 1))
         attempts = conn.execute(select(users.c.failed_attempts).where(account)).scalar() or 0
         if attempts >= lockout_attempts():
-            conn.execute(update(users).where(account).values(
-                failed_attempts=0, locked_until=_now() + timedelta(minutes=lockout_minutes())))
+            conn.execute(
+                update(users).where(account).values(failed_attempts=0, locked_until=_now() + timedelta(minutes=lockout_minutes()))
+            )
 
 
 def _record_success(engine: Engine, name: str, password_hash: str, password: str) -> None:

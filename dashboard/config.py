@@ -25,9 +25,9 @@ STATIC_DIR = ROOT_DIR / "static"
 # Where the CJK font (Debian's fonts-noto-cjk, or another system's Noto CJK) is looked for:
 # chart pictures (vl-convert) and PDFs/decks all use it.
 CJK_FONT_DIRS = (
-    Path("/usr/share/fonts/opentype/noto"),   # Debian/Ubuntu fonts-noto-cjk
+    Path("/usr/share/fonts/opentype/noto"),  # Debian/Ubuntu fonts-noto-cjk
     Path("/usr/share/fonts/truetype/noto"),
-    Path("/usr/share/fonts/noto-cjk"),        # Fedora, Arch
+    Path("/usr/share/fonts/noto-cjk"),  # Fedora, Arch
     Path("/usr/share/fonts/google-noto-cjk"),
     Path("/usr/local/share/fonts"),
     Path.home() / ".local/share/fonts",

@@ -20,6 +20,8 @@ LANGS = ("zh", "en")
 def pd_isna(value: object) -> bool:
     """True for None and NaN (a missing figure)."""
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
 

@@ -14,8 +14,16 @@ st.caption(t("history.intro", lang))
 if done := st.session_state.pop("hist_done", None):
     st.success(t("history.restored", lang, **done), icon=":material/history:")
 
-table = st.segmented_control(t("desk.table_choice", lang), list(TABLES), default="communities", key="hist_tbl",
-                             format_func=lambda v: t(f"validation.table_{v}", lang)) or "communities"
+table = (
+    st.segmented_control(
+        t("desk.table_choice", lang),
+        list(TABLES),
+        default="communities",
+        key="hist_tbl",
+        format_func=lambda v: t(f"validation.table_{v}", lang),
+    )
+    or "communities"
+)
 rows = store.list_versions(data.engine(), table)
 if not rows:
     st.info(t("history.no_versions", lang))

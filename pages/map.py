@@ -12,8 +12,10 @@ lang, f, version, day, scoped = view.lang, view.filters, view.version, view.day,
 
 current = state.page_param("layer")
 st.session_state.setdefault("w_layer", current if current in LAYERS else "type")
-layer = st.segmented_control(t("ui.map_layer", lang), LAYERS, key="w_layer",
-                             format_func=lambda code: t(f"ui.layer_{code}", lang)) or "type"
+layer = (
+    st.segmented_control(t("ui.map_layer", lang), LAYERS, key="w_layer", format_func=lambda code: t(f"ui.layer_{code}", lang))
+    or "type"
+)
 st.query_params["layer"] = layer
 progress = data.progress_table(version, f, day) if layer == "progress" else None
 st.caption(t("ui.map_help", lang, count=len(scoped.communities)))

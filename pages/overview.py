@@ -14,14 +14,23 @@ row1, row2 = st.columns(4), st.columns(3)
 components.metric(row1[0], t("ui.kpi_communities", lang), figures["communities"], "int", lang)
 components.metric(row1[1], t("ui.kpi_named", lang), figures["named"], "int", lang)
 components.metric(row1[2], t("ui.kpi_target_share", lang, year=day.year), figures["target_share"], "pct", lang)
-components.metric(row1[3], t("ui.kpi_satisfaction", lang), figures["satisfaction"], "num", lang,
-                  help_text=t("ui.kpi_vs_previous", lang))
-components.metric(row2[0], t("ui.kpi_activities_month", lang), figures["activities_month"], "int", lang,
-                  help_text=t("ui.kpi_vs_previous", lang))
-components.metric(row2[1], t("ui.kpi_participants_month", lang), figures["participants_month"], "int", lang,
-                  help_text=t("ui.kpi_vs_previous", lang))
-components.metric(row2[2], t("ui.kpi_volunteer_hours", lang), figures["volunteer_hours"], "int", lang,
-                  help_text=t("ui.kpi_vs_previous", lang))
+components.metric(
+    row1[3], t("ui.kpi_satisfaction", lang), figures["satisfaction"], "num", lang, help_text=t("ui.kpi_vs_previous", lang)
+)
+components.metric(
+    row2[0], t("ui.kpi_activities_month", lang), figures["activities_month"], "int", lang, help_text=t("ui.kpi_vs_previous", lang)
+)
+components.metric(
+    row2[1],
+    t("ui.kpi_participants_month", lang),
+    figures["participants_month"],
+    "int",
+    lang,
+    help_text=t("ui.kpi_vs_previous", lang),
+)
+components.metric(
+    row2[2], t("ui.kpi_volunteer_hours", lang), figures["volunteer_hours"], "int", lang, help_text=t("ui.kpi_vs_previous", lang)
+)
 
 progress = data.progress_table(version, f, day)
 left, right = st.columns([3, 2])

@@ -37,11 +37,19 @@ with left:
     maps_view.small_map(ds.communities, c["community_id"], lang, key="profile_map")
 with right:
     st.subheader(t("ui.activity_timeline", lang))
-    components.chart(data.community_activity_chart(ds.version, c["community_id"], lang), lang, key="profile_acts",
-                     name=f"activities-{c['community_id']}")
+    components.chart(
+        data.community_activity_chart(ds.version, c["community_id"], lang),
+        lang,
+        key="profile_acts",
+        name=f"activities-{c['community_id']}",
+    )
 st.subheader(t("ui.satisfaction_vs_district", lang))
-components.chart(data.community_satisfaction_chart(ds.version, c["community_id"], lang), lang, key="profile_sat",
-                 name=f"satisfaction-{c['community_id']}")
+components.chart(
+    data.community_satisfaction_chart(ds.version, c["community_id"], lang),
+    lang,
+    key="profile_sat",
+    name=f"satisfaction-{c['community_id']}",
+)
 st.subheader(t("ui.recent_activities", lang))
 profile_view.recent_activities(profile.activities, lang)
 st.caption(config.label("districts", c["district"], lang) + " · " + md_escape(c["community_id"]))

@@ -19,8 +19,12 @@ with right:
 
 st.subheader(t("ui.monthly", lang))
 measures = ["participants", "volunteer_hours", "activities"]
-measure = st.segmented_control(t("ui.measure", lang), measures, default="participants", key="w_measure",
-                               format_func=lambda m: t(f"ui.measure_{m}", lang)) or "participants"
+measure = (
+    st.segmented_control(
+        t("ui.measure", lang), measures, default="participants", key="w_measure", format_func=lambda m: t(f"ui.measure_{m}", lang)
+    )
+    or "participants"
+)
 components.chart(data.monthly_chart(version, f, lang, measure), lang, key="chart_monthly", name=f"monthly-{measure}")
 
 st.subheader(t("ui.satisfaction_trend", lang))

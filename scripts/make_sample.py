@@ -55,14 +55,15 @@ ARTICLE_COMMUNITIES: dict[str, dict[str, str]] = {
     NANQIXIANGXIANG: {"characteristic": "caring", "stage": "named", "brand_name": "暖心驿站"},
 }
 # English names as the source story gives them; 北气象巷 follows its southern twin.
-ENGLISH_NAMES = {QIANYINGJIE: "Qianying Street Community",
-                 NANQIXIANGXIANG: "South Qixiang Lane Community",
-                 "630104001004": "North Qixiang Lane Community"}
+ENGLISH_NAMES = {
+    QIANYINGJIE: "Qianying Street Community",
+    NANQIXIANGXIANG: "South Qixiang Lane Community",
+    "630104001004": "North Qixiang Lane Community",
+}
 # pypinyin's defaults that are wrong for these place names.
 PINYIN_FIXES = {"夏都": [["xià"], ["dū"]], "朝阳": [["cháo"], ["yáng"]], "长宁": [["cháng"], ["níng"]]}
 
-TYPE_WEIGHTS = {"harmony": 0.26, "caring": 0.24, "green": 0.17, "health": 0.13,
-                "ethnic_unity": 0.12, "clean_government": 0.08}
+TYPE_WEIGHTS = {"harmony": 0.26, "caring": 0.24, "green": 0.17, "health": 0.13, "ethnic_unity": 0.12, "clean_government": 0.08}
 TYPE_BOOST = {  # district -> type -> multiplier on TYPE_WEIGHTS
     "chengdong": {"ethnic_unity": 2.2},  # 东关/清真巷, the Hui quarter
     "datong": {"ethnic_unity": 2.0},  # Hui and Tu autonomous county
@@ -71,22 +72,23 @@ TYPE_BOOST = {  # district -> type -> multiplier on TYPE_WEIGHTS
     "huangyuan": {"green": 1.4},
 }
 STAGE_SHARES = (0.15, 0.35, 0.25, 0.25)  # applied, building, assessed, named
-MATURITY = {"chengzhong": 0.5, "chengxi": 0.4, "chengdong": 0.2, "chengbei": 0.0,
-            "huangzhong": -0.3, "datong": -0.5, "huangyuan": -0.2}
+MATURITY = {
+    "chengzhong": 0.5,
+    "chengxi": 0.4,
+    "chengdong": 0.2,
+    "chengbei": 0.0,
+    "huangzhong": -0.3,
+    "datong": -0.5,
+    "huangyuan": -0.2,
+}
 BRAND_CHANCE = {"applied": 0.35, "building": 0.8, "assessed": 0.95, "named": 1.0}
 BRAND_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "clean_government": (("清风", "廉韵", "明镜", "正气", "清心", "廉洁"),
-                         ("廉韵", "讲堂", "书苑", "长廊", "驿站", "家园")),
-    "health": (("康乐", "仁心", "杏林", "安康", "康宁", "健康"),
-               ("小屋", "驿站", "家园", "服务站", "之家")),
-    "caring": (("暖心", "夕阳红", "爱心", "连心", "情暖", "温馨"),
-               ("驿站", "之家", "港湾", "小屋", "家园")),
-    "green": (("绿韵", "绿意", "碧水", "美丽", "青青", "净美"),
-              ("家园", "庭院", "花园", "行动", "之家")),
-    "ethnic_unity": (("红石榴", "石榴籽", "同心", "团结", "花儿", "手足"),
-                     ("家园", "之家", "驿站", "小院", "同心圆")),
-    "harmony": (("和美", "睦邻", "邻里情", "同心", "和谐", "守望"),
-                ("家园", "之家", "驿站", "会客厅", "坊")),
+    "clean_government": (("清风", "廉韵", "明镜", "正气", "清心", "廉洁"), ("廉韵", "讲堂", "书苑", "长廊", "驿站", "家园")),
+    "health": (("康乐", "仁心", "杏林", "安康", "康宁", "健康"), ("小屋", "驿站", "家园", "服务站", "之家")),
+    "caring": (("暖心", "夕阳红", "爱心", "连心", "情暖", "温馨"), ("驿站", "之家", "港湾", "小屋", "家园")),
+    "green": (("绿韵", "绿意", "碧水", "美丽", "青青", "净美"), ("家园", "庭院", "花园", "行动", "之家")),
+    "ethnic_unity": (("红石榴", "石榴籽", "同心", "团结", "花儿", "手足"), ("家园", "之家", "驿站", "小院", "同心圆")),
+    "harmony": (("和美", "睦邻", "邻里情", "同心", "和谐", "守望"), ("家园", "之家", "驿站", "会客厅", "坊")),
 }
 
 # ------------------------------------------------------- settings: activities
@@ -96,9 +98,18 @@ STAGE_RATE = {"applied": 48.0, "building": 80.0, "assessed": 100.0, "named": 128
 DISTRICT_GROWTH = {"chengbei": -0.1, "datong": -0.15, "huangyuan": -0.1}
 DEFAULT_GROWTH = 0.35
 LAGGING_COUNT, FALLING_COUNT = 10, 6
-CATEGORY_BASE = {"cleanup": 1.0, "patrol": 1.2, "elderly_care": 1.0, "child_care": 0.6,
-                 "policy_outreach": 0.9, "culture": 1.0, "health_service": 0.6,
-                 "ethnic_unity": 0.4, "party_building": 0.9, "other": 0.3}
+CATEGORY_BASE = {
+    "cleanup": 1.0,
+    "patrol": 1.2,
+    "elderly_care": 1.0,
+    "child_care": 0.6,
+    "policy_outreach": 0.9,
+    "culture": 1.0,
+    "health_service": 0.6,
+    "ethnic_unity": 0.4,
+    "party_building": 0.9,
+    "other": 0.3,
+}
 TYPE_BIAS = {
     "green": {"cleanup": 3.0},
     "health": {"health_service": 3.5},
@@ -144,24 +155,70 @@ FESTIVALS: tuple[tuple[date, str, tuple[str, ...]], ...] = (
 )
 FESTIVAL_BOOST, FESTIVAL_BEFORE, FESTIVAL_AFTER, FESTIVAL_TITLE_CHANCE = 3.0, 7, 1, 0.7
 TITLES: dict[str, tuple[str, ...]] = {
-    "cleanup": ("{n}号院环境整治", "楼道杂物清理", "背街小巷卫生大扫除", "小区绿化带清整",
-                "垃圾分类志愿督导", "{n}号楼楼道粉刷", "卫生死角集中清理", "清理小广告"),
-    "patrol": ("平安巡逻", "夜间治安巡逻", "党员平安巡逻岗", "网格员安全巡查",
-               "消防安全隐患排查", "节假日安全巡查"),
-    "elderly_care": ("独居老人入户探访", "为老人打扫房间、晾晒被褥", "老年人义务理发",
-                     "助老送餐服务", "老年人智能手机培训", "高龄老人生日会"),
-    "child_care": ("四点半课堂", "单亲家庭儿童助学", "留守儿童关爱活动", "儿童安全教育课",
-                   "亲子阅读会", "青少年书法班"),
-    "policy_outreach": ("惠民政策宣讲", "防范电信网络诈骗宣传", "民法典进社区", "医保政策解读",
-                        "就业创业政策咨询", "禁毒知识宣传", "消防安全知识宣传"),
-    "culture": ("邻里文化节", "广场舞展演", "书法绘画培训班", "社区篮球友谊赛", "“花儿”演唱会",
-                "读书分享会", "邻里百家宴", "趣味运动会"),
-    "health_service": ("义诊进社区", "免费测血压血糖", "家庭医生签约服务", "健康知识讲座",
-                       "中医养生讲座", "眼科义诊", "心理健康咨询"),
-    "ethnic_unity": ("民族团结进步宣传", "石榴籽一家亲联谊会", "各族居民联欢会",
-                     "民族团结知识竞赛", "民族手工艺展示", "民族团结进步创建入户宣传"),
-    "party_building": ("主题党日活动", "党员志愿服务日", "“三会一课”专题学习", "党员结对帮扶",
-                       "在职党员进社区报到", "党史学习教育"),
+    "cleanup": (
+        "{n}号院环境整治",
+        "楼道杂物清理",
+        "背街小巷卫生大扫除",
+        "小区绿化带清整",
+        "垃圾分类志愿督导",
+        "{n}号楼楼道粉刷",
+        "卫生死角集中清理",
+        "清理小广告",
+    ),
+    "patrol": ("平安巡逻", "夜间治安巡逻", "党员平安巡逻岗", "网格员安全巡查", "消防安全隐患排查", "节假日安全巡查"),
+    "elderly_care": (
+        "独居老人入户探访",
+        "为老人打扫房间、晾晒被褥",
+        "老年人义务理发",
+        "助老送餐服务",
+        "老年人智能手机培训",
+        "高龄老人生日会",
+    ),
+    "child_care": ("四点半课堂", "单亲家庭儿童助学", "留守儿童关爱活动", "儿童安全教育课", "亲子阅读会", "青少年书法班"),
+    "policy_outreach": (
+        "惠民政策宣讲",
+        "防范电信网络诈骗宣传",
+        "民法典进社区",
+        "医保政策解读",
+        "就业创业政策咨询",
+        "禁毒知识宣传",
+        "消防安全知识宣传",
+    ),
+    "culture": (
+        "邻里文化节",
+        "广场舞展演",
+        "书法绘画培训班",
+        "社区篮球友谊赛",
+        "“花儿”演唱会",
+        "读书分享会",
+        "邻里百家宴",
+        "趣味运动会",
+    ),
+    "health_service": (
+        "义诊进社区",
+        "免费测血压血糖",
+        "家庭医生签约服务",
+        "健康知识讲座",
+        "中医养生讲座",
+        "眼科义诊",
+        "心理健康咨询",
+    ),
+    "ethnic_unity": (
+        "民族团结进步宣传",
+        "石榴籽一家亲联谊会",
+        "各族居民联欢会",
+        "民族团结知识竞赛",
+        "民族手工艺展示",
+        "民族团结进步创建入户宣传",
+    ),
+    "party_building": (
+        "主题党日活动",
+        "党员志愿服务日",
+        "“三会一课”专题学习",
+        "党员结对帮扶",
+        "在职党员进社区报到",
+        "党史学习教育",
+    ),
     "other": ("居民议事会", "志愿者培训", "物业问题协调会", "社区开放日", "邻里矛盾调解"),
 }
 TYPE_TITLES: dict[tuple[str, str], tuple[str, ...]] = {  # (type, category) -> extra titles
@@ -171,13 +228,26 @@ TYPE_TITLES: dict[tuple[str, str], tuple[str, ...]] = {  # (type, category) -> e
     ("caring", "elderly_care"): ("独居老人志愿服务结对签约", "空巢老人结对帮扶"),
     ("harmony", "culture"): ("好邻居茶话会", "邻里守望互助日"),
 }
-COMMUNITY_TITLES = {(QIANYINGJIE, "cleanup"): "5号院环境整治",
-                    (NANQIXIANGXIANG, "elderly_care"): "独居老人志愿服务结对签约"}
-PARTICIPANTS_MEDIAN = {"cleanup": 22, "patrol": 8, "elderly_care": 14, "child_care": 24,
-                       "policy_outreach": 40, "culture": 55, "health_service": 40,
-                       "ethnic_unity": 55, "party_building": 22, "other": 18}
-HOURS_PER_PERSON = {"patrol": (2.0, 4.0), "cleanup": (1.5, 3.0), "elderly_care": (1.5, 3.0),
-                    "child_care": (1.5, 3.0), "health_service": (1.5, 3.0)}  # others (1, 2.5)
+COMMUNITY_TITLES = {(QIANYINGJIE, "cleanup"): "5号院环境整治", (NANQIXIANGXIANG, "elderly_care"): "独居老人志愿服务结对签约"}
+PARTICIPANTS_MEDIAN = {
+    "cleanup": 22,
+    "patrol": 8,
+    "elderly_care": 14,
+    "child_care": 24,
+    "policy_outreach": 40,
+    "culture": 55,
+    "health_service": 40,
+    "ethnic_unity": 55,
+    "party_building": 22,
+    "other": 18,
+}
+HOURS_PER_PERSON = {
+    "patrol": (2.0, 4.0),
+    "cleanup": (1.5, 3.0),
+    "elderly_care": (1.5, 3.0),
+    "child_care": (1.5, 3.0),
+    "health_service": (1.5, 3.0),
+}  # others (1, 2.5)
 PARTY_SHARE = {"party_building": 0.8, "patrol": 0.5}  # others 0.2
 
 # ---------------------------------------------------- settings: surveys, targets
@@ -186,11 +256,23 @@ STAGE_SATISFACTION = {"applied": 72.0, "building": 76.0, "assessed": 80.0, "name
 
 def check_vocabulary() -> None:
     """Fail early when a table above and campaign.toml disagree on codes."""
-    complete = [("types", TYPE_WEIGHTS), ("types", BRAND_WORDS), ("stages", STAGE_RATE),
-                ("stages", BRAND_CHANCE), ("stages", STAGE_SATISFACTION),
-                ("categories", CATEGORY_BASE), ("categories", TITLES), ("categories", PARTICIPANTS_MEDIAN)]
-    partial = [("types", TYPE_BIAS), ("districts", MATURITY), ("districts", TYPE_BOOST),
-               ("districts", DISTRICT_GROWTH), ("categories", CATEGORY_SEASON)]
+    complete = [
+        ("types", TYPE_WEIGHTS),
+        ("types", BRAND_WORDS),
+        ("stages", STAGE_RATE),
+        ("stages", BRAND_CHANCE),
+        ("stages", STAGE_SATISFACTION),
+        ("categories", CATEGORY_BASE),
+        ("categories", TITLES),
+        ("categories", PARTICIPANTS_MEDIAN),
+    ]
+    partial = [
+        ("types", TYPE_BIAS),
+        ("districts", MATURITY),
+        ("districts", TYPE_BOOST),
+        ("districts", DISTRICT_GROWTH),
+        ("categories", CATEGORY_SEASON),
+    ]
     for kind, table in complete + partial:
         unknown = set(table) - set(codes(kind))
         if unknown:
@@ -247,14 +329,16 @@ def base_communities() -> pd.DataFrame:
     ref = pd.read_csv(REFERENCE_CSV, dtype=str).sort_values("unit_code", kind="stable")
     by_adcode = {t.adcode: t.code for t in terms("districts")}
     shorts = ref["unit_name"].map(short_name)
-    df = pd.DataFrame({
-        "community_id": ref["unit_code"].to_numpy(),
-        "name_zh": (shorts + "社区").to_numpy(),
-        "name_en": shorts.map(english_name).to_numpy(),
-        "district": ref["county_code"].map(by_adcode).to_numpy(),
-        "subdistrict": ref["street"].to_numpy(),
-        "street_code": ref["street_code"].to_numpy(),
-    })
+    df = pd.DataFrame(
+        {
+            "community_id": ref["unit_code"].to_numpy(),
+            "name_zh": (shorts + "社区").to_numpy(),
+            "name_en": shorts.map(english_name).to_numpy(),
+            "district": ref["county_code"].map(by_adcode).to_numpy(),
+            "subdistrict": ref["street"].to_numpy(),
+            "street_code": ref["street_code"].to_numpy(),
+        }
+    )
     if df["district"].isna().any():
         raise SystemExit("a reference county code is not a district in campaign.toml")
     fixed = df["community_id"].map(ENGLISH_NAMES)
@@ -315,8 +399,11 @@ def apply_article(df: pd.DataFrame, stages: pd.Series) -> pd.DataFrame:
     for cid, fixed in ARTICLE_COMMUNITIES.items():
         idx = df.index[df["community_id"] == cid][0]
         wanted, current = fixed["stage"], df.at[idx, "stage"]
-        same = df.index[(df["district"] == df.at[idx, "district"]) & (df["stage"] == wanted)
-                        & ~df["community_id"].isin(list(ARTICLE_COMMUNITIES))]
+        same = df.index[
+            (df["district"] == df.at[idx, "district"])
+            & (df["stage"] == wanted)
+            & ~df["community_id"].isin(list(ARTICLE_COMMUNITIES))
+        ]
         if current != wanted and len(same):
             df.at[same[0], "stage"] = current
         for column, value in fixed.items():
@@ -348,28 +435,32 @@ def candidate_area(outline: BaseGeometry, urban: bool) -> BaseGeometry:
     return inner if not inner.is_empty else outline
 
 
-def subdistrict_centres(streets: list[tuple[str, bool]], outline: BaseGeometry,
-                        rng: np.random.Generator) -> dict[str, tuple[float, float]]:
+def subdistrict_centres(
+    streets: list[tuple[str, bool]], outline: BaseGeometry, rng: np.random.Generator
+) -> dict[str, tuple[float, float]]:
     """Spread-out centres (best of 12 candidates) for (street code, is 街道) pairs."""
     centres: dict[str, tuple[float, float]] = {}
     for street, urban in streets:
         area = candidate_area(outline, urban)
         candidates = [random_point(area, rng) for _ in range(12)]
         if centres:
+
             def gap(p: tuple[float, float]) -> float:
                 return min(math.dist(p, c) for c in centres.values())
+
             candidates.sort(key=gap, reverse=True)
         centres[street] = candidates[0]
     return centres
 
 
-def jitter_inside(centre: tuple[float, float], sigma: float, outline: BaseGeometry,
-                  rng: np.random.Generator) -> tuple[float, float]:
+def jitter_inside(
+    centre: tuple[float, float], sigma: float, outline: BaseGeometry, rng: np.random.Generator
+) -> tuple[float, float]:
     """A point near ``centre`` (isotropic in metres), retried until inside, 6 decimals."""
     inside = prep(outline)
     lon_scale = 1.0 / math.cos(math.radians(centre[1]))
     for attempt in range(500):
-        s = sigma * (0.99 ** attempt)
+        s = sigma * (0.99**attempt)
         lon = round(centre[0] + rng.normal(0, s * lon_scale), 6)
         lat = round(centre[1] + rng.normal(0, s), 6)
         if inside.contains(Point(lon, lat)):
@@ -384,8 +475,7 @@ def place(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     lats = pd.Series(0.0, index=df.index)
     for district, group in df.groupby("district", sort=True):
         outline = outlines[district]
-        streets = sorted({(row.street_code, row.subdistrict.endswith("街道"))
-                          for row in group.itertuples()})
+        streets = sorted({(row.street_code, row.subdistrict.endswith("街道")) for row in group.itertuples()})
         centres = subdistrict_centres(streets, outline, rng)
         sigma = min(max(0.05 * math.sqrt(outline.area), 0.003), 0.008)
         for idx, row in group.iterrows():
@@ -441,8 +531,7 @@ def season_matrix(days: pd.DatetimeIndex) -> np.ndarray:
         season[mask, c] *= FESTIVAL_BOOST
     steady = [cats.index("patrol"), cats.index("culture")]
     for day in SPRING_FESTIVALS:
-        mask = np.asarray((days >= pd.Timestamp(day - timedelta(days=2)))
-                          & (days <= pd.Timestamp(day + timedelta(days=7))))
+        mask = np.asarray((days >= pd.Timestamp(day - timedelta(days=2))) & (days <= pd.Timestamp(day + timedelta(days=7))))
         dip = np.where(np.isin(np.arange(len(cats)), steady), 1.0, HOLIDAY_DIP)
         season[mask] *= dip
     return season
@@ -457,14 +546,14 @@ def category_mix(kind: str) -> np.ndarray:
 
 def pick_lagging(communities: pd.DataFrame, rng: np.random.Generator) -> dict[str, date]:
     """Community id -> last day with activity, for LAGGING_COUNT quiet communities."""
-    pool = communities[communities["stage"].isin(["applied", "building"])
-                       & ~communities["community_id"].isin(list(ARTICLE_COMMUNITIES))]
+    pool = communities[
+        communities["stage"].isin(["applied", "building"]) & ~communities["community_id"].isin(list(ARTICLE_COMMUNITIES))
+    ]
     chosen = rng.choice(pool["community_id"].to_numpy(), size=LAGGING_COUNT, replace=False)
     return {str(cid): TODAY - timedelta(days=int(rng.integers(61, 121))) for cid in sorted(chosen)}
 
 
-def activity_counts(communities: pd.DataFrame, lagging: dict[str, date],
-                    rng: np.random.Generator) -> pd.DataFrame:
+def activity_counts(communities: pd.DataFrame, lagging: dict[str, date], rng: np.random.Generator) -> pd.DataFrame:
     """One row per activity: community_id, day index and category index."""
     days = day_range()
     season = season_matrix(days)
@@ -474,22 +563,20 @@ def activity_counts(communities: pd.DataFrame, lagging: dict[str, date],
         growth = DISTRICT_GROWTH.get(row.district, DEFAULT_GROWTH)
         trend = 1.0 + growth * (t - 0.5)
         vigour = float(np.clip(rng.lognormal(0.0, 0.3), 0.6, 1.8))
-        lam = (STAGE_RATE[row.stage] * vigour / 365.0) * trend[:, None] \
-            * category_mix(row.characteristic)[None, :] * season
+        lam = (STAGE_RATE[row.stage] * vigour / 365.0) * trend[:, None] * category_mix(row.characteristic)[None, :] * season
         if row.community_id in lagging:
             lam[np.asarray(days > pd.Timestamp(lagging[row.community_id]))] = 0.0
         counts = rng.poisson(lam)
         day_idx, cat_idx = np.nonzero(counts)
         reps = counts[day_idx, cat_idx]
-        parts.append(pd.DataFrame({"community_id": row.community_id,
-                                   "day": np.repeat(day_idx, reps),
-                                   "cat": np.repeat(cat_idx, reps)}))
+        parts.append(
+            pd.DataFrame({"community_id": row.community_id, "day": np.repeat(day_idx, reps), "cat": np.repeat(cat_idx, reps)})
+        )
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["day", "community_id", "cat"], kind="stable", ignore_index=True)
 
 
-def title_for(cid: str, kind: str, category: str, festival: tuple[str, ...] | None,
-              rng: np.random.Generator) -> str:
+def title_for(cid: str, kind: str, category: str, festival: tuple[str, ...] | None, rng: np.random.Generator) -> str:
     """A plausible Chinese title for one activity."""
     special = COMMUNITY_TITLES.get((cid, category))
     if special and rng.random() < 0.12:
@@ -508,12 +595,13 @@ def titles(rows: pd.DataFrame, kinds: dict[str, str], rng: np.random.Generator) 
     for mask, c, names in festival_windows(days):
         for d in np.nonzero(mask)[0]:
             festival_of[(int(d), c)] = names
-    return [title_for(cid, kinds[cid], cats[c], festival_of.get((d, c)), rng)
-            for cid, d, c in zip(rows["community_id"], rows["day"], rows["cat"], strict=True)]
+    return [
+        title_for(cid, kinds[cid], cats[c], festival_of.get((d, c)), rng)
+        for cid, d, c in zip(rows["community_id"], rows["day"], rows["cat"], strict=True)
+    ]
 
 
-def measures(categories: pd.Series, festive: np.ndarray,
-             rng: np.random.Generator) -> pd.DataFrame:
+def measures(categories: pd.Series, festive: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
     """Participants (5-300, skewed), volunteer hours (0.5 steps) and party members."""
     n = len(categories)
     median = categories.map(PARTICIPANTS_MEDIAN).to_numpy(dtype=float) * np.where(festive, 1.8, 1.0)
@@ -526,12 +614,10 @@ def measures(categories: pd.Series, festive: np.ndarray,
     share = categories.map(lambda c: PARTY_SHARE.get(c, 0.2)).to_numpy(dtype=float)
     share = np.clip(share * rng.uniform(0.6, 1.2, n), 0.0, 1.0)
     party = rng.binomial(participants, share)
-    return pd.DataFrame({"participants": participants, "volunteer_hours": hours,
-                         "party_members": party})
+    return pd.DataFrame({"participants": participants, "volunteer_hours": hours, "party_members": party})
 
 
-def make_activities(communities: pd.DataFrame, lagging: dict[str, date],
-                    rng: np.random.Generator) -> pd.DataFrame:
+def make_activities(communities: pd.DataFrame, lagging: dict[str, date], rng: np.random.Generator) -> pd.DataFrame:
     """The activities table, sorted by date, ids A000001..."""
     rows = activity_counts(communities, lagging, rng)
     cats = codes("categories")
@@ -540,27 +626,26 @@ def make_activities(communities: pd.DataFrame, lagging: dict[str, date],
     category = rows["cat"].map(lambda c: cats[c])
     festive = np.array([t in {n for _, _, ns in FESTIVALS for n in ns} for t in title])
     days = day_range()
-    out = pd.DataFrame({
-        "activity_id": [f"A{i:06d}" for i in range(1, len(rows) + 1)],
-        "community_id": rows["community_id"],
-        "date": days[rows["day"].to_numpy()].strftime("%Y-%m-%d"),
-        "category": category,
-        "title": title,
-    })
+    out = pd.DataFrame(
+        {
+            "activity_id": [f"A{i:06d}" for i in range(1, len(rows) + 1)],
+            "community_id": rows["community_id"],
+            "date": days[rows["day"].to_numpy()].strftime("%Y-%m-%d"),
+            "category": category,
+            "title": title,
+        }
+    )
     return pd.concat([out, measures(category, festive, rng)], axis=1)
 
 
 # ---------------------------------------------------------------- surveys
-def make_surveys(communities: pd.DataFrame, lagging: dict[str, date],
-                 rng: np.random.Generator) -> tuple[pd.DataFrame, list[str]]:
+def make_surveys(communities: pd.DataFrame, lagging: dict[str, date], rng: np.random.Generator) -> tuple[pd.DataFrame, list[str]]:
     """Monthly satisfaction per community: slow rise, a few falling at the end."""
     periods = pd.period_range(FIRST_MONTH, LAST_MONTH, freq="M")
     n = len(periods)
     quiet = sorted(lagging)
-    others = communities.loc[~communities["community_id"].isin(quiet + list(ARTICLE_COMMUNITIES)),
-                             "community_id"].to_numpy()
-    falling = sorted(quiet[: FALLING_COUNT // 2]
-                     + list(rng.choice(others, FALLING_COUNT - FALLING_COUNT // 2, replace=False)))
+    others = communities.loc[~communities["community_id"].isin(quiet + list(ARTICLE_COMMUNITIES)), "community_id"].to_numpy()
+    falling = sorted(quiet[: FALLING_COUNT // 2] + list(rng.choice(others, FALLING_COUNT - FALLING_COUNT // 2, replace=False)))
     frames = []
     for row in communities.itertuples():
         cid = row.community_id
@@ -572,10 +657,16 @@ def make_surveys(communities: pd.DataFrame, lagging: dict[str, date],
             level = level - drop * rng.uniform(1.8, 3.0)
         score = np.clip(np.round(level + rng.normal(0, 1.0, n), 1), 60.0, 98.0)
         size = row.households * rng.uniform(0.02, 0.04) * rng.normal(1.0, 0.15, n)
-        frames.append(pd.DataFrame({
-            "community_id": cid, "period": periods.strftime("%Y-%m"),
-            "satisfaction": score, "respondents": np.clip(np.round(size), 20, 200).astype(int),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "community_id": cid,
+                    "period": periods.strftime("%Y-%m"),
+                    "satisfaction": score,
+                    "respondents": np.clip(np.round(size), 20, 200).astype(int),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True), falling
 
 
@@ -585,13 +676,13 @@ def nice(value: float, step: int) -> int:
     return max(step, round(value / step) * step)
 
 
-def make_targets(communities: pd.DataFrame, activities: pd.DataFrame,
-                 rng: np.random.Generator) -> pd.DataFrame:
+def make_targets(communities: pd.DataFrame, activities: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Per district and year: named communities, activities and volunteer hours."""
     acts = activities.merge(communities[["community_id", "district"]], on="community_id")
     acts["year"] = acts["date"].str[:4].astype(int)
     totals = acts.groupby(["district", "year"]).agg(
-        activities=("activity_id", "size"), volunteer_hours=("volunteer_hours", "sum"))
+        activities=("activity_id", "size"), volunteer_hours=("volunteer_hours", "sum")
+    )
     named = communities[communities["stage"] == "named"].groupby("district").size()
     size = communities.groupby("district").size()
     rows = []
@@ -609,8 +700,7 @@ def make_targets(communities: pd.DataFrame, activities: pd.DataFrame,
             "volunteer_hours": nice(done_2025["volunteer_hours"] * rng.uniform(1.08, 1.12), 100),
         }
         for year, values in zip(TARGET_YEARS, (targets_2025, targets_2026), strict=True):
-            rows += [{"district": district, "year": year, "metric": m, "target": int(v)}
-                     for m, v in values.items()]
+            rows += [{"district": district, "year": year, "metric": m, "target": int(v)} for m, v in values.items()]
     return pd.DataFrame(rows)
 
 
@@ -620,8 +710,9 @@ def write(tables: dict[str, pd.DataFrame]) -> None:
     SAMPLE_DIR.mkdir(parents=True, exist_ok=True)
     formats = {"communities": "%.6f", "activities": "%.1f", "surveys": "%.1f"}
     for name, df in tables.items():
-        df[TABLES[name].names].to_csv(SAMPLE_DIR / f"{name}.csv", index=False, encoding="utf-8",
-                                 lineterminator="\n", float_format=formats.get(name))
+        df[TABLES[name].names].to_csv(
+            SAMPLE_DIR / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n", float_format=formats.get(name)
+        )
 
 
 def summary(tables: dict[str, pd.DataFrame], lagging: dict[str, date], falling: list[str]) -> None:
@@ -651,8 +742,7 @@ def main() -> None:
     activities = make_activities(communities, lagging, rng_act)
     surveys, falling = make_surveys(communities, lagging, rng_sur)
     targets = make_targets(communities, activities, rng_tar)
-    tables = {"communities": communities, "activities": activities,
-              "surveys": surveys, "targets": targets}
+    tables = {"communities": communities, "activities": activities, "surveys": surveys, "targets": targets}
     write(tables)
     summary(tables, lagging, falling)
 

@@ -58,6 +58,7 @@ def ed(engine):
 
 # --- roles and hashes ----------------------------------------------------------------------------------------
 
+
 def test_roles_editor_imports_admin_also_restores_and_manages():
     editor, admin = auth.User("ed", "editor"), auth.User("boss", "admin")
     assert editor.can("import") and not editor.can("restore") and not editor.can("manage")
@@ -76,11 +77,14 @@ def test_password_is_stored_only_as_an_argon2_hash(engine, real_argon2):
     assert all("password_hash" not in r and PASSWORD not in str(r) for r in listed)
 
 
-@pytest.mark.parametrize("name, password, role, code", [
-    ("ed", "short", "editor", "password_too_short"),
-    ("ed", PASSWORD, "viewer", "bad_role"),
-    ("  ", PASSWORD, "editor", "bad_name"),
-])
+@pytest.mark.parametrize(
+    "name, password, role, code",
+    [
+        ("ed", "short", "editor", "password_too_short"),
+        ("ed", PASSWORD, "viewer", "bad_role"),
+        ("  ", PASSWORD, "editor", "bad_name"),
+    ],
+)
 def test_add_user_refuses_bad_input(engine, name, password, role, code):
     with pytest.raises(auth.AuthError) as caught:
         auth.add_user(engine, name, password, role)
@@ -90,10 +94,12 @@ def test_add_user_refuses_bad_input(engine, name, password, role, code):
 
 def test_duplicate_missing_and_last_admin_are_refused(engine):
     auth.add_user(engine, "boss", PASSWORD, "admin")
-    for call, code in [(lambda: auth.add_user(engine, "boss", PASSWORD, "editor"), "user_exists"),
-                       (lambda: auth.remove_user(engine, "nobody"), "no_user"),
-                       (lambda: auth.set_password(engine, "nobody", PASSWORD), "no_user"),
-                       (lambda: auth.remove_user(engine, "boss"), "last_admin")]:
+    for call, code in [
+        (lambda: auth.add_user(engine, "boss", PASSWORD, "editor"), "user_exists"),
+        (lambda: auth.remove_user(engine, "nobody"), "no_user"),
+        (lambda: auth.set_password(engine, "nobody", PASSWORD), "no_user"),
+        (lambda: auth.remove_user(engine, "boss"), "last_admin"),
+    ]:
         with pytest.raises(auth.AuthError) as caught:
             call()
         assert caught.value.code == code
@@ -110,6 +116,7 @@ def test_no_account_ships_with_the_product(engine):
 
 
 # --- sign-in, slow-down, lock-out ----------------------------------------------------------------------------
+
 
 def test_right_password_signs_in_and_wrong_one_or_unknown_name_gets_one_message(ed):
     assert auth.authenticate(ed, " ed ", PASSWORD, **NO_SLEEP) == auth.User("ed", "editor")
@@ -197,6 +204,7 @@ def test_an_old_hash_is_upgraded_at_sign_in(ed, real_argon2):
 
 # --- python -m dashboard users ---------------------------------------------------------------------------------
 
+
 def users_cli(monkeypatch, capsys, *argv: str, stdin: str = "") -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     code = main(["users", *argv])
@@ -230,13 +238,16 @@ def test_users_add_list_passwd_remove_from_stdin(sqlite_engine, monkeypatch, cap
         assert secret not in everything
 
 
-@pytest.mark.parametrize("argv, stdin, code, words", [
-    (["add", "ed", "--role", "editor", "--lang", "en"], "short\n", 1, "at least 10 characters"),
-    (["add", "ed", "--role", "viewer"], PASSWORD + "\n", 2, ""),
-    (["add", "ed"], PASSWORD + "\n", 2, ""),
-    (["remove", "nobody", "--lang", "en"], "", 1, "no account named “nobody”"),
-    (["passwd", "nobody", "--lang", "zh"], PASSWORD + "\n", 1, "没有名为“nobody”的账号"),
-])
+@pytest.mark.parametrize(
+    "argv, stdin, code, words",
+    [
+        (["add", "ed", "--role", "editor", "--lang", "en"], "short\n", 1, "at least 10 characters"),
+        (["add", "ed", "--role", "viewer"], PASSWORD + "\n", 2, ""),
+        (["add", "ed"], PASSWORD + "\n", 2, ""),
+        (["remove", "nobody", "--lang", "en"], "", 1, "no account named “nobody”"),
+        (["passwd", "nobody", "--lang", "zh"], PASSWORD + "\n", 1, "没有名为“nobody”的账号"),
+    ],
+)
 def test_users_mistakes_exit_non_zero_without_change(sqlite_engine, monkeypatch, capsys, argv, stdin, code, words):
     got, out, err = users_cli(monkeypatch, capsys, *argv, stdin=stdin)
     assert got == code and words in err
@@ -252,9 +263,16 @@ def test_users_add_never_takes_the_password_as_an_argument(sqlite_engine, monkey
 def test_users_command_as_a_real_process(tmp_path, monkeypatch):
     """The documented command, with the password piped in: works, and prints no secret."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "users", "add", "first", "--role", "admin", "--lang", "en"],
-                          cwd=ROOT, env={"DASHBOARD_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}, input=PASSWORD + "\n",
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard", "users", "add", "first", "--role", "admin", "--lang", "en"],
+        cwd=ROOT,
+        env={"DASHBOARD_DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert PASSWORD not in done.stdout + done.stderr
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)

@@ -52,8 +52,14 @@ def raw():
     last = activities["date"].max()
     ids = communities.loc[communities["district"] == DISTRICT, "community_id"]
     chosen = activities[activities["community_id"].isin(ids) & (activities["date"] >= pd.Timestamp(last.year, 1, 1))]
-    return {"communities": len(ids), "activities": len(chosen), "participants": int(chosen["participants"].sum()),
-            "hours": float(chosen["volunteer_hours"].sum()), "start": date(last.year, 1, 1), "end": last.date()}
+    return {
+        "communities": len(ids),
+        "activities": len(chosen),
+        "participants": int(chosen["participants"].sum()),
+        "hours": float(chosen["volunteer_hours"].sum()),
+        "start": date(last.year, 1, 1),
+        "end": last.date(),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +95,7 @@ def _named(slide, name: str) -> list[str]:
 
 # --- figures -------------------------------------------------------------------------------------------------
 
+
 def test_period_defaults_to_year_to_date_of_last_data_day(briefings, raw):
     period = briefings["zh"].period
     assert (period.district, period.start, period.end) == (DISTRICT, raw["start"], raw["end"])
@@ -96,8 +103,11 @@ def test_period_defaults_to_year_to_date_of_last_data_day(briefings, raw):
 
 def test_summary_figures_equal_independent_pandas_sums(ds, briefings, raw):
     facts = gather(ds, briefings["zh"].period)
-    assert (facts.communities, facts.activities, facts.participants) == (raw["communities"], raw["activities"],
-                                                                          raw["participants"])
+    assert (facts.communities, facts.activities, facts.participants) == (
+        raw["communities"],
+        raw["activities"],
+        raw["participants"],
+    )
     assert facts.volunteer_hours == pytest.approx(raw["hours"])
     done = briefings["zh"].summary[0]
     for value in (raw["activities"], raw["participants"], raw["hours"]):
@@ -114,6 +124,7 @@ def test_headline_slide_shows_the_period_figures(decks, raw):
 
 
 # --- deck ----------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_deck_has_the_briefing_slides_with_native_titles(decks, briefings, lang):
@@ -146,8 +157,14 @@ def test_speaker_notes_spell_out_the_figures(decks, raw):
 
 
 def test_every_run_names_the_cjk_font_for_latin_and_east_asian_text(decks):
-    runs = [r for s in decks["zh"].slides for shape in s.shapes if shape.has_text_frame
-            for p in shape.text_frame.paragraphs for r in p.runs]
+    runs = [
+        r
+        for s in decks["zh"].slides
+        for shape in s.shapes
+        if shape.has_text_frame
+        for p in shape.text_frame.paragraphs
+        for r in p.runs
+    ]
     assert runs
     for run in runs:
         r_pr = run._r.find(qn("a:rPr"))
@@ -156,8 +173,11 @@ def test_every_run_names_the_cjk_font_for_latin_and_east_asian_text(decks):
 
 
 def test_headline_text_is_large_enough_for_a_room(decks):
-    sizes = {shape.name: shape.text_frame.paragraphs[0].runs[0].font.size.pt for shape in decks["zh"].slides[1].shapes
-             if shape.has_text_frame and shape.text_frame.text}
+    sizes = {
+        shape.name: shape.text_frame.paragraphs[0].runs[0].font.size.pt
+        for shape in decks["zh"].slides[1].shapes
+        if shape.has_text_frame and shape.text_frame.text
+    }
     assert sizes["Figure"] >= 40 and sizes["Figure label"] >= 16 and sizes["Text"] >= 18
 
 
@@ -171,6 +191,7 @@ def test_charts_are_sharp_pictures(decks, briefings):
 
 
 # --- layout --------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("district", [DISTRICT, None])
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -210,6 +231,7 @@ def test_city_map_takes_ten_thousand_communities(ds):
 
 # --- PDF and ZIP ---------------------------------------------------------------------------------------------
 
+
 def _need(tool: str) -> None:
     if not shutil.which(tool):
         pytest.skip(f"{tool} not installed (poppler-utils; scripts/test.sh installs it)")
@@ -228,8 +250,7 @@ def test_pdf_pages_are_drawn_not_blank(pdf_file, briefings, tmp_path):
 
 def test_pdf_text_is_chinese_and_every_page_has_the_source(pdf_file, briefings):
     _need("pdftotext")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf_file), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf_file), "-"], capture_output=True, text=True, check=True).stdout
     pages_text = text.split("\f")[:-1]
     assert "城东区" in pages_text[0] and "主要指标" in pages_text[1]
     assert all("数据来源" in page for page in pages_text)
@@ -255,6 +276,7 @@ def test_zip_holds_each_chart_as_png_and_svg_and_the_summary(briefings, images):
 
 # --- command line --------------------------------------------------------------------------------------------
 
+
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
@@ -271,14 +293,17 @@ def test_district_written_any_way(value):
     assert resolve_district(value) == "chengdong"
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["--out", "x.docx", "--lang", "en"], ".pptx, .pdf or .zip"),
-    (["--out", "x.pptx", "--district", "atlantis", "--lang", "en"], "Unknown district “atlantis”"),
-    (["--out", "x.pptx", "--district", "atlantis", "--lang", "zh"], "未知区县“atlantis”"),
-    (["--out", "x.pptx", "--from", "2026-05-01", "--to", "2026-04-01", "--lang", "en"], "is after"),
-    (["--out", "x.pptx", "--from", "May 1"], "YYYY-MM-DD"),
-    (["--district", "chengdong"], "--out"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["--out", "x.docx", "--lang", "en"], ".pptx, .pdf or .zip"),
+        (["--out", "x.pptx", "--district", "atlantis", "--lang", "en"], "Unknown district “atlantis”"),
+        (["--out", "x.pptx", "--district", "atlantis", "--lang", "zh"], "未知区县“atlantis”"),
+        (["--out", "x.pptx", "--from", "2026-05-01", "--to", "2026-04-01", "--lang", "en"], "is after"),
+        (["--out", "x.pptx", "--from", "May 1"], "YYYY-MM-DD"),
+        (["--district", "chengdong"], "--out"),
+    ],
+)
 def test_brief_usage_errors_exit_2_with_a_message(capsys, tmp_path, argv, words):
     argv = [str(tmp_path / a) if a.startswith("x.") else a for a in argv]
     code, _, err = run(capsys, "brief", *argv)

@@ -21,32 +21,51 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def _dataset() -> Dataset:
     """Four communities in two districts, a quarter of activities, two months of surveys, 2025 targets."""
-    communities = pd.DataFrame({
-        "community_id": ["c1", "c2", "c3", "c4"], "name_zh": ["甲社区", "乙社区", "丙社区", "丁社区"],
-        "district": ["chengdong", "chengdong", "chengxi", "chengxi"],
-        "characteristic": ["caring", "green", "health", "caring"], "stage": ["named", "building", "applied", "named"],
-    })
-    activities = pd.DataFrame({
-        "community_id": ["c1", "c1", "c2", "c3", "c4", "c4", "c1"],
-        "date": ["2024-12-20", "2025-01-05", "2025-02-11", "2025-03-01", "2025-03-15", "2025-03-31", "2025-04-02"],
-        "category": ["culture", "cleanup", "elderly_care", "culture", "cleanup", "patrol", "patrol"],
-        "participants": [9, 10, 12, 30, 5, 6, 7], "volunteer_hours": [1.0, 5.0, 6.0, 10.0, 2.0, 3.0, 4.0],
-    })
-    surveys = pd.DataFrame({
-        "community_id": ["c1", "c1", "c3", "c3", "c4", "c4"],
-        "period": ["2025-01-01", "2025-02-01"] * 3, "satisfaction": [80, 82, 70, 72, 90, 91], "respondents": [30] * 6,
-    })
-    targets = pd.DataFrame({
-        "district": ["chengdong", "chengdong", "chengxi", "chengxi"], "year": [2025] * 4,
-        "metric": ["activities", "named_communities"] * 2, "target": [40, 2, 20, 1],
-    })
+    communities = pd.DataFrame(
+        {
+            "community_id": ["c1", "c2", "c3", "c4"],
+            "name_zh": ["甲社区", "乙社区", "丙社区", "丁社区"],
+            "district": ["chengdong", "chengdong", "chengxi", "chengxi"],
+            "characteristic": ["caring", "green", "health", "caring"],
+            "stage": ["named", "building", "applied", "named"],
+        }
+    )
+    activities = pd.DataFrame(
+        {
+            "community_id": ["c1", "c1", "c2", "c3", "c4", "c4", "c1"],
+            "date": ["2024-12-20", "2025-01-05", "2025-02-11", "2025-03-01", "2025-03-15", "2025-03-31", "2025-04-02"],
+            "category": ["culture", "cleanup", "elderly_care", "culture", "cleanup", "patrol", "patrol"],
+            "participants": [9, 10, 12, 30, 5, 6, 7],
+            "volunteer_hours": [1.0, 5.0, 6.0, 10.0, 2.0, 3.0, 4.0],
+        }
+    )
+    surveys = pd.DataFrame(
+        {
+            "community_id": ["c1", "c1", "c3", "c3", "c4", "c4"],
+            "period": ["2025-01-01", "2025-02-01"] * 3,
+            "satisfaction": [80, 82, 70, 72, 90, 91],
+            "respondents": [30] * 6,
+        }
+    )
+    targets = pd.DataFrame(
+        {
+            "district": ["chengdong", "chengdong", "chengxi", "chengxi"],
+            "year": [2025] * 4,
+            "metric": ["activities", "named_communities"] * 2,
+            "target": [40, 2, 20, 1],
+        }
+    )
     frames = {"communities": communities, "activities": activities, "surveys": surveys, "targets": targets}
     return Dataset(**{name: typed_frame(name, frame) for name, frame in frames.items()})
 
 
 DS = _dataset()
-ONE = Dataset(DS.communities[DS.communities["district"] == "chengdong"], DS.activities, DS.surveys,
-              DS.targets[DS.targets["district"] == "chengdong"])
+ONE = Dataset(
+    DS.communities[DS.communities["district"] == "chengdong"],
+    DS.activities,
+    DS.surveys,
+    DS.targets[DS.targets["district"] == "chengdong"],
+)
 
 BUILDERS = {
     "funnel": lambda ds, lang: charts.funnel_chart(queries.funnel(ds), lang),
@@ -58,11 +77,19 @@ BUILDERS = {
     "community_activity": lambda ds, lang: charts.community_activity_chart(ds.activities, lang),
     "community_satisfaction": lambda ds, lang: charts.community_satisfaction_chart(
         ds.surveys[ds.surveys["community_id"] == ds.communities["community_id"].iloc[0]] if len(ds.communities) else ds.surveys,
-        queries.satisfaction_trend(ds), lang),
+        queries.satisfaction_trend(ds),
+        lang,
+    ),
 }
-TITLES = {"funnel": "funnel_title", "monthly": "monthly_title", "satisfaction": "satisfaction_title",
-          "progress": "progress_title_named_share", "type_mix": "type_mix_title",
-          "community_activity": "community_activity_title", "community_satisfaction": "community_satisfaction_title"}
+TITLES = {
+    "funnel": "funnel_title",
+    "monthly": "monthly_title",
+    "satisfaction": "satisfaction_title",
+    "progress": "progress_title_named_share",
+    "type_mix": "type_mix_title",
+    "community_activity": "community_activity_title",
+    "community_satisfaction": "community_satisfaction_title",
+}
 
 
 def _units(spec: dict) -> list[dict]:
@@ -101,8 +128,10 @@ def _code_colours(spec: dict, channel: str, kind: str, lang: str) -> dict[str, s
     return out
 
 
-@pytest.mark.parametrize(("name", "kind"), [
-    ("funnel", "stages"), ("monthly", "categories"), ("type_mix", "types"), ("community_activity", "categories")])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("funnel", "stages"), ("monthly", "categories"), ("type_mix", "types"), ("community_activity", "categories")],
+)
 def test_colours_are_the_config_colours_in_both_languages(name, kind):
     zh = _code_colours(BUILDERS[name](DS, "zh").to_dict(), "color", kind, "zh")
     en = _code_colours(BUILDERS[name](DS, "en").to_dict(), "color", kind, "en")
@@ -147,16 +176,19 @@ def test_english_chart_has_no_chinese_in_its_texts_and_chinese_chart_has(name):
     assert len([x for x in zh if CJK.search(x)]) >= 2
 
 
-@pytest.mark.parametrize(("name", "fields"), [
-    ("funnel", {"district_label", "stage_label", "communities", "share"}),
-    ("pace", {"district_label", "line_label", "date", "value", "share"}),
-    ("monthly", {"month", "category_label", "participants"}),
-    ("satisfaction", {"month", "mean", "p10", "p25", "p75", "p90", "communities"}),
-    ("progress", {"district_label", "named", "target_named_communities", "named_share", "progress"}),
-    ("type_mix", {"type_label", "communities", "share", "named"}),
-    ("community_activity", {"month", "category_label", "activities", "participants", "volunteer_hours"}),
-    ("community_satisfaction", {"month", "series", "value", "respondents"}),
-])
+@pytest.mark.parametrize(
+    ("name", "fields"),
+    [
+        ("funnel", {"district_label", "stage_label", "communities", "share"}),
+        ("pace", {"district_label", "line_label", "date", "value", "share"}),
+        ("monthly", {"month", "category_label", "participants"}),
+        ("satisfaction", {"month", "mean", "p10", "p25", "p75", "p90", "communities"}),
+        ("progress", {"district_label", "named", "target_named_communities", "named_share", "progress"}),
+        ("type_mix", {"type_label", "communities", "share", "named"}),
+        ("community_activity", {"month", "category_label", "activities", "participants", "volunteer_hours"}),
+        ("community_satisfaction", {"month", "series", "value", "respondents"}),
+    ],
+)
 def test_tooltips(name, fields):
     assert fields <= _tooltip_fields(BUILDERS[name](DS, "zh").to_dict())
 
@@ -224,11 +256,14 @@ def test_district_colours_are_distinct_and_stable():
     assert scale["range"] == [colours["chengdong"], colours["chengxi"]]
 
 
-@pytest.mark.parametrize(("builder", "args"), [
-    (charts.pace_chart, (DS, DAY, "en", "participants")),
-    (charts.monthly_chart, (queries.monthly_activity(DS), "en", "satisfaction")),
-    (charts.district_progress_chart, (queries.district_progress(DS, DAY), "en", "named")),
-])
+@pytest.mark.parametrize(
+    ("builder", "args"),
+    [
+        (charts.pace_chart, (DS, DAY, "en", "participants")),
+        (charts.monthly_chart, (queries.monthly_activity(DS), "en", "satisfaction")),
+        (charts.district_progress_chart, (queries.district_progress(DS, DAY), "en", "named")),
+    ],
+)
 def test_unknown_measures_are_refused(builder, args):
     with pytest.raises(ValueError, match="must be one of"):
         builder(*args)
@@ -275,6 +310,6 @@ def test_export_spec_gives_a_file_a_width():
 
 
 def test_csv_has_bom_and_no_formulas():
-    data = chart_csv(pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "前营街社区"], "n": [1, 2]}))
+    data = chart_csv(pd.DataFrame({"name": ['=HYPERLINK("x")', "前营街社区"], "n": [1, 2]}))
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8-sig").splitlines() == ["name,n", "\"'=HYPERLINK(\"\"x\"\")\",1", "前营街社区,2"]
+    assert data.decode("utf-8-sig").splitlines() == ["name,n", '"\'=HYPERLINK(""x"")",1', "前营街社区,2"]

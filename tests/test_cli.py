@@ -41,6 +41,7 @@ def fixture(name: str) -> str:
 
 # --- validate ------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang, words", [("en", ["Valid", "5 data rows", "communities"]), ("zh", ["校验通过", "社区表", "5 行"])])
 def test_validate_valid_file_exits_0(sqlite_engine, capsys, lang, words):
     code, out, _ = run(capsys, "validate", fixture("v_communities.csv"), "--lang", lang)
@@ -48,11 +49,22 @@ def test_validate_valid_file_exits_0(sqlite_engine, capsys, lang, words):
     assert all(w in out for w in words), out
 
 
-@pytest.mark.parametrize("lang, words", [
-    ("en", ["Row 7, column “latitude”: latitude 101.728 looks like a longitude", "Warning: ", "“备注”", "Rejected: 12 problems",
-            "Nothing was changed"]),
-    ("zh", ["第 7 行，“latitude”列：纬度 101.728 看起来像经度", "提示：", "“备注”", "未通过：共 12 个问题", "未做任何更改"]),
-])
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        (
+            "en",
+            [
+                "Row 7, column “latitude”: latitude 101.728 looks like a longitude",
+                "Warning: ",
+                "“备注”",
+                "Rejected: 12 problems",
+                "Nothing was changed",
+            ],
+        ),
+        ("zh", ["第 7 行，“latitude”列：纬度 101.728 看起来像经度", "提示：", "“备注”", "未通过：共 12 个问题", "未做任何更改"]),
+    ],
+)
 def test_validate_invalid_file_exits_1_and_lists_every_problem(sqlite_engine, capsys, lang, words):
     code, out, _ = run(capsys, "validate", fixture("v_communities_bad.csv"), "--lang", lang)
     assert code == 1
@@ -60,15 +72,18 @@ def test_validate_invalid_file_exits_1_and_lists_every_problem(sqlite_engine, ca
     assert len([line for line in out.splitlines() if line.startswith(("Row ", "第 "))]) == 12
 
 
-@pytest.mark.parametrize("argv", [
-    pytest.param(["validate", "v_targets.csv", "--bogus"], id="unknown option"),
-    pytest.param(["validate"], id="no file given"),
-    pytest.param(["validate", "v_targets.csv", "--table", "goals"], id="unknown table"),
-    pytest.param(["validate", "v_targets.csv", "--lang", "fr"], id="unknown language"),
-    pytest.param(["frobnicate"], id="unknown command"),
-    pytest.param(["rollback", "--table", "targets"], id="rollback without --to"),
-    pytest.param(["rollback", "--table", "targets", "--to", "two"], id="version not a number"),
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["validate", "v_targets.csv", "--bogus"], id="unknown option"),
+        pytest.param(["validate"], id="no file given"),
+        pytest.param(["validate", "v_targets.csv", "--table", "goals"], id="unknown table"),
+        pytest.param(["validate", "v_targets.csv", "--lang", "fr"], id="unknown language"),
+        pytest.param(["frobnicate"], id="unknown command"),
+        pytest.param(["rollback", "--table", "targets"], id="rollback without --to"),
+        pytest.param(["rollback", "--table", "targets", "--to", "two"], id="version not a number"),
+    ],
+)
 def test_wrong_usage_exits_2_with_argparse_message(sqlite_engine, capsys, argv):
     argv = [fixture(a) if a.endswith(".csv") else a for a in argv]
     code, _, err = run(capsys, *argv)
@@ -147,30 +162,46 @@ def test_validate_checks_communities_against_the_database(sqlite_engine, capsys,
 
 # --- import, versions, rollback ----------------------------------------------------------------------------
 
+
 def _versions(capsys, *extra: str) -> list[dict]:
     code, out, _ = run(capsys, "versions", "--json", *extra)
     assert code == 0
     return json.loads(out)
 
 
-@pytest.mark.parametrize("lang, words", [
-    ("en", ["Imported 5 rows", "version 1", "replacing the table"]), ("zh", ["已将 5 行导入", "版本 1", "替换全表"]),
-])
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("en", ["Imported 5 rows", "version 1", "replacing the table"]),
+        ("zh", ["已将 5 行导入", "版本 1", "替换全表"]),
+    ],
+)
 def test_import_exits_0_with_the_new_version(engine, capsys, lang, words):
     code, out, _ = run(capsys, "import", fixture("v_communities.csv"), "--lang", lang, "--note", "首批", "--user", "wang")
     assert code == 0
     assert all(w in out for w in words), out
     [version] = _versions(capsys)
-    assert (version["table"], version["version"], version["rows"], version["user"], version["note"]) == \
-        ("communities", 1, 5, "wang", "首批")
+    assert (version["table"], version["version"], version["rows"], version["user"], version["note"]) == (
+        "communities",
+        1,
+        5,
+        "wang",
+        "首批",
+    )
 
 
 def test_import_json_reports_version_and_mode(sqlite_engine, capsys):
     run(capsys, "import", fixture("v_communities.csv"))
     code, out, _ = run(capsys, "import", fixture("v_activities.csv"), "--json")
     report = json.loads(out)
-    assert (code, report["valid"], report["table"], report["rows"], report["version"], report["mode"]) == \
-        (0, True, "activities", 4, 1, "append")
+    assert (code, report["valid"], report["table"], report["rows"], report["version"], report["mode"]) == (
+        0,
+        True,
+        "activities",
+        4,
+        1,
+        "append",
+    )
     code, out, _ = run(capsys, "import", fixture("v_activities.csv"), "--json")
     assert (code, json.loads(out)["version"]) == (0, 2)
     assert len(store.load_table(sqlite_engine, "activities")) == 4  # same activity_id replaces
@@ -216,7 +247,9 @@ def test_versions_json_fields(engine, capsys):
     assert all(fields <= row.keys() for row in rows)
     communities = [r for r in rows if r["table"] == "communities"]
     assert [(r["version"], r["rows"], r["active"], r["file"]) for r in communities] == [
-        (2, 3, True, "v_communities_zh.csv"), (1, 5, False, "v_communities.csv")]
+        (2, 3, True, "v_communities_zh.csv"),
+        (1, 5, False, "v_communities.csv"),
+    ]
     assert communities[1]["note"] == "first" and communities[1]["user"] == "cli"
     assert len(communities[1]["sha256"]) == 64
     assert [r["table"] for r in _versions(capsys, "--table", "targets")] == ["targets"]
@@ -240,7 +273,8 @@ def test_rollback_restores_an_earlier_version_as_a_new_one(engine, capsys):
     assert code == 0
     assert "version 1" in out and "version 3" in out
     assert sorted(store.load_table(engine, "communities")["community_id"]) == sorted(
-        store.load_table(engine, "communities", 1)["community_id"])
+        store.load_table(engine, "communities", 1)["community_id"]
+    )
     newest = _versions(capsys, "--table", "communities")[0]
     assert (newest["version"], newest["rows"], newest["active"]) == (3, 5, True)
 
@@ -255,6 +289,7 @@ def test_rollback_to_a_missing_version_exits_1(sqlite_engine, capsys, lang, word
 
 
 # --- export ----------------------------------------------------------------------------------------------------
+
 
 def test_export_csv_is_utf8_with_bom_in_contract_columns_with_wgs84_coordinates(engine, capsys, tmp_path):
     text = (FIXTURES / "v_communities.csv").read_text(encoding="utf-8").replace(",WGS84,", ",GCJ02,", 1)
@@ -351,8 +386,10 @@ def test_export_into_a_missing_folder_exits_2_without_traceback(sqlite_engine, c
     assert all(w in err for w in words), err
 
 
-@pytest.mark.parametrize("lang, words", [("en", ["Cannot use the database", "DASHBOARD_DATABASE_URL"]),
-                                         ("zh", ["无法使用数据库", "DASHBOARD_DATABASE_URL"])])
+@pytest.mark.parametrize(
+    "lang, words",
+    [("en", ["Cannot use the database", "DASHBOARD_DATABASE_URL"]), ("zh", ["无法使用数据库", "DASHBOARD_DATABASE_URL"])],
+)
 def test_unreachable_database_is_one_line_not_a_traceback(capsys, monkeypatch, tmp_path, lang, words):
     from dashboard.storage import database
 
@@ -368,6 +405,7 @@ def test_unreachable_database_is_one_line_not_a_traceback(capsys, monkeypatch, t
 
 # --- sample and the real entry point ---------------------------------------------------------------------------
 
+
 def test_sample_loads_all_four_tables(sqlite_engine, capsys):
     code, out, _ = run(capsys, "sample", "--lang", "en")
     assert code == 0 and "Loaded the sample data" in out
@@ -380,8 +418,9 @@ def test_sample_loads_all_four_tables(sqlite_engine, capsys):
 def test_python_m_dashboard_validate_json_entry_point(tmp_path):
     env = {**os.environ, "DASHBOARD_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "dashboard", "validate", "--json", "--lang", "en"]
-    done = subprocess.run([*command, fixture("v_communities_bad.csv")], capture_output=True, text=True, env=env, cwd=ROOT,
-                          check=False)
+    done = subprocess.run(
+        [*command, fixture("v_communities_bad.csv")], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+    )
     assert done.returncode == 1, done.stderr  # the exit code travels through sys.exit(main())
     assert "Traceback" not in done.stderr
     report = json.loads(done.stdout)

@@ -45,6 +45,7 @@ FAST_ARGON2 = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 # --- fixtures and helpers ------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     """The sample data and two accounts, made once; each test works on a copy."""
@@ -139,8 +140,11 @@ def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
 
 def shown_text(at: AppTest) -> str:
     """Every message, caption and Markdown block of the page, as their Markdown source."""
-    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "error", "warning", "success", "info")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("title", "subheader", "markdown", "caption", "error", "warning", "success", "info")
+        for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts)
 
 
@@ -166,10 +170,12 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def folium_script(at: AppTest) -> str:
     """The script of the (one) st_folium map on the page, with JSON's ``\\u0026`` read back as ``&``."""
+
     def walk(node):
         for child in getattr(node, "children", {}).values():
             yield child
             yield from walk(child)
+
     maps = [e for e in walk(at._tree) if e.type == "component_instance" and "folium" in e.proto.component_name]
     assert len(maps) == 1, [e.type for e in walk(at._tree)]
     return maps[0].proto.json_args.replace("\\\\u0026", "&").replace("\\u0026", "&")  # folium writes & as \u0026
@@ -183,18 +189,35 @@ def active_csv(engine, edit=None, encoding: str = "utf-8") -> tuple[pd.DataFrame
 
 
 def new_community(community_id: str, name_zh: str, name_en: str = "") -> dict:
-    return {"community_id": community_id, "name_zh": name_zh, "name_en": name_en, "district": "chengxi",
-            "subdistrict": "西关大街街道", "characteristic": "caring", "brand_name": "", "stage": "applied",
-            "latitude": 36.62, "longitude": 101.76, "coord_system": "WGS84", "households": 100, "residents": 300}
+    return {
+        "community_id": community_id,
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "district": "chengxi",
+        "subdistrict": "西关大街街道",
+        "characteristic": "caring",
+        "brand_name": "",
+        "stage": "applied",
+        "latitude": 36.62,
+        "longitude": 101.76,
+        "coord_system": "WGS84",
+        "households": 100,
+        "residents": 300,
+    }
 
 
 def figures(engine) -> dict:
     ds = store.load_dataset(engine)
-    return {"version": store.data_version(engine), "communities": len(ds.communities), "activities": len(ds.activities),
-            "versions": store.list_versions(engine)}
+    return {
+        "version": store.data_version(engine),
+        "communities": len(ds.communities),
+        "activities": len(ds.activities),
+        "versions": store.list_versions(engine),
+    }
 
 
 # --- who may do what ---------------------------------------------------------------------------------------------
+
 
 def test_viewers_need_no_account_and_see_only_the_sign_in_form(db):
     at = open_page()
@@ -212,14 +235,18 @@ def test_without_any_account_the_desk_explains_how_to_create_the_first(db):
     assert at.code[0].value == "python -m dashboard users add NAME --role admin"
 
 
-@pytest.mark.parametrize("forged", [
-    lambda now: {"name": "boss", "since": now, "sig": "forged"},
-    lambda now: {"name": "boss", "since": now, "sig": "签名"},  # non-ASCII: must not crash compare_digest
-    lambda now: {"name": "boss", "since": now, "sig": session._signature("ed", now)},  # someone else's signature
-    lambda now: {"name": "boss", "since": now + 1, "sig": session._signature("boss", now)},  # time changed
-    lambda now: {"name": "boss", "since": "now", "sig": ""},
-    lambda now: "boss",
-], ids=["forged", "non-ascii", "other-name", "other-time", "junk", "not-a-dict"])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        lambda now: {"name": "boss", "since": now, "sig": "forged"},
+        lambda now: {"name": "boss", "since": now, "sig": "签名"},  # non-ASCII: must not crash compare_digest
+        lambda now: {"name": "boss", "since": now, "sig": session._signature("ed", now)},  # someone else's signature
+        lambda now: {"name": "boss", "since": now + 1, "sig": session._signature("boss", now)},  # time changed
+        lambda now: {"name": "boss", "since": "now", "sig": ""},
+        lambda now: "boss",
+    ],
+    ids=["forged", "non-ascii", "other-name", "other-time", "junk", "not-a-dict"],
+)
 def test_crafted_session_state_signs_nobody_in(db, forged):
     at = open_page(staff_session=forged(time.time()))
     assert_sign_in_form(at)
@@ -375,7 +402,7 @@ def test_no_password_reaches_logs_output_or_session_state(db, capsys):
 
 BAD_FILE = (
     "community_id,name_zh,district,characteristic,stage,latitude,longitude\n"
-    f"630199999001,{XSS},城西区,caring,named,\"{FORMULAS[0]}\",101.7\n"
+    f'630199999001,{XSS},城西区,caring,named,"{FORMULAS[0]}",101.7\n'
     f"630199999002,{MARKDOWN},chengxi,caring,{FORMULAS[1]},36.6,101.7\n"
     f"630199999003,ok,chengxi,{FORMULAS[2]},named,36.6,{FORMULAS[3]}\n"
 ).encode()
@@ -392,7 +419,11 @@ def test_rejected_file_gets_a_row_level_report_and_changes_nothing(db, downloads
     problems = at.dataframe[0].value
     assert list(problems.columns) == ["Row", "Column", "Value", "What to do"]
     assert sorted(zip(problems["Row"], problems["Column"], strict=True)) == [
-        (2, "latitude"), (3, "stage"), (4, "characteristic"), (4, "longitude")]
+        (2, "latitude"),
+        (3, "stage"),
+        (4, "characteristic"),
+        (4, "longitude"),
+    ]
     assert set(problems["Value"]) == set(FORMULAS)  # shown as the literal text, in a grid cell
 
     rows = at.dataframe[1]
@@ -438,8 +469,10 @@ def test_binary_file_named_csv_is_refused_cleanly(db):
 
 
 def test_repeated_header_with_row_problems_still_highlights(db):
-    data = ("community_id,name_zh,district,characteristic,stage,latitude,longitude,latitude\n"
-            "630199999001,新社区,城西区,caring,named,99,101.7,36.6\n").encode()
+    data = (
+        "community_id,name_zh,district,characteristic,stage,latitude,longitude,latitude\n"
+        "630199999001,新社区,城西区,caring,named,99,101.7,36.6\n"
+    ).encode()
     at = upload(sign_in(open_page(), "ed"), "dup.csv", data)
     assert not at.exception
     assert list(at.dataframe[1].value.columns)[-2:] == ["longitude", "latitude (2)"]
@@ -447,6 +480,7 @@ def test_repeated_header_with_row_problems_still_highlights(db):
 
 
 # --- upload: accepted, committed, conflicts ----------------------------------------------------------------------
+
 
 def edited(frame: pd.DataFrame) -> pd.DataFrame:
     """One community removed, one changed (stage and brand), two added with hostile names; an extra column."""
@@ -479,7 +513,13 @@ def test_accepted_file_previews_the_change_and_commit_makes_a_new_version(db):
     assert at.success[0].value == t("desk.committed", "en", table=t("validation.table_communities", "en"), version=2)
     newest = store.list_versions(db, "communities")[0]
     assert (newest["version"], newest["user"], newest["file"], newest["note"], newest["rows"], newest["active"]) == (
-        2, "ed", "communities-new.csv", "two new communities", len(frame), True)
+        2,
+        "ed",
+        "communities-new.csv",
+        "two new communities",
+        len(frame),
+        True,
+    )
     assert store.data_version(db) != before["version"]
     assert not at.metric and "desk_staged" not in at.session_state  # the uploader is empty again
 
@@ -532,11 +572,13 @@ def test_activities_whose_community_was_removed_meanwhile_are_checked_again(db):
 
 # --- history -----------------------------------------------------------------------------------------------------
 
+
 def commit_edit(engine, note: str = "stage fix") -> pd.DataFrame:
     """A second communities version committed by the editor (as the desk would)."""
     frame = store.load_table(engine, "communities")
-    frame = frame.assign(stage=frame["stage"].where(frame.index != 0, "named"),
-                         name_zh=frame["name_zh"].where(frame.index != 1, FORMULAS[0]))
+    frame = frame.assign(
+        stage=frame["stage"].where(frame.index != 0, "named"), name_zh=frame["name_zh"].where(frame.index != 1, FORMULAS[0])
+    )
     store.commit_frame(engine, "communities", frame, "replace", store.ImportMeta("ed", "c.csv", "abc", note))
     return frame
 
@@ -549,7 +591,8 @@ def test_history_lists_every_version_and_admins_restore_one(db):
     assert list(table.columns) == ["Version", "Active", "When (UTC)", "Who", "File", "Rows", "Note"]
     assert table[["Version", "Active", "Who", "File", "Note"]].to_dict("records") == [
         {"Version": 2, "Active": "✔", "Who": "ed", "File": "c.csv", "Note": "stage fix"},
-        {"Version": 1, "Active": "", "Who": "sample", "File": "communities.csv", "Note": sample.NOTE}]
+        {"Version": 1, "Active": "", "Who": "sample", "File": "communities.csv", "Note": sample.NOTE},
+    ]
     assert not at.checkbox  # not signed in: no restore
 
     at.switch_page("pages/desk.py")
@@ -574,8 +617,12 @@ def test_any_version_downloads_as_its_own_rows_with_formulas_neutralised(db):
     commit_edit(db)
     for version in (1, 2):
         expected = contract_frame("communities", store.load_table(db, "communities", version))
-        got = pd.read_csv(io.BytesIO(history_view.version_bytes("communities", version, "csv")), encoding="utf-8-sig",
-                          dtype=str, keep_default_na=False)
+        got = pd.read_csv(
+            io.BytesIO(history_view.version_bytes("communities", version, "csv")),
+            encoding="utf-8-sig",
+            dtype=str,
+            keep_default_na=False,
+        )
         assert list(got.columns) == TABLES["communities"].names and len(got) == len(expected)
         assert list(got["community_id"]) == list(expected["community_id"])
         assert list(got["stage"]) == list(expected["stage"])
@@ -597,6 +644,7 @@ def test_history_page_offers_templates_for_each_table(db, downloads):
         assert downloads[f"{table}-template.csv"] == templates.template_bytes(table, "en", "csv")
         offered = load_workbook(io.BytesIO(downloads[f"{table}-template.xlsx"]))  # zip headers hold the time: compare cells
         expected = load_workbook(io.BytesIO(templates.template_bytes(table, "en", "xlsx")))
-        assert [[list(r) for r in ws.iter_rows(values_only=True)] for ws in offered] == \
-            [[list(r) for r in ws.iter_rows(values_only=True)] for ws in expected]
+        assert [[list(r) for r in ws.iter_rows(values_only=True)] for ws in offered] == [
+            [list(r) for r in ws.iter_rows(values_only=True)] for ws in expected
+        ]
         assert not at.exception

@@ -33,15 +33,19 @@ def frame_of(text: str, table: str | None = None, known: set[str] | None = None)
 
 # --- diff ------------------------------------------------------------------------------------------------------
 
-ACTIVE = frame_of(HEAD + "A1,甲,chengxi,caring,named,36.6,101.7,100\n"
-                         "A2,乙,chengxi,caring,named,36.6,101.7,200\n"
-                         "A3,丙,chengdong,health,applied,36.6,101.8,\n")
+ACTIVE = frame_of(
+    HEAD + "A1,甲,chengxi,caring,named,36.6,101.7,100\n"
+    "A2,乙,chengxi,caring,named,36.6,101.7,200\n"
+    "A3,丙,chengdong,health,applied,36.6,101.8,\n"
+)
 
 
 def test_replace_preview_counts_added_changed_removed_and_names_changed_fields():
-    incoming = frame_of(HEAD + "A1,甲,chengxi,caring,named,36.6,101.7,100\n"
-                               "A2,乙二,chengxi,caring,assessed,36.6,101.7,200\n"
-                               "A4,丁,chengbei,green,applied,36.7,101.75,5\n")
+    incoming = frame_of(
+        HEAD + "A1,甲,chengxi,caring,named,36.6,101.7,100\n"
+        "A2,乙二,chengxi,caring,assessed,36.6,101.7,200\n"
+        "A4,丁,chengbei,green,applied,36.7,101.75,5\n"
+    )
     preview = diff.preview("communities", ACTIVE, incoming, "replace")
     assert preview.summary == {"added": 1, "changed": 1, "removed": 1, "unchanged": 1}
     assert preview.changed.to_dict("records") == [{"community_id": "A2", "fields": "name_zh, stage"}]
@@ -57,19 +61,26 @@ def test_append_preview_never_removes():
 
 def test_same_values_written_differently_are_unchanged():
     """1 and 1.0, a blank and a missing value, 36.6 and 36.6000000001: no change."""
-    incoming = frame_of(HEAD + "A1,甲,城西区,关爱,命名,36.6000000001,101.70,100\n"
-                               "A2,乙,Chengxi District,caring,named,36.6,101.7,200\n"
-                               "A3,丙,chengdong,health,applied,36.6,101.8,\n")
+    incoming = frame_of(
+        HEAD + "A1,甲,城西区,关爱,命名,36.6000000001,101.70,100\n"
+        "A2,乙,Chengxi District,caring,named,36.6,101.7,200\n"
+        "A3,丙,chengdong,health,applied,36.6,101.8,\n"
+    )
     assert diff.preview("communities", ACTIVE, incoming, "replace").summary == {
-        "added": 0, "changed": 0, "removed": 0, "unchanged": 3}
+        "added": 0,
+        "changed": 0,
+        "removed": 0,
+        "unchanged": 3,
+    }
 
 
 def test_activities_without_an_id_are_always_added_and_dates_compare_as_days():
     head = "activity_id,community_id,date,category,participants\n"
     known = {"A1", "A2"}
     active = frame_of(head + "X1,A1,2026-03-05,cleanup,10\n", "activities", known)
-    incoming = frame_of(head + "X1,A1,2026年3月5日,cleanup,10\n,A2,2026/3/6,patrol,4\n,A2,2026/3/6,patrol,4\n",
-                        "activities", known)
+    incoming = frame_of(
+        head + "X1,A1,2026年3月5日,cleanup,10\n,A2,2026/3/6,patrol,4\n,A2,2026/3/6,patrol,4\n", "activities", known
+    )
     preview = diff.preview("activities", active, incoming, "append")
     assert preview.summary == {"added": 2, "changed": 0, "removed": 0, "unchanged": 1}
 
@@ -86,13 +97,16 @@ def test_surveys_are_keyed_by_community_and_month():
 
 
 def test_moved_communities_are_the_new_ones_and_those_moved_over_50_metres():
-    incoming = frame_of(HEAD + "A1,甲,chengxi,caring,named,36.6003,101.7,100\n"  # ~33 m: stays
-                               "A2,乙,chengxi,caring,named,36.601,101.7,200\n"  # ~111 m: moved
-                               "A4,丁,chengbei,green,applied,36.7,101.75,5\n")  # new
+    incoming = frame_of(
+        HEAD + "A1,甲,chengxi,caring,named,36.6003,101.7,100\n"  # ~33 m: stays
+        "A2,乙,chengxi,caring,named,36.601,101.7,200\n"  # ~111 m: moved
+        "A4,丁,chengbei,green,applied,36.7,101.75,5\n"
+    )  # new
     assert list(diff.moved_communities(ACTIVE, incoming)["community_id"]) == ["A2", "A4"]
 
 
 # --- staging -----------------------------------------------------------------------------------------------------
+
 
 def test_stage_previews_a_valid_file_against_the_active_version(sqlite_engine):
     first = frame_of(HEAD + "A1,甲,chengxi,caring,named,36.6,101.7,100\n")
@@ -100,7 +114,12 @@ def test_stage_previews_a_valid_file_against_the_active_version(sqlite_engine):
     data = (HEAD + "A1,甲,chengxi,caring,named,36.6,101.7,101\nA2,乙,chengxi,caring,named,36.6,101.7,1\n").encode()
     staged = staging.stage(sqlite_engine, data, "dir/new.csv")
     assert (staged.table, staged.mode, staged.expected_version, staged.file_name, staged.size) == (
-        "communities", "replace", 1, "new.csv", len(data))
+        "communities",
+        "replace",
+        1,
+        "new.csv",
+        len(data),
+    )
     assert staged.preview.summary == {"added": 1, "changed": 1, "removed": 0, "unchanged": 0}
     assert list(staged.moved["community_id"]) == ["A2"]
     assert staging.commit(sqlite_engine, staged, "ed", "note") == 2
@@ -109,18 +128,29 @@ def test_stage_previews_a_valid_file_against_the_active_version(sqlite_engine):
 
 
 def test_rows_with_problems_keep_spreadsheet_rows_and_mark_the_cells_at_fault():
-    data = ("community_id,name_zh,district,characteristic,stage,latitude,longitude,,name_zh\n"
-            "A1,甲,chengxi,caring,named,36.6,101.7,,x\n"
-            "A2,乙,nowhere,caring,named,north,101.7,stray,y\n"
-            "A3,丙,chengxi,caring,named,36.6,101.7,,z\n").encode()
+    data = (
+        "community_id,name_zh,district,characteristic,stage,latitude,longitude,,name_zh\n"
+        "A1,甲,chengxi,caring,named,36.6,101.7,,x\n"
+        "A2,乙,nowhere,caring,named,north,101.7,stray,y\n"
+        "A3,丙,chengxi,caring,named,36.6,101.7,,z\n"
+    ).encode()
     report = check_bytes(None, data, "f.csv")
     assert staging.problem_rows(report) == 1
     problems = staging.problems_frame(report, "en")
     assert list(problems.columns) == ["row", "column", "value", "code", "message"]
     rows, mask = staging.rows_with_problems(data, "f.csv", report)
     assert list(rows.index) == [3]
-    assert list(rows.columns) == ["community_id", "name_zh", "district", "characteristic", "stage", "latitude",
-                                  "longitude", "#8", "name_zh (2)"]
+    assert list(rows.columns) == [
+        "community_id",
+        "name_zh",
+        "district",
+        "characteristic",
+        "stage",
+        "latitude",
+        "longitude",
+        "#8",
+        "name_zh (2)",
+    ]
     assert [c for c in mask.columns if mask.loc[3, c]] == ["district", "latitude"]
     rows.style.apply(lambda _: mask.replace({True: "color: red", False: ""}), axis=None).to_html()  # Styler accepts them
 
@@ -133,6 +163,7 @@ def test_rows_with_problems_of_an_unreadable_file_are_empty():
 
 
 # --- templates ---------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -172,6 +203,7 @@ def test_template_examples_name_real_sample_communities():
 
 
 # --- files for spreadsheets ----------------------------------------------------------------------------------------
+
 
 def test_downloaded_files_neutralise_formula_cells_but_keep_numbers():
     frame = pd.DataFrame({"text": [*FORMULAS, "plain"], "number": [-1.5, 1, 2, 3, 4, 5]})

@@ -15,21 +15,27 @@ FIXTURES = Path(__file__).parent / "fixtures"
 APP = str(Path(__file__).parents[1] / "app.py")
 
 
-@pytest.mark.parametrize("raw, shown", [
-    ("[x](http://evil.example)", "\\[x\\]\\(http\\://evil\\.example\\)"),
-    ("**bold**", "\\*\\*bold\\*\\*"),
-    ("<img src=x>", "\\<img src=x\\>"),
-    ("前营街社区", "前营街社区"),
-])
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("[x](http://evil.example)", "\\[x\\]\\(http\\://evil\\.example\\)"),
+        ("**bold**", "\\*\\*bold\\*\\*"),
+        ("<img src=x>", "\\<img src=x\\>"),
+        ("前营街社区", "前营街社区"),
+    ],
+)
 def test_markdown_escape_makes_data_literal(raw, shown):
     assert md_escape(raw) == shown
 
 
-@pytest.mark.parametrize("name, brand, lang, expected", [
-    ("前营街社区", "好邻居", "zh", "前营街社区（好邻居）"),
-    ("Qianying Street Community", "好邻居", "en", "Qianying Street Community (好邻居)"),
-    ("Nameless brand", None, "en", "Nameless brand"),
-])
+@pytest.mark.parametrize(
+    "name, brand, lang, expected",
+    [
+        ("前营街社区", "好邻居", "zh", "前营街社区（好邻居）"),
+        ("Qianying Street Community", "好邻居", "en", "Qianying Street Community (好邻居)"),
+        ("Nameless brand", None, "en", "Nameless brand"),
+    ],
+)
 def test_named_community_lines_with_and_without_a_brand(name, brand, lang, expected):
     assert _with_brand(name, brand, lang) == expected
 

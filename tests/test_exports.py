@@ -16,11 +16,25 @@ from dashboard.schema import TABLES
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ('=HYPERLINK("x")', '\'=HYPERLINK("x")'), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("=1+2", "'=1+2"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("前营街社区", "前营街社区"), ("a=b", "a=b"), ("", ""), ("1-2", "1-2"), (None, None), (-1, -1), (36.6, 36.6),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("=1+2", "'=1+2"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("前营街社区", "前营街社区"),
+        ("a=b", "a=b"),
+        ("", ""),
+        ("1-2", "1-2"),
+        (None, None),
+        (-1, -1),
+        (36.6, 36.6),
+    ],
+)
 def test_neutralise_prefixes_only_text_a_spreadsheet_would_run(value, expected):
     assert neutralise(value) == expected
 

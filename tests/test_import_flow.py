@@ -34,21 +34,28 @@ def write_activities(path: Path, rows: int, prefix: str = "K", seed: int = 1) ->
     """A valid activities CSV of ``rows`` rows for the sample communities."""
     rng = np.random.default_rng(seed)
     days = pd.date_range("2024-01-01", "2025-12-31").strftime("%Y-%m-%d").to_numpy()
-    pd.DataFrame({
-        "activity_id": [f"{prefix}{i:07d}" for i in range(rows)],
-        "community_id": COMMUNITIES[rng.integers(0, len(COMMUNITIES), rows)],
-        "date": days[rng.integers(0, len(days), rows)],
-        "category": "patrol",
-        "title": "夜间巡逻",
-        "participants": rng.integers(0, 100, rows),
-    }).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "activity_id": [f"{prefix}{i:07d}" for i in range(rows)],
+            "community_id": COMMUNITIES[rng.integers(0, len(COMMUNITIES), rows)],
+            "date": days[rng.integers(0, len(days), rows)],
+            "category": "patrol",
+            "title": "夜间巡逻",
+            "participants": rng.integers(0, 100, rows),
+        }
+    ).to_csv(path, index=False)
     return path
 
 
 def start_cli(*args: str) -> subprocess.Popen:
     """``python -m dashboard ARGS`` against the configured (test) database."""
-    return subprocess.Popen([sys.executable, "-m", "dashboard", *args], cwd=ROOT, env=dict(os.environ),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "dashboard", *args],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 @pytest.fixture
@@ -62,9 +69,12 @@ def writer_is_inside(engine) -> bool:
     """True while some process holds the write lock, i.e. is inside an import's transaction."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
-            return bool(conn.execute(text(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND granted"
-            ), {"key": database.WRITE_LOCK_KEY}).scalar())
+            return bool(
+                conn.execute(
+                    text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND granted"),
+                    {"key": database.WRITE_LOCK_KEY},
+                ).scalar()
+            )
     probe = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
     try:
         probe.execute("BEGIN IMMEDIATE")
@@ -79,10 +89,14 @@ def writer_is_inside(engine) -> bool:
 def rows_streaming(engine) -> bool:
     """PostgreSQL: True once a COPY into activities has sent some rows (pg_stat_progress_copy)."""
     with engine.connect() as conn:
-        return bool(conn.execute(text(
-            "SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database() "
-            "AND relid = 'activities'::regclass AND tuples_processed > 0"
-        )).scalar())
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database() "
+                    "AND relid = 'activities'::regclass AND tuples_processed > 0"
+                )
+            ).scalar()
+        )
 
 
 def kill_when_writing(child: subprocess.Popen, engine, limit: float = 60) -> None:
@@ -137,8 +151,7 @@ def test_two_processes_importing_into_one_table_at_once_leave_one_whole_file(wit
     assert frame["activity_id"].tolist() == expected["activity_id"].tolist()
 
 
-def test_replicas_starting_together_on_an_empty_database_create_it_and_load_the_sample_once(engine, tmp_path,
-                                                                                          monkeypatch):
+def test_replicas_starting_together_on_an_empty_database_create_it_and_load_the_sample_once(engine, tmp_path, monkeypatch):
     url = engine.url.render_as_string(hide_password=False)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
@@ -151,8 +164,12 @@ def test_replicas_starting_together_on_an_empty_database_create_it_and_load_the_
         "from dashboard.ingest import sample; from dashboard.storage import database; "
         "print(sample.ensure_data(database.get_engine()))"
     )
-    children = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=dict(os.environ),
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
     results = [child.communicate(timeout=120) for child in children]
     assert [child.returncode for child in children] == [0, 0, 0], [err.decode()[-2000:] for _, err in results]
     assert sorted(out.decode().strip() for out, _ in results) == ["False", "False", "True"]

@@ -22,10 +22,30 @@ EVIL = "<script>alert(1)</script>"
 
 ROWS = [
     # id, name_zh, name_en, district, subdistrict, characteristic, brand, stage, lat, lon
-    ("630103003002", "前营街社区", "Qianying Street Community", "chengzhong", "南滩街道", "caring", "好邻居", "named",
-     36.6199, 101.7788),
-    ("630104001001", "南气象巷社区", "South Qixiang Lane Community", "chengxi", "西关大街街道", "health", "", "building",
-     36.6237, 101.7552),
+    (
+        "630103003002",
+        "前营街社区",
+        "Qianying Street Community",
+        "chengzhong",
+        "南滩街道",
+        "caring",
+        "好邻居",
+        "named",
+        36.6199,
+        101.7788,
+    ),
+    (
+        "630104001001",
+        "南气象巷社区",
+        "South Qixiang Lane Community",
+        "chengxi",
+        "西关大街街道",
+        "health",
+        "",
+        "building",
+        36.6237,
+        101.7552,
+    ),
     ("c3", EVIL, 'A & "B"', "chengxi", "<b>sub</b>", "green", "<img src=x onerror=alert(2)>", "applied", 36.64, 101.70),
     ("c4", "绿洲社区", "Oasis", "chengzhong", None, "green", "绿色家园", "assessed", 36.59, 101.80),
     ("c 5/?", "和谐社区", None, "chengzhong", "", "harmony", None, "named", 36.60, 101.76),
@@ -40,8 +60,18 @@ def districts() -> dict:
 
 @pytest.fixture(scope="module")
 def communities() -> pd.DataFrame:
-    columns = ["community_id", "name_zh", "name_en", "district", "subdistrict", "characteristic", "brand_name",
-               "stage", "latitude", "longitude"]
+    columns = [
+        "community_id",
+        "name_zh",
+        "name_en",
+        "district",
+        "subdistrict",
+        "characteristic",
+        "brand_name",
+        "stage",
+        "latitude",
+        "longitude",
+    ]
     return typed_frame("communities", pd.DataFrame(ROWS, columns=columns))
 
 
@@ -62,8 +92,13 @@ def rendered(m: folium.Map) -> str:
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [(None, 6), ("district == 'chengxi'", 3), ("characteristic == 'green'", 2), ("stage == 'named'", 2),
-     ("community_id == 'none'", 0)],
+    [
+        (None, 6),
+        ("district == 'chengxi'", 3),
+        ("characteristic == 'green'", 2),
+        ("stage == 'named'", 2),
+        ("community_id == 'none'", 0),
+    ],
 )
 def test_one_point_per_community_in_the_markup(communities, districts, query, expected):
     frame = communities.query(query) if query else communities
@@ -101,8 +136,10 @@ def test_progress_layer_draws_grey_points_over_a_choropleth(communities, distric
     assert tips == ["城中区：创建进度 62%", "城西区：创建进度 —"]
 
 
-@pytest.mark.parametrize(("value", "expected"), [(None, maps.NO_DATA_COLOR), (0.0, maps.PROGRESS_COLORS[0]),
-                                                 (0.5, maps.PROGRESS_COLORS[2]), (1.0, maps.PROGRESS_COLORS[4])])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, maps.NO_DATA_COLOR), (0.0, maps.PROGRESS_COLORS[0]), (0.5, maps.PROGRESS_COLORS[2]), (1.0, maps.PROGRESS_COLORS[4])],
+)
 def test_progress_colour_scale(value, expected):
     assert maps.progress_color(value) == expected
 

@@ -104,8 +104,11 @@ def markdown(at: AppTest) -> list[str]:
 
 def folium_maps(at: AppTest) -> list[dict]:
     """The json arguments of every st_folium element."""
-    return [json.loads(e.proto.json_args) for e in at.get("component_instance")
-            if e.proto.component_name == "streamlit_folium.st_folium"]
+    return [
+        json.loads(e.proto.json_args)
+        for e in at.get("component_instance")
+        if e.proto.component_name == "streamlit_folium.st_folium"
+    ]
 
 
 def map_points(args: dict) -> list[str]:
@@ -215,22 +218,32 @@ def test_overview_map_and_chart():
     at = open_page()
     [overview_map] = folium_maps(at)
     assert sorted(map_points(overview_map)) == sorted(
-        ["630102009001", "630102009002", "630102009003", "630103009001", "630103009002", JINGAN, JINQIAO,
-         "630104009002"])
+        ["630102009001", "630102009002", "630102009003", "630103009001", "630103009002", JINGAN, JINQIAO, "630104009002"]
+    )
     assert all(link.startswith("/app/static/") for link in overview_map["js_links"] + overview_map["css_links"])
     assert len(charts(at)) == 1
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"district": "chengxi"},
-     {"参与社区": ("2", ""), "已命名品牌": ("1", ""), "2025年命名目标完成率": ("100%", ""), "平均满意度": ("81.0", "+2.0"),
-      "本月活动": ("3", "+1")}),
-    ({"type": "caring"}, {"参与社区": ("3", ""), "已命名品牌": ("1", ""), "本月活动": ("5", "+2")}),
-    ({"stage": "named"}, {"参与社区": ("3", ""), "已命名品牌": ("3", ""), "本月活动": ("6", "+3")}),
-    ({"district": "chengdong,chengxi", "stage": "applied"}, {"参与社区": ("2", ""), "已命名品牌": ("0", "")}),
-    ({"to": "2025-05-20"}, {"参与社区": ("8", ""), "本月活动": ("6", "+6"), "平均满意度": ("80.5", "+0.2")}),
-    ({"from": "2025-06-01"}, {"期间志愿服务时长": ("18", "+10")}),  # 9 activities; 4 in the 19 days before
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {"district": "chengxi"},
+            {
+                "参与社区": ("2", ""),
+                "已命名品牌": ("1", ""),
+                "2025年命名目标完成率": ("100%", ""),
+                "平均满意度": ("81.0", "+2.0"),
+                "本月活动": ("3", "+1"),
+            },
+        ),
+        ({"type": "caring"}, {"参与社区": ("3", ""), "已命名品牌": ("1", ""), "本月活动": ("5", "+2")}),
+        ({"stage": "named"}, {"参与社区": ("3", ""), "已命名品牌": ("3", ""), "本月活动": ("6", "+3")}),
+        ({"district": "chengdong,chengxi", "stage": "applied"}, {"参与社区": ("2", ""), "已命名品牌": ("0", "")}),
+        ({"to": "2025-05-20"}, {"参与社区": ("8", ""), "本月活动": ("6", "+6"), "平均满意度": ("80.5", "+0.2")}),
+        ({"from": "2025-06-01"}, {"期间志愿服务时长": ("18", "+10")}),  # 9 activities; 4 in the 19 days before
+    ],
+)
 def test_url_filters_change_the_figures(params, expected):
     shown = metrics(open_page(**params))
     assert {label: shown[label] for label in expected} == expected
@@ -247,7 +260,10 @@ def test_district_filter_empties_attention_lists():
     at = open_page(district="chengxi")
     assert at.main.caption[0].value.startswith("城西区 · ")
     assert [s.value for s in at.success] == [
-        "所有社区在近 60 天内均有活动。", "所有区县均达到或超过目标进度。", "没有社区满意度下降 3 分以上。"]
+        "所有社区在近 60 天内均有活动。",
+        "所有区县均达到或超过目标进度。",
+        "没有社区满意度下降 3 分以上。",
+    ]
     assert len(map_points(folium_maps(at)[0])) == 2
 
 
@@ -264,22 +280,28 @@ def test_map_shows_every_community_by_type():
     assert "共 8 个社区" in at.main.caption[1].value
 
 
-@pytest.mark.parametrize(("params", "ids"), [
-    ({"district": "chengxi"}, {JINQIAO, "630104009002"}),
-    ({"type": "caring"}, {"630102009002", RENHE, JINQIAO}),
-    ({"district": "chengzhong", "stage": "building"}, {JINGAN}),
-])
+@pytest.mark.parametrize(
+    ("params", "ids"),
+    [
+        ({"district": "chengxi"}, {JINQIAO, "630104009002"}),
+        ({"type": "caring"}, {"630102009002", RENHE, JINQIAO}),
+        ({"district": "chengzhong", "stage": "building"}, {JINGAN}),
+    ],
+)
 def test_map_points_follow_the_url_filters(params, ids):
     [main_map] = folium_maps(open_page("map", **params))
     assert set(map_points(main_map)) == ids
     assert len(map_points(main_map)) == len(ids)
 
 
-@pytest.mark.parametrize(("layer", "legend_zh", "legend_en"), [
-    ("type", "特色类型", "Characteristic type"),
-    ("stage", "创建阶段", "Brand-creation stage"),
-    ("progress", "品牌创建进度", "Brand-creation progress"),
-])
+@pytest.mark.parametrize(
+    ("layer", "legend_zh", "legend_en"),
+    [
+        ("type", "特色类型", "Characteristic type"),
+        ("stage", "创建阶段", "Brand-creation stage"),
+        ("progress", "品牌创建进度", "Brand-creation progress"),
+    ],
+)
 def test_map_layer_switch_changes_the_legend(layer, legend_zh, legend_en):
     at = open_page("map")
     at.segmented_control(key="w_layer").set_value(layer).run()
@@ -297,8 +319,13 @@ def test_map_layer_switch_changes_the_legend(layer, legend_zh, legend_en):
 def test_progress_sections_and_charts():
     at = open_page("progress")
     assert titles(at) == ["创建进度"]
-    assert subheaders(at) == ["各区县品牌创建漏斗", "2025年活动数与目标进度对比", "各类别每月参与情况",
-                              "居民满意度：平均值与分布", "社区排名"]
+    assert subheaders(at) == [
+        "各区县品牌创建漏斗",
+        "2025年活动数与目标进度对比",
+        "各类别每月参与情况",
+        "居民满意度：平均值与分布",
+        "社区排名",
+    ]
     assert len(charts(at)) == 4
     ranked = table(at, "#")
     assert len(ranked) == 8
@@ -306,10 +333,15 @@ def test_progress_sections_and_charts():
     assert "共 8 个社区" in [c.value for c in at.main.caption]
 
 
-@pytest.mark.parametrize(("params", "count"), [
-    ({"district": "chengxi"}, 2), ({"type": "caring"}, 3), ({"district": "chengxi", "type": "caring"}, 1),
-    ({"stage": "applied,building"}, 4),
-])
+@pytest.mark.parametrize(
+    ("params", "count"),
+    [
+        ({"district": "chengxi"}, 2),
+        ({"type": "caring"}, 3),
+        ({"district": "chengxi", "type": "caring"}, 1),
+        ({"stage": "applied,building"}, 4),
+    ],
+)
 def test_progress_ranking_has_one_row_per_filtered_community(params, count):
     at = open_page("progress", **params)
     assert len(table(at, "#")) == count
@@ -320,7 +352,15 @@ def test_progress_ranking_has_one_row_per_filtered_community(params, count):
 def test_progress_date_range_counts_activities_in_range():
     ranked = table(open_page("progress", **{"from": "2025-06-01", "to": "2025-06-20"}), "#")
     assert ranked.set_index("社区")["活动次数"].to_dict() == {
-        "金桥社区": 3, "晨光社区": 2, "朝阳社区": 1, "绿水社区": 1, "清风社区": 1, "仁和社区": 1, "静安社区": 0, "和睦社区": 0}
+        "金桥社区": 3,
+        "晨光社区": 2,
+        "朝阳社区": 1,
+        "绿水社区": 1,
+        "清风社区": 1,
+        "仁和社区": 1,
+        "静安社区": 0,
+        "和睦社区": 0,
+    }
 
 
 def test_progress_measure_switch_changes_the_monthly_chart():
@@ -341,8 +381,12 @@ def test_profile_of_a_community():
     assert at.main.caption[0].value == "Jinqiao Community"
     assert "**品牌:** 爱心之家  \n**街道:** 城西区 · 西关大街街道" in markdown(at)
     assert ":violet-badge[♥ 关爱帮扶]" in markdown(at)
-    assert metrics(at) == {"户数": ("3,000", ""), "累计活动": ("7", ""), "最近一次活动": ("2025-06-20", ""),
-                           "最新满意度": ("82.0", "")}
+    assert metrics(at) == {
+        "户数": ("3,000", ""),
+        "累计活动": ("7", ""),
+        "最近一次活动": ("2025-06-20", ""),
+        "最新满意度": ("82.0", ""),
+    }
     assert len(table(at, "日期")) == 7
     assert len(charts(at)) == 2
     [small_map] = folium_maps(at)
@@ -392,10 +436,15 @@ def test_filters_matching_nothing_show_the_notice_and_no_charts(page):
     assert not at.metric and not charts(at) and not folium_maps(at)
 
 
-@pytest.mark.parametrize(("page", "zh", "en"), [
-    ("overview", "总览", "Overview"), ("map", "地图", "Map"), ("progress", "创建进度", "Progress"),
-    ("profile", "社区档案", "Community profile"),
-])
+@pytest.mark.parametrize(
+    ("page", "zh", "en"),
+    [
+        ("overview", "总览", "Overview"),
+        ("map", "地图", "Map"),
+        ("progress", "创建进度", "Progress"),
+        ("profile", "社区档案", "Community profile"),
+    ],
+)
 def test_language_from_the_url(page, zh, en):
     chinese, english = open_page(page), open_page(page, lang="en")
     assert titles(chinese) == [zh] and titles(english) == [en]
@@ -405,9 +454,15 @@ def test_language_from_the_url(page, zh, en):
 
 def test_english_overview_labels_and_charts():
     at = open_page(lang="en")
-    assert list(metrics(at)) == ["Communities enrolled", "Named brands", "Named target reached (2025)",
-                                 "Average satisfaction", "Activities this month", "Participants this month",
-                                 "Volunteer hours in the period"]
+    assert list(metrics(at)) == [
+        "Communities enrolled",
+        "Named brands",
+        "Named target reached (2025)",
+        "Average satisfaction",
+        "Activities this month",
+        "Participants this month",
+        "Volunteer hours in the period",
+    ]
     assert subheaders(at) == ["Where the communities are", "Progress by district", "Needs attention"]
     assert at.main.caption[0].value.startswith("Xining, all districts · Data as of 20 Jun 2025")
     silent = table(at, "Days since", "Profile")

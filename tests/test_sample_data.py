@@ -27,8 +27,13 @@ ARTICLE = {  # community_id -> (name_zh, district, characteristic)
 @cache
 def table(name: str) -> pd.DataFrame:
     """One sample table, ids kept as text."""
-    return pd.read_csv(config.SAMPLE_DIR / f"{name}.csv", dtype={"community_id": str, "activity_id": str},
-                       encoding="utf-8", keep_default_na=False, na_values=[""])
+    return pd.read_csv(
+        config.SAMPLE_DIR / f"{name}.csv",
+        dtype={"community_id": str, "activity_id": str},
+        encoding="utf-8",
+        keep_default_na=False,
+        na_values=[""],
+    )
 
 
 @cache
@@ -100,15 +105,18 @@ def test_article_communities() -> None:
     assert com.loc["630104001002", "name_en"] == "South Qixiang Lane Community"
 
 
-@pytest.mark.parametrize(("name", "column", "vocabulary"), [
-    ("communities", "district", "districts"),
-    ("communities", "characteristic", "types"),
-    ("communities", "stage", "stages"),
-    ("communities", "coord_system", "coord_systems"),
-    ("activities", "category", "categories"),
-    ("targets", "district", "districts"),
-    ("targets", "metric", "metrics"),
-])
+@pytest.mark.parametrize(
+    ("name", "column", "vocabulary"),
+    [
+        ("communities", "district", "districts"),
+        ("communities", "characteristic", "types"),
+        ("communities", "stage", "stages"),
+        ("communities", "coord_system", "coord_systems"),
+        ("activities", "category", "categories"),
+        ("targets", "district", "districts"),
+        ("targets", "metric", "metrics"),
+    ],
+)
 def test_enumerations_use_codes(name: str, column: str, vocabulary: str) -> None:
     assert set(table(name)[column]) <= set(config.codes(vocabulary))
 

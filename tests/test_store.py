@@ -107,13 +107,20 @@ def test_surveys_append_with_community_and_period_as_key(engine):
 
 def test_targets_append_with_district_year_and_metric_as_key(engine):
     header = "district,year,metric,target"
-    load(engine, "targets", csv_bytes(header, ["chengxi,2025,activities,100", "城西区,2026,activities,120",
-                                               "chengdong,2025,activities,80"]))
+    load(
+        engine,
+        "targets",
+        csv_bytes(header, ["chengxi,2025,activities,100", "城西区,2026,activities,120", "chengdong,2025,activities,80"]),
+    )
     load(engine, "targets", csv_bytes(header, ["Chengxi District,2025,activities,150", "chengxi,2025,volunteer_hours,9"]))
     frame = store.load_table(engine, "targets")
     got = {(r.district, r.year, r.metric): r.target for r in frame.itertuples()}
-    assert got == {("chengxi", 2025, "activities"): 150, ("chengxi", 2026, "activities"): 120,
-                   ("chengdong", 2025, "activities"): 80, ("chengxi", 2025, "volunteer_hours"): 9}
+    assert got == {
+        ("chengxi", 2025, "activities"): 150,
+        ("chengxi", 2026, "activities"): 120,
+        ("chengdong", 2025, "activities"): 80,
+        ("chengxi", 2025, "volunteer_hours"): 9,
+    }
 
 
 def test_mode_overrides_the_default(engine):
@@ -130,8 +137,9 @@ def test_mode_overrides_the_default(engine):
 
 def test_an_unknown_mode_is_refused(engine):
     with pytest.raises(ValueError, match="mode"):
-        importing.import_bytes(engine, csv_bytes(COMMUNITY_HEADER, community_rows(BASE_COMMUNITIES)), "c.csv",
-                               table="communities", mode="merge")
+        importing.import_bytes(
+            engine, csv_bytes(COMMUNITY_HEADER, community_rows(BASE_COMMUNITIES)), "c.csv", table="communities", mode="merge"
+        )
     assert store.list_versions(engine) == []
 
 
@@ -229,8 +237,10 @@ def test_the_big_load_path_keeps_indexes_and_rolls_back_whole(engine, monkeypatc
 def test_activities_naming_a_community_removed_meanwhile_are_rejected(engine, monkeypatch):
     """Validation runs before the lock; the codes are checked again under it."""
     with_communities(engine)
-    frame = typed_frame("activities", pd.DataFrame({
-        "community_id": ["630104999999"], "date": ["2025-03-01"], "category": ["patrol"], "participants": [3]}))
+    frame = typed_frame(
+        "activities",
+        pd.DataFrame({"community_id": ["630104999999"], "date": ["2025-03-01"], "category": ["patrol"], "participants": [3]}),
+    )
     with pytest.raises(store.UnknownCommunities):
         store.commit_frame(engine, "activities", frame, "append", store.ImportMeta("x", "a.csv", ""))
     stale = iter([{*BASE_COMMUNITIES, "630104999999"}])  # the first check sees a community that is gone
@@ -248,11 +258,21 @@ def test_loaded_frames_have_the_contract_dtypes_and_round_trip_the_committed_fra
         frame = store.load_table(engine, name)
         assert not frame.empty
         pd.testing.assert_frame_equal(frame, typed_frame(name, frame))
-    frame = typed_frame("activities", pd.DataFrame({
-        "activity_id": ["X1", None, "X3"], "community_id": [store.load_table(engine, "communities").community_id[0]] * 3,
-        "date": ["2025-01-31", "2024-02-29", "2025-12-01"], "category": ["culture", "other", "patrol"],
-        "title": ["篮球, \"友谊\"赛", None, ""], "participants": [1, 0, 2**40],
-        "volunteer_hours": [1.25, None, 0.0], "party_members": [None, 3, None]}))
+    frame = typed_frame(
+        "activities",
+        pd.DataFrame(
+            {
+                "activity_id": ["X1", None, "X3"],
+                "community_id": [store.load_table(engine, "communities").community_id[0]] * 3,
+                "date": ["2025-01-31", "2024-02-29", "2025-12-01"],
+                "category": ["culture", "other", "patrol"],
+                "title": ['篮球, "友谊"赛', None, ""],
+                "participants": [1, 0, 2**40],
+                "volunteer_hours": [1.25, None, 0.0],
+                "party_members": [None, 3, None],
+            }
+        ),
+    )
     store.commit_frame(engine, "activities", frame, "replace", store.ImportMeta("x", "a.csv", ""))
     pd.testing.assert_frame_equal(store.load_table(engine, "activities"), frame)
 
@@ -315,8 +335,7 @@ def test_simultaneous_replace_imports_leave_exactly_one_file_and_consecutive_ver
 def test_simultaneous_commits_expecting_the_same_version_let_exactly_one_through(engine):
     with_communities(engine)
     data = csv_bytes(ACTIVITY_HEADER, activity_rows(["A1"]))
-    results = run_threads(lambda i: importing.import_bytes(engine, data, "a.csv", table="activities",
-                                                           expected_version=0), 3)
+    results = run_threads(lambda i: importing.import_bytes(engine, data, "a.csv", table="activities", expected_version=0), 3)
     assert sum(isinstance(r, importing.ImportResult) and r.version == 1 for r in results) == 1
     assert sum(isinstance(r, store.VersionConflict) for r in results) == 2
 

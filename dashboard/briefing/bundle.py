@@ -25,8 +25,8 @@ MEDIA_TYPES = {
     ".zip": "application/zip",
 }
 PNG_SCALE = 2
-SLIDE_TYPE_SCALE = 1.6    # chart type on a slide: 14 px labels become 22 px, about 15 pt on the slide
-SLIDE_PLOT_SCALE = 0.8    # and plots a fifth smaller, so the larger type does not just make a taller picture
+SLIDE_TYPE_SCALE = 1.6  # chart type on a slide: 14 px labels become 22 px, about 15 pt on the slide
+SLIDE_PLOT_SCALE = 0.8  # and plots a fifth smaller, so the larger type does not just make a taller picture
 SLIDE_CHART_WIDTH = 1100  # px for charts that fill their container on the page: a 16:9 slide is wide
 LEGEND_TITLE_LIMIT = 360  # px: room for the longest legend title at the page's size
 SCALED_CONFIG = {
@@ -81,8 +81,17 @@ def chart_stems(briefing: Briefing) -> dict[str, str]:
 def summary_text(briefing: Briefing) -> str:
     """The written summary as plain text: title, dates, paragraphs, source."""
     lang = briefing.lang
-    parts = [briefing.title, briefing.dates, "", t("brief_files.summary_file", lang), "",
-             "\n\n".join(briefing.summary), "", briefing.source, ""]
+    parts = [
+        briefing.title,
+        briefing.dates,
+        "",
+        t("brief_files.summary_file", lang),
+        "",
+        "\n\n".join(briefing.summary),
+        "",
+        briefing.source,
+        "",
+    ]
     return "\n".join(parts)
 
 

@@ -66,13 +66,20 @@ def headline_figures(f: Facts, lang: str) -> list[tuple[str, str]]:
 
 
 def _figures_note(f: Facts, lang: str) -> str:
-    return _b("notes_figures", lang, communities=fmt_int(f.communities, lang), named=fmt_int(f.named, lang),
-              activities=fmt_int(f.activities, lang), participants=fmt_int(f.participants, lang),
-              hours=fmt_int(f.volunteer_hours, lang), satisfaction=fmt_num(f.satisfaction, lang))
+    return _b(
+        "notes_figures",
+        lang,
+        communities=fmt_int(f.communities, lang),
+        named=fmt_int(f.named, lang),
+        activities=fmt_int(f.activities, lang),
+        participants=fmt_int(f.participants, lang),
+        hours=fmt_int(f.volunteer_hours, lang),
+        satisfaction=fmt_num(f.satisfaction, lang),
+    )
 
 
 def _with_brand(name: str, brand: str | None, lang: str) -> str:
-    """"前营街社区（好邻居）" / "Qianying Street Community (好邻居)"; the name alone without a brand."""
+    """ "前营街社区（好邻居）" / "Qianying Street Community (好邻居)"; the name alone without a brand."""
     if not brand:
         return name
     return f"{name}（{brand}）" if lang == "zh" else f"{name} ({brand})"
@@ -82,18 +89,26 @@ def highlights(f: Facts, lang: str) -> list[str]:
     """Named brands, the most active communities and those needing attention, one line each."""
     column = "name_zh" if lang == "zh" else "name_en"
     sep = "、" if lang == "zh" else ", "
-    named = [_with_brand(row[column] or row["name_zh"], row["brand_name"], lang)
-             for _, row in f.named_list.head(4).iterrows()]
-    active = [f"{row[column] or row['name_zh']} · {_b('activities_count', lang, count=int(row['activities']))}"
-              for _, row in f.most_active.head(3).iterrows()]
-    attention = [f"{row[column] or row['name_zh']} · {_b('silent_days', lang, days=int(row['days_since']))}"
-                 for _, row in f.inactive.head(2).iterrows() if row["days_since"] == row["days_since"]]
-    attention += [f"{row[column] or row['name_zh']} · {_b('fell', lang, change=fmt_num(row['change'], lang))}"
-                  for _, row in f.falling.head(2).iterrows()]
+    named = [_with_brand(row[column] or row["name_zh"], row["brand_name"], lang) for _, row in f.named_list.head(4).iterrows()]
+    active = [
+        f"{row[column] or row['name_zh']} · {_b('activities_count', lang, count=int(row['activities']))}"
+        for _, row in f.most_active.head(3).iterrows()
+    ]
+    attention = [
+        f"{row[column] or row['name_zh']} · {_b('silent_days', lang, days=int(row['days_since']))}"
+        for _, row in f.inactive.head(2).iterrows()
+        if row["days_since"] == row["days_since"]
+    ]
+    attention += [
+        f"{row[column] or row['name_zh']} · {_b('fell', lang, change=fmt_num(row['change'], lang))}"
+        for _, row in f.falling.head(2).iterrows()
+    ]
     none, colon = _b("none", lang), "：" if lang == "zh" else ": "
-    return [f"{_b('named_brands', lang)}{colon}{sep.join(named) or none}",
-            f"{_b('most_active', lang)}{colon}{sep.join(active) or none}",
-            f"{_b('needs_attention', lang)}{colon}{sep.join(attention) or none}"]
+    return [
+        f"{_b('named_brands', lang)}{colon}{sep.join(named) or none}",
+        f"{_b('most_active', lang)}{colon}{sep.join(active) or none}",
+        f"{_b('needs_attention', lang)}{colon}{sep.join(attention) or none}",
+    ]
 
 
 def recent_lines(f: Facts, lang: str) -> list[str]:
@@ -101,8 +116,9 @@ def recent_lines(f: Facts, lang: str) -> list[str]:
     lines = []
     for _, row in f.recent.iterrows():
         who = row[column] if isinstance(row[column], str) else row["name_zh"]
-        title = row["title"] if isinstance(row["title"], str) and row["title"] else \
-            config.label("categories", row["category"], lang)  # an untitled activity is named by its category
+        title = (
+            row["title"] if isinstance(row["title"], str) and row["title"] else config.label("categories", row["category"], lang)
+        )  # an untitled activity is named by its category
         lines.append(f"{row['date']:%m-%d} · {who} · {title} · {fmt_int(row['participants'], lang)}")
     return lines
 
@@ -117,21 +133,46 @@ def build(ds: Dataset, period: Period, lang: str) -> Briefing:
     paragraphs = text.summary(f, lang)
     slides = [
         Slide("title", _b("deck_title", lang, scope=scope), dates, bullets=paragraphs[:1], notes=_join(paragraphs, lang)),
-        Slide("headline", _b("slide_headline", lang), dates, figures=headline_figures(f, lang),
-              bullets=paragraphs[1:2], notes=_join([_figures_note(f, lang), paragraphs[1]], lang)),
-        Slide("map", _b("slide_map", lang), scope, chart=static_map(scoped.communities, lang, period.district),
-              notes=paragraphs[0]),
-        Slide("funnel", _b("slide_funnel", lang), scope, chart=charts.funnel_chart(queries.funnel(scoped), lang),
-              notes=text.moved(f, lang)[1] if len(text.moved(f, lang)) > 1 else ""),
-        Slide("pace", _b("slide_pace", lang), dates, chart=charts.pace_chart(scoped, period.end, lang),
-              notes=_join(text.leads_and_lags(f, lang), lang)),
-        Slide("satisfaction", _b("slide_satisfaction", lang), dates,
-              chart=charts.satisfaction_chart(queries.satisfaction_trend(within), lang),
-              notes=_join(text.moved(f, lang)[2:], lang) or _figures_note(f, lang)),
-        Slide("highlights", _b("slide_highlights", lang), dates, bullets=highlights(f, lang),
-              notes=_join(paragraphs[2:4], lang)),
-        Slide("recent", _b("slide_recent", lang), dates, bullets=recent_lines(f, lang) or [_b("none", lang)],
-              notes=("；" if lang == "zh" else "; ").join(recent_lines(f, lang)) or _b("none", lang)),
+        Slide(
+            "headline",
+            _b("slide_headline", lang),
+            dates,
+            figures=headline_figures(f, lang),
+            bullets=paragraphs[1:2],
+            notes=_join([_figures_note(f, lang), paragraphs[1]], lang),
+        ),
+        Slide(
+            "map", _b("slide_map", lang), scope, chart=static_map(scoped.communities, lang, period.district), notes=paragraphs[0]
+        ),
+        Slide(
+            "funnel",
+            _b("slide_funnel", lang),
+            scope,
+            chart=charts.funnel_chart(queries.funnel(scoped), lang),
+            notes=text.moved(f, lang)[1] if len(text.moved(f, lang)) > 1 else "",
+        ),
+        Slide(
+            "pace",
+            _b("slide_pace", lang),
+            dates,
+            chart=charts.pace_chart(scoped, period.end, lang),
+            notes=_join(text.leads_and_lags(f, lang), lang),
+        ),
+        Slide(
+            "satisfaction",
+            _b("slide_satisfaction", lang),
+            dates,
+            chart=charts.satisfaction_chart(queries.satisfaction_trend(within), lang),
+            notes=_join(text.moved(f, lang)[2:], lang) or _figures_note(f, lang),
+        ),
+        Slide("highlights", _b("slide_highlights", lang), dates, bullets=highlights(f, lang), notes=_join(paragraphs[2:4], lang)),
+        Slide(
+            "recent",
+            _b("slide_recent", lang),
+            dates,
+            bullets=recent_lines(f, lang) or [_b("none", lang)],
+            notes=("；" if lang == "zh" else "; ").join(recent_lines(f, lang)) or _b("none", lang),
+        ),
     ]
     source = _b("source", lang, version=ds.version, day=fmt_date(period.end, lang))
     return Briefing(lang, period, f, _b("deck_title", lang, scope=scope), dates, source, paragraphs, slides)

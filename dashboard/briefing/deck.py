@@ -32,8 +32,14 @@ TITLE_ONLY = 5  # index of "Title Only" in python-pptx's default template
 ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
 LANG_TAGS = {"zh": "zh-CN", "en": "en-GB"}
 # Names in PowerPoint's selection pane, so whoever edits the deck (or a test) can tell the boxes apart.
-SHAPE_NAMES = {"subtitle": "Subtitle", "body": "Text", "figure": "Figure", "label": "Figure label",
-               "footer": "Footer", "page": "Slide number"}
+SHAPE_NAMES = {
+    "subtitle": "Subtitle",
+    "body": "Text",
+    "figure": "Figure",
+    "label": "Figure label",
+    "footer": "Footer",
+    "page": "Slide number",
+}
 
 
 def style_run(run: _Run, size: float, *, bold: bool = False, color: str = L.INK, lang: str = "zh") -> None:
@@ -90,8 +96,13 @@ def _place(shape, box: L.Box) -> None:
 def _draw(slide: PptxSlide, item: Text | Picture | Fill, images: Mapping[str, bytes], lang: str) -> None:
     shapes = slide.shapes
     if isinstance(item, Fill):
-        shape = shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE if item.rounded else MSO_SHAPE.RECTANGLE,
-                                 Inches(item.box.x), Inches(item.box.y), Inches(item.box.w), Inches(item.box.h))
+        shape = shapes.add_shape(
+            MSO_SHAPE.ROUNDED_RECTANGLE if item.rounded else MSO_SHAPE.RECTANGLE,
+            Inches(item.box.x),
+            Inches(item.box.y),
+            Inches(item.box.w),
+            Inches(item.box.h),
+        )
         shape.fill.solid()
         shape.fill.fore_color.rgb = RGBColor.from_string(item.color)
         shape.line.fill.background()

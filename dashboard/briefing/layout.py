@@ -17,9 +17,9 @@ from dataclasses import dataclass
 PAGE_W, PAGE_H = 13.333, 7.5
 MARGIN = 0.6
 CONTENT_W = PAGE_W - 2 * MARGIN
-LINE_SPACING = 1.2      # line height as a multiple of the type size
-PARAGRAPH_GAP = 0.45    # extra space after a paragraph, in lines
-FIT_SLACK = 0.95        # use 95 % of a box's width: the viewer's font may be a little wider than ours
+LINE_SPACING = 1.2  # line height as a multiple of the type size
+PARAGRAPH_GAP = 0.45  # extra space after a paragraph, in lines
+FIT_SLACK = 0.95  # use 95 % of a box's width: the viewer's font may be a little wider than ours
 
 Measure = Callable[[str, float], float]  # (text, size in pt) -> width in inches
 

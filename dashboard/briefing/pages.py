@@ -19,7 +19,7 @@ from dashboard.briefing.content import Briefing, Slide
 from dashboard.i18n import t
 
 BULLET_INDENT = 0.4  # inches between the bullet and its text
-CARD_INSET = 0.08    # inches between neighbouring figure cards
+CARD_INSET = 0.08  # inches between neighbouring figure cards
 CARD_FILL = "F1F3F6"
 CHART_KEYS = frozenset({"map", "funnel", "pace", "satisfaction"})  # slides that show a chart when there is data
 
@@ -40,7 +40,7 @@ class Text:
     color: str = L.INK
     align: str = "left"  # left, center or right
     bullet: bool = False
-    role: str = "body"   # title, subtitle, body, figure, label, footer, page
+    role: str = "body"  # title, subtitle, body, figure, label, footer, page
 
     @property
     def height(self) -> float:
@@ -80,8 +80,9 @@ class Page:
         return next(i for i in self.items if isinstance(i, Text) and i.role == "title")
 
 
-def text(box: L.Box, paragraphs: list[str], sizes: tuple[float, ...], *, bold: bool = False, bullet: bool = False,
-         **style: object) -> Text:
+def text(
+    box: L.Box, paragraphs: list[str], sizes: tuple[float, ...], *, bold: bool = False, bullet: bool = False, **style: object
+) -> Text:
     """A text box whose type is the largest of ``sizes`` that fits."""
     measure = _bold_width if bold else fonts.text_width
     fitted = L.fit(paragraphs, box, sizes, measure, indent=BULLET_INDENT if bullet else 0.0)
@@ -100,8 +101,11 @@ def footer(briefing: Briefing, number: int, total: int) -> list[Text | Picture |
     source_box = L.Box(L.FOOTER.x, L.FOOTER.y, L.FOOTER.w - L.PAGE_NUMBER_W, L.FOOTER.h)
     page_box = L.Box(L.FOOTER.x + L.FOOTER.w - L.PAGE_NUMBER_W, L.FOOTER.y, L.PAGE_NUMBER_W, L.FOOTER.h)
     sizes = (L.FOOTER_SIZE, L.FOOTER_SIZE - 1, L.FOOTER_SIZE - 2)
-    return [rule, line(source_box, briefing.source, sizes, color=L.GREY, role="footer"),
-            line(page_box, f"{number} / {total}", (L.FOOTER_SIZE,), color=L.GREY, align="right", role="page")]
+    return [
+        rule,
+        line(source_box, briefing.source, sizes, color=L.GREY, role="footer"),
+        line(page_box, f"{number} / {total}", (L.FOOTER_SIZE,), color=L.GREY, align="right", role="page"),
+    ]
 
 
 def _cover(briefing: Briefing) -> list[Text | Picture | Fill]:
@@ -118,17 +122,24 @@ def _figures(slide: Slide) -> list[Text | Picture | Fill]:
     """Headline figures as big numbers on cards, each with its label; one type size for all numbers."""
     cells = L.figure_cells(len(slide.figures))
     cards = [L.Box(c.x + CARD_INSET, c.y + CARD_INSET, c.w - 2 * CARD_INSET, c.h - 2 * CARD_INSET) for c in cells]
-    size = min((L.fit_line(value, card.w - 0.3, L.NUMBER_SIZES, _bold_width)
-                for card, (_, value) in zip(cards, slide.figures, strict=True)), default=L.NUMBER_SIZES[0])
+    size = min(
+        (
+            L.fit_line(value, card.w - 0.3, L.NUMBER_SIZES, _bold_width)
+            for card, (_, value) in zip(cards, slide.figures, strict=True)
+        ),
+        default=L.NUMBER_SIZES[0],
+    )
     items: list[Text | Picture | Fill] = []
     number_h, caption_h = L.line_height(size), L.line_height(L.FIGURE_LABEL_SIZE)
     for card, (label, value) in zip(cards, slide.figures, strict=True):
         top = card.y + (card.h - number_h - caption_h) / 2  # the number and its label centred as a pair
         number = L.Box(card.x + 0.15, top, card.w - 0.3, number_h)
         caption = L.Box(card.x + 0.15, top + number_h, card.w - 0.3, caption_h)
-        items += [Fill(card, CARD_FILL, rounded=True),
-                  Text(number, [value], [[value]], size, bold=True, color=L.NUMBER_INK, align="center", role="figure"),
-                  line(caption, label, (L.FIGURE_LABEL_SIZE, 18, 16), color=L.GREY, align="center", role="label")]
+        items += [
+            Fill(card, CARD_FILL, rounded=True),
+            Text(number, [value], [[value]], size, bold=True, color=L.NUMBER_INK, align="center", role="figure"),
+            line(caption, label, (L.FIGURE_LABEL_SIZE, 18, 16), color=L.GREY, align="center", role="label"),
+        ]
     if slide.bullets:
         items.append(text(L.FIGURE_TEXT, slide.bullets, L.BODY_SIZES[3:]))
     return items
@@ -159,8 +170,12 @@ def image_sizes(images: Mapping[str, bytes]) -> dict[str, tuple[int, int]]:
     return {key: Image.open(io.BytesIO(png)).size for key, png in images.items()}
 
 
-def layout_pages(briefing: Briefing, image_sizes: Mapping[str, tuple[int, int]],
-                 total: int | None = None, chart_keys: frozenset[str] = CHART_KEYS) -> list[Page]:
+def layout_pages(
+    briefing: Briefing,
+    image_sizes: Mapping[str, tuple[int, int]],
+    total: int | None = None,
+    chart_keys: frozenset[str] = CHART_KEYS,
+) -> list[Page]:
     """Every slide of ``briefing`` as a page; ``image_sizes`` gives each rendered chart's pixel size by slide key.
 
     ``total`` is the page count the footers show (the PDF adds notes pages). A slide in ``chart_keys`` whose
@@ -172,10 +187,11 @@ def layout_pages(briefing: Briefing, image_sizes: Mapping[str, tuple[int, int]],
         if slide.key == "title":
             items = _cover(briefing)
         else:
-            items = [Fill(L.ACCENT_BAR, L.ACCENT),
-                     text(L.TITLE, [slide.title], L.TITLE_SIZES, bold=True, role="title"),
-                     line(L.SUBTITLE, slide.subtitle, (L.SUBTITLE_SIZE, 18, 16), color=L.GREY, role="subtitle"),
-                     *_body(slide, image_sizes.get(slide.key), briefing.lang,
-                            slide.chart is not None or slide.key in chart_keys)]
+            items = [
+                Fill(L.ACCENT_BAR, L.ACCENT),
+                text(L.TITLE, [slide.title], L.TITLE_SIZES, bold=True, role="title"),
+                line(L.SUBTITLE, slide.subtitle, (L.SUBTITLE_SIZE, 18, 16), color=L.GREY, role="subtitle"),
+                *_body(slide, image_sizes.get(slide.key), briefing.lang, slide.chart is not None or slide.key in chart_keys),
+            ]
         pages.append(Page(slide.key, number, [*items, *footer(briefing, number, total)], slide.notes))
     return pages

@@ -97,8 +97,12 @@ def _note_blocks(briefing: Briefing) -> list[list[_Row]]:
     for number, slide in enumerate(briefing.slides, start=1):
         heading = t("brief_files.notes_slide", briefing.lang, number=number, title=slide.title)
         lines = L.wrap(slide.notes or "—", NOTES_BOX.w * L.FIT_SLACK, NOTES_TEXT_SIZE, fonts.text_width)
-        blocks.append([_Row(heading, NOTES_HEADING_SIZE, True, NOTES_BLOCK_GAP),
-                       *(_Row(value, NOTES_TEXT_SIZE, False, 0.0) for value in lines)])
+        blocks.append(
+            [
+                _Row(heading, NOTES_HEADING_SIZE, True, NOTES_BLOCK_GAP),
+                *(_Row(value, NOTES_TEXT_SIZE, False, 0.0) for value in lines),
+            ]
+        )
     return blocks
 
 
@@ -113,7 +117,7 @@ def _paginate(blocks: list[list[_Row]]) -> list[list[_Row]]:
         if sheets[-1] and _height(sheets[-1]) + _height(block) > NOTES_BOX.h and _height(block) <= NOTES_BOX.h:
             sheets.append([])
         for number, row in enumerate(block):
-            following = block[number + 1: number + 2] if row.bold else []
+            following = block[number + 1 : number + 2] if row.bold else []
             if sheets[-1] and _height([*sheets[-1], row, *following]) > NOTES_BOX.h:
                 sheets.append([])
             sheets[-1].append(row)
@@ -122,10 +126,18 @@ def _paginate(blocks: list[list[_Row]]) -> list[list[_Row]]:
 
 def _draw_notes(pdf: FPDF, briefing: Briefing, sheet: list[_Row], number: int, total: int) -> None:
     title = L.Box(L.TITLE.x, L.TITLE.y, L.TITLE.w, 0.7)
-    items = [Fill(L.ACCENT_BAR, L.ACCENT),
-             Text(title, [t("brief_files.notes_title", briefing.lang)], [[t("brief_files.notes_title", briefing.lang)]],
-                  L.TITLE_SIZES[-1], bold=True, role="title"),
-             *footer(briefing, number, total)]
+    items = [
+        Fill(L.ACCENT_BAR, L.ACCENT),
+        Text(
+            title,
+            [t("brief_files.notes_title", briefing.lang)],
+            [[t("brief_files.notes_title", briefing.lang)]],
+            L.TITLE_SIZES[-1],
+            bold=True,
+            role="title",
+        ),
+        *footer(briefing, number, total),
+    ]
     draw_page(pdf, Page("notes", number, items), {})
     y = NOTES_BOX.y
     for row in sheet:

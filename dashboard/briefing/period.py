@@ -38,8 +38,7 @@ class Period:
         return Filters(districts=(self.district,) if self.district else (), start=self.start, end=self.end)
 
 
-def default_period(ds: Dataset, district: str | None = None, start: date | None = None,
-                   end: date | None = None) -> Period:
+def default_period(ds: Dataset, district: str | None = None, start: date | None = None, end: date | None = None) -> Period:
     """Missing dates default to the year to date of the last day with data."""
     last = data_range(ds)[1]
     end = end or last
@@ -61,13 +60,13 @@ class Facts:
     party_members: int
     satisfaction: float | None
     satisfaction_before: float | None
-    progress: pd.DataFrame       # queries.district_progress for the scope
-    behind: pd.DataFrame         # districts behind pace
-    inactive: pd.DataFrame       # communities silent for 60 days at the period's end
-    falling: pd.DataFrame        # communities with falling satisfaction
-    most_active: pd.DataFrame    # communities with most activities in the period
-    recent: pd.DataFrame         # notable activities of the period's last 30 days
-    named_list: pd.DataFrame     # named communities in scope
+    progress: pd.DataFrame  # queries.district_progress for the scope
+    behind: pd.DataFrame  # districts behind pace
+    inactive: pd.DataFrame  # communities silent for 60 days at the period's end
+    falling: pd.DataFrame  # communities with falling satisfaction
+    most_active: pd.DataFrame  # communities with most activities in the period
+    recent: pd.DataFrame  # notable activities of the period's last 30 days
+    named_list: pd.DataFrame  # named communities in scope
 
 
 def _satisfaction_at(scoped: Dataset, day: date) -> float | None:
@@ -86,13 +85,19 @@ def gather(ds: Dataset, period: Period) -> Facts:
     ranking = queries.ranking(within, period.end)
     progress = queries.district_progress(scoped, period.end)
     return Facts(
-        period=period, communities=len(scoped.communities), named=int((scoped.communities["stage"] == "named").sum()),
+        period=period,
+        communities=len(scoped.communities),
+        named=int((scoped.communities["stage"] == "named").sum()),
         named_target=queries.target_total(scoped, period.end.year, "named_communities"),
-        activities=len(a), activities_before=len(before.activities), participants=int(a["participants"].sum()),
-        volunteer_hours=float(a["volunteer_hours"].sum()), party_members=int(a["party_members"].fillna(0).sum()),
+        activities=len(a),
+        activities_before=len(before.activities),
+        participants=int(a["participants"].sum()),
+        volunteer_hours=float(a["volunteer_hours"].sum()),
+        party_members=int(a["party_members"].fillna(0).sum()),
         satisfaction=_satisfaction_at(scoped, period.end),
         satisfaction_before=_satisfaction_at(scoped, period.start - timedelta(days=1)),
-        progress=progress, behind=queries.behind_pace(progress),
+        progress=progress,
+        behind=queries.behind_pace(progress),
         inactive=queries.inactive_communities(scoped, period.end),
         falling=queries.falling_satisfaction(scoped, period.end),
         most_active=ranking[ranking["activities"] > 0].head(5),

@@ -35,12 +35,14 @@ def _inline_csv(frame: pd.DataFrame) -> alt.InlineData:
     takes seconds at that size; a string is checked once.
     """
     frame = frame.dropna(subset=["longitude", "latitude"]).round({"longitude": 5, "latitude": 5})
-    return alt.InlineData(values=frame.to_csv(index=False), format=alt.DataFormat(
-        type="csv", parse={"longitude": "number", "latitude": "number"}))
+    return alt.InlineData(
+        values=frame.to_csv(index=False), format=alt.DataFormat(type="csv", parse={"longitude": "number", "latitude": "number"})
+    )
 
 
-def static_map(communities: pd.DataFrame, lang: str, district: str | None = None,
-               width: int = 720, height: int = 560) -> alt.LayerChart:
+def static_map(
+    communities: pd.DataFrame, lang: str, district: str | None = None, width: int = 720, height: int = 560
+) -> alt.LayerChart:
     """Outlines (the chosen district emphasised) and one dot per community, coloured by type."""
     geo = load_districts()
     features = [f for f in geo["features"] if district is None or f["properties"].get("code") == district]
@@ -48,14 +50,23 @@ def static_map(communities: pd.DataFrame, lang: str, district: str | None = None
     base = alt.Chart(outlines).mark_geoshape(fill="#f3f2ed", stroke="#555555", strokeWidth=1.2)
     codes = config.codes("types")
     labels = [config.label("types", c, lang) for c in codes]  # no icon glyphs: they change the label's font
-    frame = communities.assign(type_label=communities["characteristic"].map(dict(zip(codes, labels, strict=True))),
-                               name=communities["name_zh"] if lang == "zh" else communities["name_en"])
-    points = alt.Chart(_inline_csv(frame[["longitude", "latitude", "type_label", "name"]])).mark_circle(
-        size=dot_size(len(frame)), opacity=0.9, **_ring(len(frame))).encode(
-        longitude="longitude:Q", latitude="latitude:Q",
-        color=alt.Color("type_label:N", title=t("brief.map_legend", lang),
-                        scale=alt.Scale(domain=labels, range=[config.term("types", c).color for c in codes]),
-                        legend=alt.Legend(orient="right", columns=1)),  # sizes from the theme, enlarged for slides
+    frame = communities.assign(
+        type_label=communities["characteristic"].map(dict(zip(codes, labels, strict=True))),
+        name=communities["name_zh"] if lang == "zh" else communities["name_en"],
+    )
+    points = (
+        alt.Chart(_inline_csv(frame[["longitude", "latitude", "type_label", "name"]]))
+        .mark_circle(size=dot_size(len(frame)), opacity=0.9, **_ring(len(frame)))
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            color=alt.Color(
+                "type_label:N",
+                title=t("brief.map_legend", lang),
+                scale=alt.Scale(domain=labels, range=[config.term("types", c).color for c in codes]),
+                legend=alt.Legend(orient="right", columns=1),
+            ),  # sizes from the theme, enlarged for slides
+        )
     )
     layered = alt.layer(base, points).project(type="mercator").properties(width=width, height=height)
     return themed(layered)

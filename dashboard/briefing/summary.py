@@ -33,26 +33,41 @@ def district_names(codes: list[str], lang: str) -> str:
 
 def done(f: Facts, lang: str) -> str:
     p = f.period
-    return _b("done", lang, start=fmt_date(p.start, lang), end=fmt_date(p.end, lang),
-              communities=fmt_int(f.communities, lang), scope=scope_label(p.district, lang),
-              activities=fmt_int(f.activities, lang), participants=fmt_int(f.participants, lang),
-              party_members=fmt_int(f.party_members, lang), hours=fmt_int(f.volunteer_hours, lang))
+    return _b(
+        "done",
+        lang,
+        start=fmt_date(p.start, lang),
+        end=fmt_date(p.end, lang),
+        communities=fmt_int(f.communities, lang),
+        scope=scope_label(p.district, lang),
+        activities=fmt_int(f.activities, lang),
+        participants=fmt_int(f.participants, lang),
+        party_members=fmt_int(f.party_members, lang),
+        hours=fmt_int(f.volunteer_hours, lang),
+    )
 
 
 def moved(f: Facts, lang: str) -> list[str]:
     change = f.activities - f.activities_before
     key = "moved_up" if change >= 0 else "moved_down"
-    lines = [_b(key, lang, change=fmt_int(abs(change), lang), days=f.period.days,
-                before=fmt_int(f.activities_before, lang))]
+    lines = [_b(key, lang, change=fmt_int(abs(change), lang), days=f.period.days, before=fmt_int(f.activities_before, lang))]
     if f.named_target:
-        lines.append(_b("named", lang, named=fmt_int(f.named, lang), share=fmt_pct(f.named / f.named_target, lang),
-                        target=fmt_int(f.named_target, lang)))
+        lines.append(
+            _b(
+                "named",
+                lang,
+                named=fmt_int(f.named, lang),
+                share=fmt_pct(f.named / f.named_target, lang),
+                target=fmt_int(f.named_target, lang),
+            )
+        )
     else:
         lines.append(_b("named_no_target", lang, named=fmt_int(f.named, lang)))
     if f.satisfaction is not None and f.satisfaction_before is not None:
         diff = f.satisfaction - f.satisfaction_before
-        lines.append(_b("satisfaction", lang, value=fmt_num(f.satisfaction, lang),
-                        change=("+" if diff >= 0 else "") + fmt_num(diff, lang)))
+        lines.append(
+            _b("satisfaction", lang, value=fmt_num(f.satisfaction, lang), change=("+" if diff >= 0 else "") + fmt_num(diff, lang))
+        )
     return lines
 
 

@@ -81,18 +81,30 @@ def cmd_brief(args: argparse.Namespace) -> int:
     except OSError as exc:  # a missing folder or a deck open in PowerPoint is the user's to fix, not a traceback
         print(t("cli.cannot_write", lang, path=path, reason=exc.strerror or exc), file=sys.stderr)
         return USAGE
-    print(t("brief_files.written", lang, scope=scope_label(district, lang), dates=briefing.dates,
-            slides=len(briefing.slides), path=path))
+    print(
+        t(
+            "brief_files.written",
+            lang,
+            scope=scope_label(district, lang),
+            dates=briefing.dates,
+            slides=len(briefing.slides),
+            path=path,
+        )
+    )
     return OK
 
 
 def _register(sub) -> None:
-    p = sub.add_parser("brief", help="write the briefing as a deck (.pptx), a PDF (.pdf) or charts and summary (.zip)",
-                       description=__doc__.split("\n\n")[1])
+    p = sub.add_parser(
+        "brief",
+        help="write the briefing as a deck (.pptx), a PDF (.pdf) or charts and summary (.zip)",
+        description=__doc__.split("\n\n")[1],
+    )
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write; .pptx, .pdf or .zip")
     p.add_argument("--district", help="a district (code, Chinese or English name); default: the whole city")
-    p.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD",
-                   help="first day (default: 1 January of the --to year)")
+    p.add_argument(
+        "--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="first day (default: 1 January of the --to year)"
+    )
     p.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="last day (default: the last day with data)")
     p.add_argument("--lang", choices=["en", "zh"])
 

@@ -61,8 +61,9 @@ def _print_report(report_dict: dict, report, lang: str, as_json: bool) -> None:
     if report.unlisted:
         print(t("validation.more_problems", lang, count=report.unlisted, shown=len(report.errors)))
     table = t(f"validation.table_{report.table}", lang) if report.table else "?"
-    summary = t("cli.valid", lang, rows=report.rows, table=table) if report.valid else \
-        t("cli.invalid", lang, count=report.error_count)
+    summary = (
+        t("cli.valid", lang, rows=report.rows, table=table) if report.valid else t("cli.invalid", lang, count=report.error_count)
+    )
     print(summary)
 
 
@@ -82,12 +83,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     if data is None:
         return USAGE
     lang = _lang(args)
-    result = import_bytes(get_engine(), data, Path(args.file).name, table=args.table, mode=args.mode,
-                          user=args.user, note=args.note)
+    result = import_bytes(
+        get_engine(), data, Path(args.file).name, table=args.table, mode=args.mode, user=args.user, note=args.note
+    )
     _print_report(result.as_dict(lang), result.report, lang, args.json)
     if result.version and not args.json:
-        print(t("cli.imported", lang, rows=result.report.rows, table=t(f"validation.table_{result.report.table}", lang),
-                version=result.version, mode=t(f"cli.mode_{result.mode}", lang)))
+        print(
+            t(
+                "cli.imported",
+                lang,
+                rows=result.report.rows,
+                table=t(f"validation.table_{result.report.table}", lang),
+                version=result.version,
+                mode=t(f"cli.mode_{result.mode}", lang),
+            )
+        )
     return OK if result.version else REJECTED
 
 
@@ -100,8 +110,10 @@ def cmd_versions(args: argparse.Namespace) -> int:
         print(t("cli.no_versions", _lang(args)))
     for row in [] if args.json else rows:
         mark = "*" if row["active"] else " "
-        print(f"{mark} {row['table']:<12} v{row['version']:<4} {row['created_at']}  {row['user']:<12} "
-              f"{row['rows']:>9}  {row['file']}  {row['note']}")
+        print(
+            f"{mark} {row['table']:<12} v{row['version']:<4} {row['created_at']}  {row['user']:<12} "
+            f"{row['rows']:>9}  {row['file']}  {row['note']}"
+        )
     return OK
 
 

@@ -28,20 +28,29 @@ class Filters:
     def to_params(self) -> dict[str, str]:
         """The filters as URL query parameters (only those that are set)."""
         params = {
-            "district": ",".join(self.districts), "type": ",".join(self.types), "stage": ",".join(self.stages),
-            "from": self.start.isoformat() if self.start else "", "to": self.end.isoformat() if self.end else "",
+            "district": ",".join(self.districts),
+            "type": ",".join(self.types),
+            "stage": ",".join(self.stages),
+            "from": self.start.isoformat() if self.start else "",
+            "to": self.end.isoformat() if self.end else "",
         }
         return {k: v for k, v in params.items() if v}
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> Filters:
         """Filters from URL query parameters; unknown codes and bad dates are dropped."""
+
         def pick(key: str, vocab: str) -> tuple[str, ...]:
             allowed = config.codes(vocab)
             return tuple(v for v in str(params.get(key, "")).split(",") if v in allowed)
 
-        return cls(pick("district", "districts"), pick("type", "types"), pick("stage", "stages"),
-                   _parse_day(params.get("from")), _parse_day(params.get("to")))
+        return cls(
+            pick("district", "districts"),
+            pick("type", "types"),
+            pick("stage", "stages"),
+            _parse_day(params.get("from")),
+            _parse_day(params.get("to")),
+        )
 
     def with_range(self, start: date | None, end: date | None) -> Filters:
         return replace(self, start=start, end=end)

@@ -51,8 +51,9 @@ def search(ds: Dataset, text: str, limit: int = 20) -> pd.DataFrame:
     needle = text.strip().casefold()
     if not needle:
         return c.head(0)
-    haystack = (c["name_zh"].fillna("") + " " + c["name_en"].fillna("") + " " + c["brand_name"].fillna("") + " "
-                + c["community_id"]).str.casefold()
+    haystack = (
+        c["name_zh"].fillna("") + " " + c["name_en"].fillna("") + " " + c["brand_name"].fillna("") + " " + c["community_id"]
+    ).str.casefold()
     return c[haystack.str.contains(needle, regex=False)].head(limit)
 
 

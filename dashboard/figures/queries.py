@@ -98,8 +98,9 @@ def year_fraction(day: date) -> float:
 def district_progress(ds: Dataset, day: date) -> pd.DataFrame:
     """Per district: communities, named, mean stage progress, year-to-date activities against target pace."""
     c = ds.communities.assign(progress=ds.communities["stage"].map(_stage_progress()))
-    base = c.groupby("district").agg(communities=("community_id", "size"), progress=("progress", "mean"),
-                                     named=("stage", lambda s: int((s == "named").sum())))
+    base = c.groupby("district").agg(
+        communities=("community_id", "size"), progress=("progress", "mean"), named=("stage", lambda s: int((s == "named").sum()))
+    )
     year_start = pd.Timestamp(date(day.year, 1, 1))
     a = ds.activities
     ytd = _within(a["date"], year_start, pd.Timestamp(day))
@@ -141,17 +142,24 @@ def monthly_activity(ds: Dataset) -> pd.DataFrame:
     """Per month and category: activities, participants, volunteer hours."""
     a = ds.activities.assign(month=ds.activities["date"].dt.to_period("M").dt.to_timestamp())
     grouped = a.groupby(["month", "category"]).agg(
-        activities=("category", "size"), participants=("participants", "sum"), volunteer_hours=("volunteer_hours", "sum"))
+        activities=("category", "size"), participants=("participants", "sum"), volunteer_hours=("volunteer_hours", "sum")
+    )
     return grouped.reset_index().astype({"participants": "int64"})
 
 
 def satisfaction_trend(ds: Dataset) -> pd.DataFrame:
     """Per month: mean satisfaction and its spread (10th, 25th, 75th, 90th percentiles)."""
     grouped = ds.surveys.groupby("period")["satisfaction"]
-    frame = pd.DataFrame({
-        "mean": grouped.mean(), "p10": grouped.quantile(0.1), "p25": grouped.quantile(0.25),
-        "p75": grouped.quantile(0.75), "p90": grouped.quantile(0.9), "communities": grouped.size(),
-    })
+    frame = pd.DataFrame(
+        {
+            "mean": grouped.mean(),
+            "p10": grouped.quantile(0.1),
+            "p25": grouped.quantile(0.25),
+            "p75": grouped.quantile(0.75),
+            "p90": grouped.quantile(0.9),
+            "communities": grouped.size(),
+        }
+    )
     return frame.reset_index().rename(columns={"period": "month"})
 
 
@@ -192,8 +200,12 @@ def behind_pace(progress: pd.DataFrame, threshold: float = 0.9) -> pd.DataFrame:
 def ranking(ds: Dataset, day: date) -> pd.DataFrame:
     """One row per community for the sortable ranking: activity, reach and satisfaction."""
     a = ds.activities
-    per = a.groupby("community_id").agg(activities=("date", "size"), participants=("participants", "sum"),
-                                        volunteer_hours=("volunteer_hours", "sum"), last_activity=("date", "max"))
+    per = a.groupby("community_id").agg(
+        activities=("date", "size"),
+        participants=("participants", "sum"),
+        volunteer_hours=("volunteer_hours", "sum"),
+        last_activity=("date", "max"),
+    )
     latest = ds.surveys.sort_values("period").groupby("community_id")["satisfaction"].last()
     c = ds.communities[["community_id", "name_zh", "name_en", "district", "characteristic", "stage", "brand_name"]]
     frame = c.set_index("community_id").join(per).join(latest.rename("satisfaction"))

@@ -23,8 +23,7 @@ class Preview:
 
     @property
     def summary(self) -> dict[str, int]:
-        return {"added": len(self.added), "changed": len(self.changed), "removed": len(self.removed),
-                "unchanged": self.unchanged}
+        return {"added": len(self.added), "changed": len(self.changed), "removed": len(self.removed), "unchanged": self.unchanged}
 
 
 def _key_text(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
@@ -74,14 +73,14 @@ def preview(table: str, active: pd.DataFrame, incoming: pd.DataFrame, mode: str)
     fields = [", ".join(differs.columns[row]) for row in differs[changed_rows].to_numpy()]
     changed = incoming.loc[new_index[common].to_numpy()][list(key)].reset_index(drop=True)[changed_rows.to_numpy()]
     changed = changed.assign(fields=fields)
-    return Preview(table, mode, added, changed.reset_index(drop=True), removed,
-                   unchanged=int((~changed_rows).sum()))
+    return Preview(table, mode, added, changed.reset_index(drop=True), removed, unchanged=int((~changed_rows).sum()))
 
 
 def moved_communities(active: pd.DataFrame, incoming: pd.DataFrame, metres: float = 50.0) -> pd.DataFrame:
     """Incoming communities that are new or whose point moved more than ``metres``."""
-    merged = incoming.merge(active[["community_id", "latitude", "longitude"]], on="community_id", how="left",
-                            suffixes=("", "_old"))
+    merged = incoming.merge(
+        active[["community_id", "latitude", "longitude"]], on="community_id", how="left", suffixes=("", "_old")
+    )
     shift = ((merged["latitude"] - merged["latitude_old"]) ** 2 + (merged["longitude"] - merged["longitude_old"]) ** 2) ** 0.5
     moved = merged["latitude_old"].isna() | (shift * 111_000 > metres)
     return incoming[moved.to_numpy()]

@@ -33,8 +33,9 @@ def _sheet_names(table: str | None) -> tuple[str, ...]:
     return tuple(name for t in chosen for name in (t.name, t.zh))
 
 
-def check_bytes(engine: Engine | None, data: bytes, filename: str = "", table: str | None = None, *,
-                known_communities: set[str] | None = None) -> Report:
+def check_bytes(
+    engine: Engine | None, data: bytes, filename: str = "", table: str | None = None, *, known_communities: set[str] | None = None
+) -> Report:
     """Validate a file completely without changing anything.
 
     Activities and surveys are checked against ``known_communities`` when
@@ -52,8 +53,17 @@ def check_bytes(engine: Engine | None, data: bytes, filename: str = "", table: s
     return validate(raw, table, known)
 
 
-def import_bytes(engine: Engine, data: bytes, filename: str, *, table: str | None = None, mode: str | None = None,
-                 user: str = "unknown", note: str = "", expected_version: int | None = None) -> ImportResult:
+def import_bytes(
+    engine: Engine,
+    data: bytes,
+    filename: str,
+    *,
+    table: str | None = None,
+    mode: str | None = None,
+    user: str = "unknown",
+    note: str = "",
+    expected_version: int | None = None,
+) -> ImportResult:
     """Validate and, when valid, store as the next version in one transaction.
 
     Validation runs before the write lock (it is the slow part and must not
@@ -68,8 +78,7 @@ def import_bytes(engine: Engine, data: bytes, filename: str, *, table: str | Non
             return ImportResult(report)
         chosen_mode = mode or TABLES[report.table].default_mode
         try:
-            version = store.commit_frame(engine, report.table, report.frame, chosen_mode, meta,
-                                         expected_version=expected_version)
+            version = store.commit_frame(engine, report.table, report.frame, chosen_mode, meta, expected_version=expected_version)
         except store.UnknownCommunities:
             continue
         return ImportResult(report, version, chosen_mode)

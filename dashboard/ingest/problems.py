@@ -35,8 +35,7 @@ class Issue:
 
     def as_dict(self, lang: str) -> dict:
         """The JSON form of the command line and downloadable reports."""
-        return {"row": self.row, "column": self.column, "value": self.value,
-                "code": self.code, "message": self.message(lang)}
+        return {"row": self.row, "column": self.column, "value": self.value, "code": self.code, "message": self.message(lang)}
 
 
 def _localised(params: dict, lang: str) -> dict:

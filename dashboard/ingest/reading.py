@@ -88,8 +88,14 @@ def _read_csv_text(text: str, encoding: str) -> RawTable:
         frame = _fast_frame(text, sep) if _BLANK_LINE.search(text) is None else None
         if frame is None:
             frame = pd.read_csv(
-                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                skip_blank_lines=False, header=None, engine="c", quoting=csv.QUOTE_MINIMAL,
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                header=None,
+                engine="c",
+                quoting=csv.QUOTE_MINIMAL,
             )
     except pd.errors.ParserError:
         frame = _ragged_frame(text, sep)
@@ -108,8 +114,9 @@ def _fast_frame(text: str, sep: str) -> pd.DataFrame | None:
     the spreadsheet row numbers that every message names.
     """
     try:
-        return pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=sep, dtype=str, keep_default_na=False,
-                           header=None, engine="pyarrow")
+        return pd.read_csv(
+            io.BytesIO(text.encode("utf-8")), sep=sep, dtype=str, keep_default_na=False, header=None, engine="pyarrow"
+        )
     except (ValueError, pd.errors.ParserError, ArrowInvalid):
         return None
 

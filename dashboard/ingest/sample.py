@@ -32,8 +32,12 @@ def _checked_sample() -> list[tuple[ImportResult, bytes]]:
 
 def _commits(checked: list[tuple[ImportResult, bytes]], user: str) -> list[store.Commit]:
     return [
-        store.Commit(result.report.table, result.report.frame, "replace",
-                     store.ImportMeta(user, f"{result.report.table}.csv", hashlib.sha256(data).hexdigest(), NOTE))
+        store.Commit(
+            result.report.table,
+            result.report.frame,
+            "replace",
+            store.ImportMeta(user, f"{result.report.table}.csv", hashlib.sha256(data).hexdigest(), NOTE),
+        )
         for result, data in checked
     ]
 

@@ -60,8 +60,9 @@ def stage(engine: Engine, data: bytes, file_name: str, table: str | None = None,
 def commit(engine: Engine, staged: Staged, user: str, note: str) -> int:
     """Store the checked frame as the next version, unless the table changed since the check."""
     meta = store.ImportMeta(user=user, file_name=staged.file_name, sha256=staged.sha256, note=note)
-    return store.commit_frame(engine, staged.table, staged.report.frame, staged.mode, meta,
-                              expected_version=staged.expected_version)
+    return store.commit_frame(
+        engine, staged.table, staged.report.frame, staged.mode, meta, expected_version=staged.expected_version
+    )
 
 
 def problems_frame(report: Report, lang: str) -> pd.DataFrame:

@@ -48,7 +48,9 @@ class Report:
     def as_dict(self, lang: str) -> dict:
         """The JSON report of ``validate`` and ``import``."""
         return {
-            "valid": self.valid, "table": self.table, "rows": self.rows,
+            "valid": self.valid,
+            "table": self.table,
+            "rows": self.rows,
             "error_count": self.error_count,
             "errors": [i.as_dict(lang) for i in self.errors],
             "warnings": [i.as_dict(lang) for i in self.warnings],
@@ -169,8 +171,7 @@ def _num(value: float) -> str:
 
 def _check_date(col: Column, values: pd.Series, collector: _Collector) -> pd.Series:
     """ISO dates in one vectorised pass; every other form is parsed once per distinct value."""
-    result = parsing.iso_dates(values) if col.kind == DATE else pd.Series(pd.NaT, index=values.index,
-                                                                          dtype="datetime64[ns]")
+    result = parsing.iso_dates(values) if col.kind == DATE else pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     rest = values[result.isna() & values.notna()]
     if rest.empty:
         return result
@@ -212,8 +213,14 @@ def _check_coordinates(frame: pd.DataFrame, cells: dict, collector: _Collector) 
     present = lat.notna() & lon.notna() & ~swapped & ~lon_is_lat
     inside = frame["latitude"].between(*config.LAT_RANGE) & frame["longitude"].between(*config.LON_RANGE)
     for row in frame.index[present & ~inside]:
-        collector.add(pd.Series(True, index=[row]), "outside_city", "latitude", cells["latitude"],
-                      lat=cells["latitude"][row], lon=cells["longitude"][row])
+        collector.add(
+            pd.Series(True, index=[row]),
+            "outside_city",
+            "latitude",
+            cells["latitude"],
+            lat=cells["latitude"][row],
+            lon=cells["longitude"][row],
+        )
     return frame.drop(columns=["coord_system"])
 
 

@@ -43,12 +43,21 @@ PACE_DASH = {"actual": [1, 0], "projection": [8, 5], "target": [2, 3]}
 
 def themed(chart: Chart) -> Chart:
     """One look for every chart: the CJK font (glyphs match in browser and PNG), sizes for a projector."""
-    return (chart.configure(font=FONT)
-            .configure_title(fontSize=20, subtitleFontSize=14, subtitleColor=INK, anchor="start", offset=12)
-            .configure_axis(labelFontSize=14, titleFontSize=15, labelLimit=280, titleFontWeight="normal")
-            .configure_legend(orient="bottom", columns=3, labelFontSize=14, titleFontSize=15,
-                              labelLimit=360, symbolSize=180, titleFontWeight="normal")
-            .configure_view(stroke=None))
+    return (
+        chart.configure(font=FONT)
+        .configure_title(fontSize=20, subtitleFontSize=14, subtitleColor=INK, anchor="start", offset=12)
+        .configure_axis(labelFontSize=14, titleFontSize=15, labelLimit=280, titleFontWeight="normal")
+        .configure_legend(
+            orient="bottom",
+            columns=3,
+            labelFontSize=14,
+            titleFontSize=15,
+            labelLimit=360,
+            symbolSize=180,
+            titleFontWeight="normal",
+        )
+        .configure_view(stroke=None)
+    )
 
 
 def _finish(chart: Chart, title: str | alt.Title, height: int = HEIGHT) -> Chart:
@@ -76,8 +85,10 @@ def _colors(kind: str) -> dict[str, str]:
     if kind != "districts":
         return config.colors(kind)
     default = config.Term.__dataclass_fields__["color"].default
-    return {code: colour if colour != default else DISTRICT_FALLBACK[i % len(DISTRICT_FALLBACK)]
-            for i, (code, colour) in enumerate(config.colors("districts").items())}
+    return {
+        code: colour if colour != default else DISTRICT_FALLBACK[i % len(DISTRICT_FALLBACK)]
+        for i, (code, colour) in enumerate(config.colors("districts").items())
+    }
 
 
 def _labels(kind: str, codes: Iterable[str], lang: str) -> list[str]:
@@ -93,8 +104,12 @@ def _scale(kind: str, codes: list[str], lang: str, labels: list[str] | None = No
 def _labelled(frame: pd.DataFrame, column: str, kind: str, lang: str) -> pd.DataFrame:
     """``frame`` with ``<column>_label`` (in lang) and ``<column>_order`` (vocabulary order) added."""
     order = {c: i for i, c in enumerate(_ordered(kind, frame[column]))}
-    return frame.assign(**{f"{column}_label": frame[column].map(lambda c: config.label(kind, c, lang)),
-                           f"{column}_order": frame[column].map(order)})
+    return frame.assign(
+        **{
+            f"{column}_label": frame[column].map(lambda c: config.label(kind, c, lang)),
+            f"{column}_order": frame[column].map(order),
+        }
+    )
 
 
 def _month_format(lang: str) -> str:
@@ -135,15 +150,31 @@ def funnel_chart(funnel_df: pd.DataFrame, lang: str) -> Chart | None:
     total = funnel_df.groupby("district")["communities"].transform("sum")
     frame = _labelled(_labelled(funnel_df, "district", "districts", lang), "stage", "stages", lang)
     frame = frame.assign(share=(frame["communities"] / total).fillna(0.0))
-    chart = alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("district_label:N", title=_t("district", lang), sort=_labels("districts", districts, lang),
-                axis=alt.Axis(labelOverlap=False)),
-        x=alt.X("communities:Q", title=_t("communities", lang), stack="zero", axis=alt.Axis(format=",d", tickMinStep=1)),
-        color=alt.Color("stage_label:N", title=_t("stage", lang), scale=_scale("stages", stages, lang),
-                        legend=alt.Legend(columns=len(stages))),
-        order=alt.Order("stage_order:Q"),
-        tooltip=[_tip("district_label:N", "district", lang), _tip("stage_label:N", "stage", lang),
-                 _tip("communities:Q", "communities", lang, ",d"), _tip("share:Q", "share_of_district", lang, ".0%")],
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "district_label:N",
+                title=_t("district", lang),
+                sort=_labels("districts", districts, lang),
+                axis=alt.Axis(labelOverlap=False),
+            ),
+            x=alt.X("communities:Q", title=_t("communities", lang), stack="zero", axis=alt.Axis(format=",d", tickMinStep=1)),
+            color=alt.Color(
+                "stage_label:N",
+                title=_t("stage", lang),
+                scale=_scale("stages", stages, lang),
+                legend=alt.Legend(columns=len(stages)),
+            ),
+            order=alt.Order("stage_order:Q"),
+            tooltip=[
+                _tip("district_label:N", "district", lang),
+                _tip("stage_label:N", "stage", lang),
+                _tip("communities:Q", "communities", lang, ",d"),
+                _tip("share:Q", "share_of_district", lang, ".0%"),
+            ],
+        )
     )
     return _finish(chart, _t("funnel_title", lang), _rows_height(len(districts)))
 
@@ -183,9 +214,16 @@ def _pace_rows(actual: pd.DataFrame, day: date, targets: dict[str, float], as_sh
     projection = pd.concat([now, now.assign(date=year_end, value=now["value"] / queries.year_fraction(day))])
     rows = [actual.assign(line="actual"), projection.assign(line="projection")]
     if targets:
-        rows.append(pd.DataFrame({"district": "all" if as_share else next(iter(targets)), "line": "target",
-                                  "date": [pd.Timestamp(date(day.year, 1, 1)), year_end],
-                                  "value": [0.0, sum(targets.values())]}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "district": "all" if as_share else next(iter(targets)),
+                    "line": "target",
+                    "date": [pd.Timestamp(date(day.year, 1, 1)), year_end],
+                    "value": [0.0, sum(targets.values())],
+                }
+            )
+        )
     frame = pd.concat(rows, ignore_index=True)
     if as_share:
         frame["share"] = frame["value"] / frame["district"].map(targets).fillna(sum(targets.values()))
@@ -207,9 +245,12 @@ def _pace_title(metric: str, day: date, lang: str, missing: list[str]) -> alt.Ti
 
 
 def _pace_tooltip(metric: str, lang: str, as_share: bool) -> list[alt.Tooltip]:
-    tips = [_tip("district_label:N", "district", lang), _tip("line_label:N", "pace_line", lang),
-            _tip("date:T", "date", lang, _day_format(lang)),
-            alt.Tooltip("value:Q", title=config.label("metrics", metric, lang), format=",.0f")]
+    tips = [
+        _tip("district_label:N", "district", lang),
+        _tip("line_label:N", "pace_line", lang),
+        _tip("date:T", "date", lang, _day_format(lang)),
+        alt.Tooltip("value:Q", title=config.label("metrics", metric, lang), format=",.0f"),
+    ]
     return [*tips, _tip("share:Q", "pace_share", lang, ".0%")] if as_share else tips
 
 
@@ -231,11 +272,17 @@ def pace_chart(ds: Dataset, day: date, lang: str, metric: str = "activities") ->
     districts = [d for d in districts if d not in missing]
     frame = _pace_rows(actual[actual["district"].isin(districts)], day, targets, as_share, lang)
     x = alt.X("date:T", title=_t("date", lang), axis=alt.Axis(format=_month_format(lang), labelAngle=0))
-    y = alt.Y("shown:Q", title=_t("pace_share", lang) if as_share else config.label("metrics", metric, lang),
-              axis=alt.Axis(format=".0%" if as_share else ",~f"))
+    y = alt.Y(
+        "shown:Q",
+        title=_t("pace_share", lang) if as_share else config.label("metrics", metric, lang),
+        axis=alt.Axis(format=".0%" if as_share else ",~f"),
+    )
     colour = alt.Color("district_label:N", title=_t("district", lang), scale=_scale("districts", districts, lang))
-    dash = alt.StrokeDash("line_label:N", title=_t("pace_line", lang), scale=alt.Scale(
-        domain=[_t(f"pace_{k}", lang) for k in PACE_DASH], range=list(PACE_DASH.values())))
+    dash = alt.StrokeDash(
+        "line_label:N",
+        title=_t("pace_line", lang),
+        scale=alt.Scale(domain=[_t(f"pace_{k}", lang) for k in PACE_DASH], range=list(PACE_DASH.values())),
+    )
     tooltip = _pace_tooltip(metric, lang, as_share)
     base = alt.Chart(frame)
     target = base.transform_filter(alt.datum.line == "target").mark_line(color=INK, strokeWidth=2).encode(x, y, dash)
@@ -253,13 +300,20 @@ def monthly_chart(monthly_df: pd.DataFrame, lang: str, measure: str = "participa
         return None
     categories = _ordered("categories", monthly_df["category"])
     title = _t(measure, lang)
-    chart = alt.Chart(_labelled(monthly_df, "category", "categories", lang)).mark_bar().encode(
-        x=_month_x(lang, bars=True),
-        y=alt.Y(f"sum({measure}):Q", title=title, stack="zero", axis=alt.Axis(format=",~f")),
-        color=alt.Color("category_label:N", title=_t("category", lang), scale=_scale("categories", categories, lang)),
-        order=alt.Order("category_order:Q"),
-        tooltip=[_month_tip(lang), _tip("category_label:N", "category", lang),
-                 _tip(f"sum({measure}):Q", measure, lang, ",.1f" if measure == "volunteer_hours" else ",d")],
+    chart = (
+        alt.Chart(_labelled(monthly_df, "category", "categories", lang))
+        .mark_bar()
+        .encode(
+            x=_month_x(lang, bars=True),
+            y=alt.Y(f"sum({measure}):Q", title=title, stack="zero", axis=alt.Axis(format=",~f")),
+            color=alt.Color("category_label:N", title=_t("category", lang), scale=_scale("categories", categories, lang)),
+            order=alt.Order("category_order:Q"),
+            tooltip=[
+                _month_tip(lang),
+                _tip("category_label:N", "category", lang),
+                _tip(f"sum({measure}):Q", measure, lang, ",.1f" if measure == "volunteer_hours" else ",d"),
+            ],
+        )
     )
     return _finish(chart, _t("monthly_title", lang, measure=title))
 
@@ -276,8 +330,7 @@ def _reference(reference: pd.DataFrame | float | None, months: pd.Series) -> pd.
     return frame[(frame["month"] >= months.min()) & (frame["month"] <= months.max())]
 
 
-def satisfaction_chart(trend_df: pd.DataFrame, lang: str, district_average: pd.DataFrame | float | None = None
-                       ) -> Chart | None:
+def satisfaction_chart(trend_df: pd.DataFrame, lang: str, district_average: pd.DataFrame | float | None = None) -> Chart | None:
     """The mean satisfaction with how far communities spread around it (``queries.satisfaction_trend``).
 
     ``district_average`` (a trend frame, raw survey rows or a number) is drawn as a dashed reference line.
@@ -286,8 +339,12 @@ def satisfaction_chart(trend_df: pd.DataFrame, lang: str, district_average: pd.D
         return None
     reference = _reference(district_average, trend_df["month"])
     keys = ["mean", "band50", "band80", *(["reference"] if reference is not None else [])]
-    names = {"mean": "satisfaction_mean", "band50": "satisfaction_band50", "band80": "satisfaction_band80",
-             "reference": "satisfaction_district_average"}
+    names = {
+        "mean": "satisfaction_mean",
+        "band50": "satisfaction_band50",
+        "band80": "satisfaction_band80",
+        "reference": "satisfaction_district_average",
+    }
     scale = alt.Scale(domain=[_t(names[k], lang) for k in keys], range=[SATISFACTION_COLORS[k] for k in keys])
 
     def series(chart: alt.Chart, key: str) -> alt.Chart:
@@ -297,17 +354,33 @@ def satisfaction_chart(trend_df: pd.DataFrame, lang: str, district_average: pd.D
 
     x, base = _month_x(lang), alt.Chart(trend_df)
     y = alt.Y("p10:Q", title=_t("satisfaction_axis", lang), scale=alt.Scale(zero=False))
-    layers = [series(base.mark_area().encode(x, y, alt.Y2("p90:Q")), "band80"),
-              series(base.mark_area().encode(x, alt.Y("p25:Q"), alt.Y2("p75:Q")), "band50"),
-              series(base.mark_line(strokeWidth=3, point=True).encode(x, alt.Y("mean:Q")), "mean")]
+    layers = [
+        series(base.mark_area().encode(x, y, alt.Y2("p90:Q")), "band80"),
+        series(base.mark_area().encode(x, alt.Y("p25:Q"), alt.Y2("p75:Q")), "band50"),
+        series(base.mark_line(strokeWidth=3, point=True).encode(x, alt.Y("mean:Q")), "mean"),
+    ]
     if reference is not None:
-        layers.append(series(alt.Chart(reference).mark_line(strokeWidth=2, strokeDash=[6, 4]).encode(
-            x, alt.Y("value:Q"), tooltip=[_month_tip(lang), _tip("value:Q", "satisfaction_district_average", lang, ".1f")]),
-            "reference"))
+        layers.append(
+            series(
+                alt.Chart(reference)
+                .mark_line(strokeWidth=2, strokeDash=[6, 4])
+                .encode(
+                    x, alt.Y("value:Q"), tooltip=[_month_tip(lang), _tip("value:Q", "satisfaction_district_average", lang, ".1f")]
+                ),
+                "reference",
+            )
+        )
     spread = [alt.Tooltip(f"{k}:Q", title=k.upper(), format=".1f") for k in ("p10", "p25", "p75", "p90")]
-    hover = base.mark_circle(size=120, opacity=0).encode(x, alt.Y("mean:Q"), tooltip=[
-        _month_tip(lang), _tip("mean:Q", "satisfaction_mean", lang, ".1f"), *spread,
-        _tip("communities:Q", "communities", lang, ",d")])
+    hover = base.mark_circle(size=120, opacity=0).encode(
+        x,
+        alt.Y("mean:Q"),
+        tooltip=[
+            _month_tip(lang),
+            _tip("mean:Q", "satisfaction_mean", lang, ".1f"),
+            *spread,
+            _tip("communities:Q", "communities", lang, ",d"),
+        ],
+    )
     return _finish(alt.layer(*layers, hover), _t("satisfaction_title", lang))
 
 
@@ -323,22 +396,35 @@ def district_progress_chart(progress_df: pd.DataFrame, lang: str, measure: str =
     frame = _labelled(progress_df.dropna(subset=[measure]), "district", "districts", lang)
     frame = frame.assign(
         colour=frame[measure].map(progress_color) if measure == "progress" else config.colors("stages").get("named", GREY),
-        text=[f"{n:,} / {tg:,.0f}" if measure == "named_share" else fmt_pct(p, lang)
-              for n, tg, p in zip(frame["named"], frame["target_named_communities"], frame["progress"], strict=True)])
+        text=[
+            f"{n:,} / {tg:,.0f}" if measure == "named_share" else fmt_pct(p, lang)
+            for n, tg, p in zip(frame["named"], frame["target_named_communities"], frame["progress"], strict=True)
+        ],
+    )
     districts = _ordered("districts", frame["district"])
     y = alt.Y("district_label:N", title=_t("district", lang), sort=_labels("districts", districts, lang))
-    x = alt.X(f"{measure}:Q", title=_t(f"progress_{measure}", lang), axis=alt.Axis(format=".0%"),
-              scale=alt.Scale(domain=[0, max(1.0, float(frame[measure].max())) * 1.15]))
-    tooltip = [_tip("district_label:N", "district", lang), _tip("communities:Q", "communities", lang, ",d"),
-               _tip("named:Q", "named", lang, ",d"), _tip("target_named_communities:Q", "progress_target", lang, ",.0f"),
-               _tip("named_share:Q", "progress_named_share", lang, ".0%"), _tip("progress:Q", "progress_progress", lang, ".0%")]
+    x = alt.X(
+        f"{measure}:Q",
+        title=_t(f"progress_{measure}", lang),
+        axis=alt.Axis(format=".0%"),
+        scale=alt.Scale(domain=[0, max(1.0, float(frame[measure].max())) * 1.15]),
+    )
+    tooltip = [
+        _tip("district_label:N", "district", lang),
+        _tip("communities:Q", "communities", lang, ",d"),
+        _tip("named:Q", "named", lang, ",d"),
+        _tip("target_named_communities:Q", "progress_target", lang, ",.0f"),
+        _tip("named_share:Q", "progress_named_share", lang, ".0%"),
+        _tip("progress:Q", "progress_progress", lang, ".0%"),
+    ]
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(y, x, color=alt.Color("colour:N", scale=None), tooltip=tooltip)
     labels = base.mark_text(align="left", dx=6, fontSize=14, color=INK).encode(y, x, text="text:N")
     mark = alt.Chart(pd.DataFrame({"x": [1.0], "label": [_t(f"progress_mark_{measure}", lang)]}))
     rule = mark.mark_rule(color=INK, strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("x:Q"))
     rule_label = mark.mark_text(align="left", dx=4, dy=-6, baseline="bottom", fontSize=14, color=INK).encode(
-        x=alt.X("x:Q"), y=alt.value(0), text="label:N")
+        x=alt.X("x:Q"), y=alt.value(0), text="label:N"
+    )
     chart = alt.layer(bars, labels, rule, rule_label)
     return _finish(chart, _t(f"progress_title_{measure}", lang), _rows_height(len(districts)))
 
@@ -355,7 +441,8 @@ def type_mix_chart(communities_df: pd.DataFrame, lang: str) -> Chart | None:
     if _empty(communities_df):
         return None
     counts = communities_df.groupby("characteristic").agg(
-        communities=("characteristic", "size"), named=("stage", lambda s: int((s == "named").sum())))
+        communities=("characteristic", "size"), named=("stage", lambda s: int((s == "named").sum()))
+    )
     types = _ordered("types", counts.index)
     labels = [f"{_icon(c)} {config.label('types', c, lang)}".strip() for c in types]
     frame = counts.reindex(types).reset_index(names="characteristic").assign(type_label=labels)
@@ -363,9 +450,17 @@ def type_mix_chart(communities_df: pd.DataFrame, lang: str) -> Chart | None:
     y = alt.Y("type_label:N", title=_t("type", lang), sort=labels)
     x = alt.X("communities:Q", title=_t("communities", lang), axis=alt.Axis(format=",d", tickMinStep=1))
     base = alt.Chart(frame)
-    bars = base.mark_bar().encode(y, x, color=alt.Color("type_label:N", scale=_scale("types", types, lang, labels), legend=None),
-                                  tooltip=[_tip("type_label:N", "type", lang), _tip("communities:Q", "communities", lang, ",d"),
-                                           _tip("share:Q", "share_of_all", lang, ".0%"), _tip("named:Q", "named", lang, ",d")])
+    bars = base.mark_bar().encode(
+        y,
+        x,
+        color=alt.Color("type_label:N", scale=_scale("types", types, lang, labels), legend=None),
+        tooltip=[
+            _tip("type_label:N", "type", lang),
+            _tip("communities:Q", "communities", lang, ",d"),
+            _tip("share:Q", "share_of_all", lang, ".0%"),
+            _tip("named:Q", "named", lang, ",d"),
+        ],
+    )
     text = base.mark_text(align="left", dx=6, fontSize=14, color=INK).encode(y, x, text=alt.Text("communities:Q", format=",d"))
     return _finish(alt.layer(bars, text), _t("type_mix_title", lang), _rows_height(len(types)))
 
@@ -375,24 +470,41 @@ def community_activity_chart(activities_df: pd.DataFrame, lang: str) -> Chart | 
     if _empty(activities_df):
         return None
     month = activities_df["date"].dt.to_period("M").dt.to_timestamp()
-    grouped = activities_df.assign(month=month).groupby(["month", "category"]).agg(
-        activities=("category", "size"), participants=("participants", "sum"), volunteer_hours=("volunteer_hours", "sum"))
+    grouped = (
+        activities_df.assign(month=month)
+        .groupby(["month", "category"])
+        .agg(activities=("category", "size"), participants=("participants", "sum"), volunteer_hours=("volunteer_hours", "sum"))
+    )
     frame = _labelled(grouped.reset_index(), "category", "categories", lang)
     categories = _ordered("categories", frame["category"])
-    chart = alt.Chart(frame).mark_circle(opacity=0.9).encode(
-        x=_month_x(lang),
-        y=alt.Y("category_label:N", title=_t("category", lang), sort=_labels("categories", categories, lang)),
-        size=alt.Size("activities:Q", title=_t("activities", lang), scale=alt.Scale(range=[80, 900], zero=False),
-                      legend=alt.Legend(format=",d", tickMinStep=1, tickCount=4)),
-        color=alt.Color("category_label:N", scale=_scale("categories", categories, lang), legend=None),
-        tooltip=[_month_tip(lang), _tip("category_label:N", "category", lang), _tip("activities:Q", "activities", lang, ",d"),
-                 _tip("participants:Q", "participants", lang, ",d"), _tip("volunteer_hours:Q", "volunteer_hours", lang, ",.1f")],
+    chart = (
+        alt.Chart(frame)
+        .mark_circle(opacity=0.9)
+        .encode(
+            x=_month_x(lang),
+            y=alt.Y("category_label:N", title=_t("category", lang), sort=_labels("categories", categories, lang)),
+            size=alt.Size(
+                "activities:Q",
+                title=_t("activities", lang),
+                scale=alt.Scale(range=[80, 900], zero=False),
+                legend=alt.Legend(format=",d", tickMinStep=1, tickCount=4),
+            ),
+            color=alt.Color("category_label:N", scale=_scale("categories", categories, lang), legend=None),
+            tooltip=[
+                _month_tip(lang),
+                _tip("category_label:N", "category", lang),
+                _tip("activities:Q", "activities", lang, ",d"),
+                _tip("participants:Q", "participants", lang, ",d"),
+                _tip("volunteer_hours:Q", "volunteer_hours", lang, ",.1f"),
+            ],
+        )
     )
     return _finish(chart, _t("community_activity_title", lang), _rows_height(len(categories)))
 
 
-def community_satisfaction_chart(community_surveys: pd.DataFrame, district_avg: pd.DataFrame | float | None,
-                                 lang: str) -> Chart | None:
+def community_satisfaction_chart(
+    community_surveys: pd.DataFrame, district_avg: pd.DataFrame | float | None, lang: str
+) -> Chart | None:
     """One community's satisfaction against its district's average (trend frame, survey rows or a number)."""
     if _empty(community_surveys):
         return None
@@ -405,12 +517,19 @@ def community_satisfaction_chart(community_surveys: pd.DataFrame, district_avg: 
     tooltip = [_month_tip(lang), _tip("series:N", "satisfaction_series", lang), _tip("value:Q", "satisfaction_axis", lang, ".1f")]
     if "respondents" in frame:
         tooltip.append(_tip("respondents:Q", "satisfaction_respondents", lang, ",d"))
-    chart = alt.Chart(frame).mark_line(strokeWidth=3, point=True).encode(
-        x=_month_x(lang),
-        y=alt.Y("value:Q", title=_t("satisfaction_axis", lang), scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(
-            domain=[own, avg], range=[SATISFACTION_COLORS["mean"], SATISFACTION_COLORS["reference"]])),
-        strokeDash=alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=[own, avg], range=[[1, 0], [6, 4]])),
-        tooltip=tooltip,
+    chart = (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=3, point=True)
+        .encode(
+            x=_month_x(lang),
+            y=alt.Y("value:Q", title=_t("satisfaction_axis", lang), scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=[own, avg], range=[SATISFACTION_COLORS["mean"], SATISFACTION_COLORS["reference"]]),
+            ),
+            strokeDash=alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=[own, avg], range=[[1, 0], [6, 4]])),
+            tooltip=tooltip,
+        )
     )
     return _finish(chart, _t("community_satisfaction_title", lang))

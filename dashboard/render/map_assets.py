@@ -61,11 +61,7 @@ ICON_IMAGE_PATH = "leaflet/images/"
 
 def _vendor_files() -> list[tuple[Path, str]]:
     """(source file, path relative to the vendor folder) for every asset."""
-    return [
-        (data_dir / name, f"{folder}/{name}")
-        for folder, (data_dir, names) in _PACKAGES.items()
-        for name in names
-    ]
+    return [(data_dir / name, f"{folder}/{name}") for folder, (data_dir, names) in _PACKAGES.items() for name in names]
 
 
 def install_static_assets(static_dir: Path = config.STATIC_DIR) -> Path:

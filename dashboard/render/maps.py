@@ -28,8 +28,17 @@ from dashboard.coords import wgs84_to_gcj02
 from dashboard.i18n import fmt_pct, t
 from dashboard.render.map_assets import save_standalone_map, use_assets
 
-__all__ = ["build_map", "build_small_map", "legend_entries", "load_districts", "progress_color",
-           "resolve_basemap", "save_standalone_map", "to_datum", "use_assets"]
+__all__ = [
+    "build_map",
+    "build_small_map",
+    "legend_entries",
+    "load_districts",
+    "progress_color",
+    "resolve_basemap",
+    "save_standalone_map",
+    "to_datum",
+    "use_assets",
+]
 
 LAYERS = ("type", "stage", "progress")
 MAX_ZOOM = 18
@@ -49,8 +58,14 @@ AREA_OPACITY = 0.85  # the choropleth's fill, and its legend swatches alike
 def _js(value: object) -> str:
     """A JSON literal safe inside ``<script>``, Chinese kept readable."""
     text = json.dumps(value, ensure_ascii=False)
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
-                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, code in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("'", "\\u0027"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, code)
     return text
 
@@ -160,7 +175,7 @@ def legend_html(title: str, entries: list[tuple[str, str, str]], *, areas: bool 
     )
     return (
         '<div style="background:rgba(255,255,255,.92);padding:6px 10px;border-radius:4px;'
-        'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.4 \'Noto Sans CJK SC\',\'Microsoft YaHei\',sans-serif">'
+        "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.4 'Noto Sans CJK SC','Microsoft YaHei',sans-serif\">"
         f'<div style="font-weight:700;margin-bottom:3px">{html.escape(title)}</div>{rows}</div>'
     )
 
@@ -168,8 +183,10 @@ def legend_html(title: str, entries: list[tuple[str, str, str]], *, areas: bool 
 def legend_entries(layer: str, lang: str) -> tuple[str, list[tuple[str, str, str]]]:
     """The legend's title and rows for ``layer``: the colours the charts use."""
     if layer == "progress":
-        rows = [(c, "", t("maps.progress_range", lang, low=f"{i * 20}%", high=f"{i * 20 + 20}%"))
-                for i, c in enumerate(PROGRESS_COLORS)]
+        rows = [
+            (c, "", t("maps.progress_range", lang, low=f"{i * 20}%", high=f"{i * 20 + 20}%"))
+            for i, c in enumerate(PROGRESS_COLORS)
+        ]
         return t("maps.legend_progress", lang), [*rows, (NO_DATA_COLOR, "", t("maps.no_data", lang))]
     kind = "stages" if layer == "stage" else "types"
     rows = [(term.color, term.icon, term.label(lang)) for term in config.terms(kind)]
@@ -230,10 +247,13 @@ def _district_layer(districts: dict, lang: str, datum: str, progress: pd.DataFra
         geometry = feature.get("geometry") or {}
         if datum != "WGS84" and geometry.get("coordinates"):
             geometry = {"type": geometry["type"], "coordinates": _shift_coords(geometry["coordinates"], datum)}
-        features.append({"type": "Feature", "geometry": geometry,
-                         "properties": {"code": code, "tip": html.escape(tip), "style": style}})
+        features.append(
+            {"type": "Feature", "geometry": geometry, "properties": {"code": code, "tip": html.escape(tip), "style": style}}
+        )
     return folium.GeoJson(
-        {"type": "FeatureCollection", "features": features}, name="districts", control=False,
+        {"type": "FeatureCollection", "features": features},
+        name="districts",
+        control=False,
         on_each_feature=JsCode("function (f, layer) { layer.bindTooltip(f.properties.tip, {sticky: true}); }"),
     )
 
@@ -282,12 +302,25 @@ def _point_features(frame: pd.DataFrame, lang: str, datum: str, selected: str | 
     districts, district_table = _interned(_escaped(labels))
     subdistricts, subdistrict_table = _interned(_escaped(frame["subdistrict"]))
     ids = frame["community_id"].astype(object).fillna("").astype(str).tolist()
-    columns = zip(ids, np.round(lon, 5).tolist(), np.round(lat, 5).tolist(), _escaped(frame["name_zh"]),
-                  _escaped(frame["name_en"]), types, stages, _escaped(frame["brand_name"]), districts, subdistricts,
-                  strict=True)
+    columns = zip(
+        ids,
+        np.round(lon, 5).tolist(),
+        np.round(lat, 5).tolist(),
+        _escaped(frame["name_zh"]),
+        _escaped(frame["name_en"]),
+        types,
+        stages,
+        _escaped(frame["brand_name"]),
+        districts,
+        subdistricts,
+        strict=True,
+    )
     features = [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]},
-         "properties": {"id": i, "z": z, "e": e, "t": tp, "s": st, "b": b, "d": d, "sd": sd, **_extra(i, selected)}}
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [x, y]},
+            "properties": {"id": i, "z": z, "e": e, "t": tp, "s": st, "b": b, "d": d, "sd": sd, **_extra(i, selected)},
+        }
         for i, x, y, z, e, tp, st, b, d, sd in columns
     ]
     features.sort(key=lambda f: "sel" in f["properties"])  # the selected one drawn last, on top
@@ -348,25 +381,47 @@ def _points_layer(frame: pd.DataFrame, lang: str, layer: str, datum: str, select
     """The kit and the ONE GeoJson layer holding every community."""
     features, vocab = _point_features(frame, lang, datum, selected)
     text = {k: html.escape(t(f"maps.field_{k}", lang)) for k in ("type", "brand", "stage", "district")}
-    vocab.update(by={"type": "t", "stage": "s"}.get(layer), grey=POINT_GREY, href=PROFILE_HREF, lang=lang,
-                 radius=3 if layer == "progress" else 5, opacity=0.7 if layer == "progress" else 0.9,
-                 stroke="#ffffff" if layer == "type" else "#333333",
-                 text={**text, "open": html.escape(t("maps.open_profile", lang))})
+    vocab.update(
+        by={"type": "t", "stage": "s"}.get(layer),
+        grey=POINT_GREY,
+        href=PROFILE_HREF,
+        lang=lang,
+        radius=3 if layer == "progress" else 5,
+        opacity=0.7 if layer == "progress" else 0.9,
+        stroke="#ffffff" if layer == "type" else "#333333",
+        text={**text, "open": html.escape(t("maps.open_profile", lang))},
+    )
     kit = _PointKit(vocab)
-    points = _PointsGeoJson({"type": "FeatureCollection", "features": features}, name="communities", control=False,
-                            marker=folium.CircleMarker(radius=5, fill=True), on_each_feature=_LazyJs(kit))
+    points = _PointsGeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="communities",
+        control=False,
+        marker=folium.CircleMarker(radius=5, fill=True),
+        on_each_feature=_LazyJs(kit),
+    )
     return [kit, points]
 
 
 def _base_map(base: config.Term, n_points: int, height_hint: int | None) -> folium.Map:
     """An empty map with the base map's tiles, or a plain background and no tiles."""
-    m = folium.Map(location=config.CITY_CENTER, zoom_start=10, tiles=None, control_scale=True,
-                   prefer_canvas=n_points > CANVAS_THRESHOLD, height=height_hint or "100%")
+    m = folium.Map(
+        location=config.CITY_CENTER,
+        zoom_start=10,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=n_points > CANVAS_THRESHOLD,
+        height=height_hint or "100%",
+    )
     m.options["max_zoom"] = MAX_ZOOM
     url = base.extra.get("url", "")
     if url:
-        folium.TileLayer(url.replace("{key}", config.setting("DASHBOARD_TIANDITU_KEY")), attr=base.extra["attribution"],
-                         name=base.code, subdomains=base.extra.get("subdomains", "abc"), max_zoom=MAX_ZOOM).add_to(m)
+        folium.TileLayer(
+            url.replace("{key}", config.setting("DASHBOARD_TIANDITU_KEY")),
+            attr=base.extra["attribution"],
+            name=base.code,
+            subdomains=base.extra.get("subdomains", "abc"),
+            max_zoom=MAX_ZOOM,
+        ).add_to(m)
     _Background(BACKGROUND).add_to(m)
     return m
 
@@ -443,8 +498,15 @@ def build_small_map(
     The legend is left out when one community is in focus: its profile says
     its type in words.
     """
-    m = build_map(communities, districts_geojson, lang=lang, basemap=basemap or config.setting("DASHBOARD_BASEMAP"),
-                  assets=assets, selected=focus_id, legend=focus_id is None)
+    m = build_map(
+        communities,
+        districts_geojson,
+        lang=lang,
+        basemap=basemap or config.setting("DASHBOARD_BASEMAP"),
+        assets=assets,
+        selected=focus_id,
+        legend=focus_id is None,
+    )
     m.options["scroll_wheel_zoom"] = False
     return m
 

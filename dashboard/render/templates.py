@@ -17,21 +17,58 @@ from dashboard.schema import TABLES, Column
 
 EXAMPLES: dict[str, list[dict[str, str]]] = {
     "communities": [
-        {"community_id": "630103003002", "name_zh": "前营街社区", "name_en": "Qianying Street Community",
-         "district": "chengzhong", "subdistrict": "仓门街街道", "characteristic": "harmony", "brand_name": "好邻居",
-         "stage": "named", "latitude": "36.6186", "longitude": "101.7786", "coord_system": "WGS84",
-         "households": "4,294", "residents": "11,900"},
-        {"community_id": "630104001002", "name_zh": "南气象巷社区", "name_en": "South Qixiang Lane Community",
-         "district": "chengxi", "subdistrict": "西关大街街道", "characteristic": "caring", "brand_name": "暖心驿站",
-         "stage": "assessed", "latitude": "36.6265", "longitude": "101.7597", "coord_system": "GCJ02",
-         "households": "3,120", "residents": "8,600"},
+        {
+            "community_id": "630103003002",
+            "name_zh": "前营街社区",
+            "name_en": "Qianying Street Community",
+            "district": "chengzhong",
+            "subdistrict": "仓门街街道",
+            "characteristic": "harmony",
+            "brand_name": "好邻居",
+            "stage": "named",
+            "latitude": "36.6186",
+            "longitude": "101.7786",
+            "coord_system": "WGS84",
+            "households": "4,294",
+            "residents": "11,900",
+        },
+        {
+            "community_id": "630104001002",
+            "name_zh": "南气象巷社区",
+            "name_en": "South Qixiang Lane Community",
+            "district": "chengxi",
+            "subdistrict": "西关大街街道",
+            "characteristic": "caring",
+            "brand_name": "暖心驿站",
+            "stage": "assessed",
+            "latitude": "36.6265",
+            "longitude": "101.7597",
+            "coord_system": "GCJ02",
+            "households": "3,120",
+            "residents": "8,600",
+        },
     ],
     "activities": [
-        {"activity_id": "A2026-0001", "community_id": "630103003002", "date": "2026-03-05", "category": "cleanup",
-         "title": "5号院环境整治", "participants": "45", "volunteer_hours": "90", "party_members": "12"},
-        {"activity_id": "A2026-0002", "community_id": "630104001002", "date": "2026年10月29日",
-         "category": "elderly_care", "title": "重阳节敬老宴", "participants": "120", "volunteer_hours": "240.5",
-         "party_members": "20"},
+        {
+            "activity_id": "A2026-0001",
+            "community_id": "630103003002",
+            "date": "2026-03-05",
+            "category": "cleanup",
+            "title": "5号院环境整治",
+            "participants": "45",
+            "volunteer_hours": "90",
+            "party_members": "12",
+        },
+        {
+            "activity_id": "A2026-0002",
+            "community_id": "630104001002",
+            "date": "2026年10月29日",
+            "category": "elderly_care",
+            "title": "重阳节敬老宴",
+            "participants": "120",
+            "volunteer_hours": "240.5",
+            "party_members": "20",
+        },
     ],
     "surveys": [
         {"community_id": "630103003002", "period": "2026-03", "satisfaction": "88.5", "respondents": "120"},
@@ -66,13 +103,16 @@ def dictionary_frame(table: str, lang: str) -> pd.DataFrame:
         allowed = ""
         if c.vocabulary:
             allowed = "; ".join(f"{term.code} / {term.en} / {term.zh}" for term in config.terms(c.vocabulary))
-        rows.append({
-            t("templates.col_column", lang): c.name, t("templates.col_header_zh", lang): c.zh,
-            t("templates.col_kind", lang): t(f"templates.kind_{c.kind}", lang),
-            t("templates.col_required", lang): t("templates.yes" if c.required else "templates.no", lang),
-            t("templates.col_rule", lang): c.help_zh if lang == "zh" else c.help_en,
-            t("templates.col_allowed", lang): allowed,
-        })
+        rows.append(
+            {
+                t("templates.col_column", lang): c.name,
+                t("templates.col_header_zh", lang): c.zh,
+                t("templates.col_kind", lang): t(f"templates.kind_{c.kind}", lang),
+                t("templates.col_required", lang): t("templates.yes" if c.required else "templates.no", lang),
+                t("templates.col_rule", lang): c.help_zh if lang == "zh" else c.help_en,
+                t("templates.col_allowed", lang): allowed,
+            }
+        )
     return pd.DataFrame(rows)
 
 

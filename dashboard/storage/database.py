@@ -48,12 +48,18 @@ from dashboard import config
 from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES
 
 metadata = MetaData()
-OBSOLETE_INDEXES = ("ix_communities_current", "ix_activities_current", "ix_activities_vfrom",
-                    "ix_surveys_current", "ix_targets_current")  # dropped from databases made before
+OBSOLETE_INDEXES = (
+    "ix_communities_current",
+    "ix_activities_current",
+    "ix_activities_vfrom",
+    "ix_surveys_current",
+    "ix_targets_current",
+)  # dropped from databases made before
 WRITE_LOCK_KEY = 7_302_100  # PostgreSQL advisory lock shared by every writer
 
 versions = Table(
-    "dataset_versions", metadata,
+    "dataset_versions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("table_name", String(32), nullable=False),
     Column("version", Integer, nullable=False),
@@ -69,7 +75,8 @@ versions = Table(
 )
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(120), nullable=False, unique=True),
     Column("role", String(16), nullable=False),
@@ -80,19 +87,19 @@ users = Table(
 )
 
 _SQL_TYPES = {INTEGER: BigInteger, NUMBER: Float, DATE: Date, MONTH: Date}
-STORED_COLUMNS = {
-    name: [c.name for c in table.columns if c.name != "coord_system"] for name, table in TABLES.items()
-}
+STORED_COLUMNS = {name: [c.name for c in table.columns if c.name != "coord_system"] for name, table in TABLES.items()}
 
 
 def _data_table(name: str) -> Table:
     contract = TABLES[name]
     columns = [
         Column(c.name, _SQL_TYPES.get(c.kind, Text), nullable=not c.required)
-        for c in contract.columns if c.name in STORED_COLUMNS[name]
+        for c in contract.columns
+        if c.name in STORED_COLUMNS[name]
     ]
     return Table(
-        name, metadata,
+        name,
+        metadata,
         Column("row_id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
         Column("vfrom", Integer, nullable=False),
         Column("vto", Integer, nullable=True),

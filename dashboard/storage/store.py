@@ -145,9 +145,16 @@ def _version_dict(row, newest: int) -> dict:
     if created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
     return {
-        "table": row["table_name"], "version": row["version"], "created_at": created.isoformat(timespec="seconds"),
-        "user": row["user_name"], "file": row["file_name"], "sha256": row["sha256"], "rows": row["rows"],
-        "note": row["note"], "mode": row["mode"], "restored_from": row["restored_from"],
+        "table": row["table_name"],
+        "version": row["version"],
+        "created_at": created.isoformat(timespec="seconds"),
+        "user": row["user_name"],
+        "file": row["file_name"],
+        "sha256": row["sha256"],
+        "rows": row["rows"],
+        "note": row["note"],
+        "mode": row["mode"],
+        "restored_from": row["restored_from"],
         "active": row["version"] == newest,
     }
 
@@ -155,8 +162,9 @@ def _version_dict(row, newest: int) -> dict:
 # --- writing ----------------------------------------------------------------------------------------------
 
 
-def commit_frame(engine: Engine, table: str, frame: pd.DataFrame, mode: str, meta: ImportMeta, *,
-                 expected_version: int | None = None) -> int:
+def commit_frame(
+    engine: Engine, table: str, frame: pd.DataFrame, mode: str, meta: ImportMeta, *, expected_version: int | None = None
+) -> int:
     """Store a validated frame as the table's next version, all or nothing; return the version.
 
     Raises VersionConflict when ``expected_version`` is not the active one any
@@ -213,8 +221,7 @@ def restore(engine: Engine, table: str, to_version: int, user: str, note: str = 
             raise ValueError(f"{table} has no version {to_version}")
         old = _span(conn, table, to_version)
         if table in ("activities", "surveys"):  # the old rows must still name active communities
-            named = {r[0] for r in conn.execute(text(
-                f"SELECT DISTINCT community_id FROM {table} WHERE {old.where()}"))}  # noqa: S608
+            named = {r[0] for r in conn.execute(text(f"SELECT DISTINCT community_id FROM {table} WHERE {old.where()}"))}  # noqa: S608
             if missing := named - _community_ids(conn):
                 raise UnknownCommunities(table, missing)
         version = current + 1
@@ -222,20 +229,33 @@ def restore(engine: Engine, table: str, to_version: int, user: str, note: str = 
         meta = ImportMeta(user, f"version {to_version}", "", note or f"restore of version {to_version}")
         _record_version(conn, table, version, meta, rows=rows, mode="restore", restored_from=to_version)
         cols = ", ".join(STORED_COLUMNS[table])
-        conn.execute(text(
-            f"INSERT INTO {table} (vfrom, {cols}) SELECT :new, {cols} FROM {table} "  # noqa: S608 - names from the schema
-            f"WHERE {old.where()} ORDER BY row_id"
-        ), {"new": version})
+        conn.execute(
+            text(
+                f"INSERT INTO {table} (vfrom, {cols}) SELECT :new, {cols} FROM {table} "  # noqa: S608 - names from the schema
+                f"WHERE {old.where()} ORDER BY row_id"
+            ),
+            {"new": version},
+        )
     return version
 
 
-def _record_version(conn: Connection, table: str, version: int, meta: ImportMeta, *, rows: int, mode: str,
-                    restored_from: int | None = None) -> None:
-    conn.execute(versions.insert().values(
-        table_name=table, version=version, created_at=datetime.now(UTC), user_name=meta.user,
-        file_name=meta.file_name, sha256=meta.sha256, rows=rows, note=meta.note, mode=mode,
-        restored_from=restored_from,
-    ))
+def _record_version(
+    conn: Connection, table: str, version: int, meta: ImportMeta, *, rows: int, mode: str, restored_from: int | None = None
+) -> None:
+    conn.execute(
+        versions.insert().values(
+            table_name=table,
+            version=version,
+            created_at=datetime.now(UTC),
+            user_name=meta.user,
+            file_name=meta.file_name,
+            sha256=meta.sha256,
+            rows=rows,
+            note=meta.note,
+            mode=mode,
+            restored_from=restored_from,
+        )
+    )
 
 
 def _close_matching(conn: Connection, table: str, previous: Span, version: int) -> None:
@@ -246,10 +266,13 @@ def _close_matching(conn: Connection, table: str, previous: Span, version: int) 
     missing matches nothing, as SQL's NULL never equals anything.
     """
     key = ", ".join(TABLES[table].key)
-    conn.execute(text(
-        f"UPDATE {table} SET vto = :v WHERE {previous.where()} "  # noqa: S608 - names from the schema
-        f"AND ({key}) IN (SELECT {key} FROM {table} WHERE vfrom = :v)"
-    ), {"v": version})
+    conn.execute(
+        text(
+            f"UPDATE {table} SET vto = :v WHERE {previous.where()} "  # noqa: S608 - names from the schema
+            f"AND ({key}) IN (SELECT {key} FROM {table} WHERE vfrom = :v)"
+        ),
+        {"v": version},
+    )
 
 
 def insert_rows(conn: Connection, table: str, frame: pd.DataFrame, version: int) -> None:
@@ -362,9 +385,12 @@ def _load(conn: Connection, table: str, span: Span) -> pd.DataFrame:
     the base's first row: in order, without a sort, and past the history.
     """
     columns = STORED_COLUMNS[table]
-    first = conn.execute(text(
-        f"SELECT row_id FROM {table} WHERE vfrom >= :base ORDER BY vfrom, row_id LIMIT 1"  # noqa: S608
-    ), {"base": span.base}).scalar()
+    first = conn.execute(
+        text(
+            f"SELECT row_id FROM {table} WHERE vfrom >= :base ORDER BY vfrom, row_id LIMIT 1"  # noqa: S608
+        ),
+        {"base": span.base},
+    ).scalar()
     blocks: list[np.ndarray] = []
     if first is not None and span.version > 0:
         where = span.where().replace("vfrom BETWEEN", "+vfrom BETWEEN", 1)  # "+": walk row_id, not the vfrom index
@@ -394,8 +420,11 @@ def _shared_text_columns(table: str) -> dict[int, dict]:
     columns (activity_id) are left as they come.
     """
     contract = TABLES[table]
-    return {i: {} for i, name in enumerate(STORED_COLUMNS[table])
-            if contract.column(name).kind not in (INTEGER, NUMBER, DATE, MONTH) and not contract.column(name).unique}
+    return {
+        i: {}
+        for i, name in enumerate(STORED_COLUMNS[table])
+        if contract.column(name).kind not in (INTEGER, NUMBER, DATE, MONTH) and not contract.column(name).unique
+    }
 
 
 def _typed(table: str, cells: np.ndarray) -> pd.DataFrame:
@@ -406,8 +435,10 @@ def _typed(table: str, cells: np.ndarray) -> pd.DataFrame:
     a test checks both give the same frame.
     """
     contract = TABLES[table]
-    data = {name: _typed_column(contract.column(name).kind, np.ascontiguousarray(cells[:, i]))
-            for i, name in enumerate(STORED_COLUMNS[table])}
+    data = {
+        name: _typed_column(contract.column(name).kind, np.ascontiguousarray(cells[:, i]))
+        for i, name in enumerate(STORED_COLUMNS[table])
+    }
     return pd.DataFrame(data, index=pd.RangeIndex(len(cells)))
 
 

@@ -41,23 +41,33 @@ def manage(user: auth.User, lang: str) -> None:
     st.divider()
     st.subheader(t("desk.accounts", lang))
     rows = auth.list_users(data.engine())
-    st.dataframe(pd.DataFrame({
-        t("desk.col_name", lang): [r["name"] for r in rows],
-        t("desk.role", lang): [t(f"desk.role_{r['role']}", lang) for r in rows],
-        t("desk.col_created", lang): [r["created_at"] for r in rows],
-        t("desk.col_locked", lang): [r["locked_until"] for r in rows],
-    }), hide_index=True, key="accounts_table")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("desk.col_name", lang): [r["name"] for r in rows],
+                t("desk.role", lang): [t(f"desk.role_{r['role']}", lang) for r in rows],
+                t("desk.col_created", lang): [r["created_at"] for r in rows],
+                t("desk.col_locked", lang): [r["locked_until"] for r in rows],
+            }
+        ),
+        hide_index=True,
+        key="accounts_table",
+    )
     names = [r["name"] for r in rows]
     add, change, remove = st.columns(3)
     with add.form("account_add", clear_on_submit=True):
         st.markdown(f"**{t('desk.add_account', lang)}**")
         name = st.text_input(t("desk.col_name", lang), key="acc_new_name")
-        role = st.selectbox(t("desk.role", lang), auth.ROLES, format_func=lambda r: t(f"desk.role_{r}", lang),
-                            key="acc_new_role")
+        role = st.selectbox(t("desk.role", lang), auth.ROLES, format_func=lambda r: t(f"desk.role_{r}", lang), key="acc_new_role")
         password = st.text_input(t("desk.new_password", lang), type="password", key="acc_new_password")
         if st.form_submit_button(t("desk.create", lang)):
-            _run(lambda: auth.add_user(data.engine(), name, password, role), lang, "auth.user_added",
-                 name=name, role=t(f"desk.role_{role}", lang))
+            _run(
+                lambda: auth.add_user(data.engine(), name, password, role),
+                lang,
+                "auth.user_added",
+                name=name,
+                role=t(f"desk.role_{role}", lang),
+            )
     with change.form("account_passwd", clear_on_submit=True):
         st.markdown(f"**{t('desk.reset_password', lang)}**")
         target = st.selectbox(t("desk.col_name", lang), names, key="acc_pw_name")

@@ -30,16 +30,31 @@ def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
     days = queries.INACTIVE_DAYS
     left, middle, right = st.columns(3)
     with left:
-        _column(t("ui.inactive", lang, days=days), len(inactive), t("ui.none_inactive", lang, days=days),
-                lambda: components.community_table(inactive, {"district": "ui.col_district",
-                                                              "days_since": "ui.col_days_since"},
-                                                   lang, key="tbl_inactive", height=300))
+        _column(
+            t("ui.inactive", lang, days=days),
+            len(inactive),
+            t("ui.none_inactive", lang, days=days),
+            lambda: components.community_table(
+                inactive, {"district": "ui.col_district", "days_since": "ui.col_days_since"}, lang, key="tbl_inactive", height=300
+            ),
+        )
     with middle:
-        _column(t("ui.behind_pace", lang, year=day.year), len(behind), t("ui.none_behind", lang),
-                lambda: components.district_pace_table(behind, lang))
+        _column(
+            t("ui.behind_pace", lang, year=day.year),
+            len(behind),
+            t("ui.none_behind", lang),
+            lambda: components.district_pace_table(behind, lang),
+        )
     with right:
-        _column(t("ui.falling", lang), len(falling), t("ui.none_falling", lang),
-                lambda: components.community_table(falling, {"district": "ui.col_district",
-                                                             "latest": "ui.col_satisfaction",
-                                                             "change": "ui.col_change"},
-                                                   lang, key="tbl_falling", height=300))
+        _column(
+            t("ui.falling", lang),
+            len(falling),
+            t("ui.none_falling", lang),
+            lambda: components.community_table(
+                falling,
+                {"district": "ui.col_district", "latest": "ui.col_satisfaction", "change": "ui.col_change"},
+                lang,
+                key="tbl_falling",
+                height=300,
+            ),
+        )

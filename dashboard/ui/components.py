@@ -59,9 +59,11 @@ def community_table(frame: pd.DataFrame, columns: dict[str, str], lang: str, key
 
     ``columns`` maps frame columns to message keys for their headers.
     """
-    shown = pd.DataFrame({
-        t("ui.col_community", lang): frame["name_zh"] if lang == "zh" else frame["name_en"].fillna(frame["name_zh"]),
-    })
+    shown = pd.DataFrame(
+        {
+            t("ui.col_community", lang): frame["name_zh"] if lang == "zh" else frame["name_en"].fillna(frame["name_zh"]),
+        }
+    )
     for column, message in columns.items():
         values = frame[column]
         if column in ("district", "characteristic", "stage"):
@@ -70,25 +72,35 @@ def community_table(frame: pd.DataFrame, columns: dict[str, str], lang: str, key
         shown[t(message, lang)] = values.to_numpy()
     shown[t("ui.col_profile", lang)] = frame["community_id"].map(lambda cid: profile_url(cid, lang)).to_numpy()
     st.dataframe(
-        shown, hide_index=True, key=key, height=height or "auto",
+        shown,
+        hide_index=True,
+        key=key,
+        height=height or "auto",
         column_config={t("ui.col_profile", lang): st.column_config.LinkColumn(display_text=t("ui.open_profile", lang))},
     )
 
 
 def district_pace_table(progress: pd.DataFrame, lang: str) -> None:
     """Districts with their year-to-date activities, target and projection."""
-    shown = pd.DataFrame({
-        t("ui.col_district", lang): progress["district"].map(lambda d: config.label("districts", d, lang)),
-        t("ui.col_ytd", lang): progress["activities_ytd"].astype(int),
-        t("ui.col_target", lang): progress["target_activities"],
-        t("ui.col_pace", lang): progress["activities_pace"] * 100,
-        t("ui.col_projection", lang): progress["activities_projection"].round(),
-    })
-    st.dataframe(shown, hide_index=True, key="tbl_behind", column_config={
-        t("ui.col_pace", lang): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
-        t("ui.col_target", lang): st.column_config.NumberColumn(format="%d"),
-        t("ui.col_projection", lang): st.column_config.NumberColumn(format="%d"),
-    })
+    shown = pd.DataFrame(
+        {
+            t("ui.col_district", lang): progress["district"].map(lambda d: config.label("districts", d, lang)),
+            t("ui.col_ytd", lang): progress["activities_ytd"].astype(int),
+            t("ui.col_target", lang): progress["target_activities"],
+            t("ui.col_pace", lang): progress["activities_pace"] * 100,
+            t("ui.col_projection", lang): progress["activities_projection"].round(),
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="tbl_behind",
+        column_config={
+            t("ui.col_pace", lang): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
+            t("ui.col_target", lang): st.column_config.NumberColumn(format="%d"),
+            t("ui.col_projection", lang): st.column_config.NumberColumn(format="%d"),
+        },
+    )
 
 
 def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: str = "chart") -> None:
@@ -101,17 +113,37 @@ def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: st
     st.altair_chart(built, width="stretch", key=key)
     frame = data if data is not None else (built.data if isinstance(built.data, pd.DataFrame) else None)
     cols = st.columns(3 if frame is not None else 2)
-    cols[0].download_button("PNG", data=lambda: charts.chart_png(built), file_name=f"{name}.png", mime="image/png",
-                            key=f"{key}_png", on_click="ignore", icon=":material/image:")
-    cols[1].download_button("SVG", data=lambda: charts.chart_svg(built), file_name=f"{name}.svg", mime="image/svg+xml",
-                            key=f"{key}_svg", on_click="ignore", icon=":material/draw:")
+    cols[0].download_button(
+        "PNG",
+        data=lambda: charts.chart_png(built),
+        file_name=f"{name}.png",
+        mime="image/png",
+        key=f"{key}_png",
+        on_click="ignore",
+        icon=":material/image:",
+    )
+    cols[1].download_button(
+        "SVG",
+        data=lambda: charts.chart_svg(built),
+        file_name=f"{name}.svg",
+        mime="image/svg+xml",
+        key=f"{key}_svg",
+        on_click="ignore",
+        icon=":material/draw:",
+    )
     if frame is not None:
-        cols[2].download_button("CSV", data=lambda: charts.chart_csv(frame), file_name=f"{name}.csv", mime="text/csv",
-                                key=f"{key}_csv", on_click="ignore", icon=":material/table:")
+        cols[2].download_button(
+            "CSV",
+            data=lambda: charts.chart_csv(frame),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+            icon=":material/table:",
+        )
 
 
 def sample_notice(lang: str) -> None:
     """Say that the figures are illustrative while the bundled sample is what is active."""
     if data.sample_is_active(data.data_version()):
         st.caption(t("ui.illustrative", lang))
-

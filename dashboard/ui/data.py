@@ -45,8 +45,12 @@ def timed_run(page: str, started: tuple[float, float]) -> Iterator[None]:
         raise
     finally:
         if TIMING:
-            print(f"[dashboard timing] page={page or 'default'} seconds={time.perf_counter() - started[0]:.4f} "
-                  f"cpu={time.thread_time() - started[1]:.4f} end={end}", file=sys.stderr, flush=True)
+            print(
+                f"[dashboard timing] page={page or 'default'} seconds={time.perf_counter() - started[0]:.4f} "
+                f"cpu={time.thread_time() - started[1]:.4f} end={end}",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 @st.cache_resource(show_spinner=False)
@@ -154,4 +158,3 @@ def sample_is_active(version: str) -> bool:
     """Whether the active communities are the bundled sample (its loader records the user "sample")."""
     active = [v for v in store.list_versions(engine(), "communities") if v["active"]]
     return bool(active) and active[0]["user"] == "sample"
-

@@ -16,15 +16,22 @@ from dashboard.ui import data, session
 
 
 def versions_table(rows: list[dict], lang: str) -> None:
-    st.dataframe(pd.DataFrame({
-        t("history.col_version", lang): [r["version"] for r in rows],
-        t("history.col_active", lang): ["✔" if r["active"] else "" for r in rows],
-        t("history.col_when", lang): [r["created_at"].replace("T", " ")[:16] for r in rows],
-        t("history.col_user", lang): [r["user"] for r in rows],
-        t("history.col_file", lang): [r["file"] for r in rows],
-        t("history.col_rows", lang): [r["rows"] for r in rows],
-        t("history.col_note", lang): [r["note"] for r in rows],
-    }), hide_index=True, key="history_table", width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("history.col_version", lang): [r["version"] for r in rows],
+                t("history.col_active", lang): ["✔" if r["active"] else "" for r in rows],
+                t("history.col_when", lang): [r["created_at"].replace("T", " ")[:16] for r in rows],
+                t("history.col_user", lang): [r["user"] for r in rows],
+                t("history.col_file", lang): [r["file"] for r in rows],
+                t("history.col_rows", lang): [r["rows"] for r in rows],
+                t("history.col_note", lang): [r["note"] for r in rows],
+            }
+        ),
+        hide_index=True,
+        key="history_table",
+        width="stretch",
+    )
 
 
 def version_bytes(table: str, version: int, kind: str) -> bytes:
@@ -36,10 +43,21 @@ def version_bytes(table: str, version: int, kind: str) -> bytes:
 def downloads(table: str, version: int, lang: str) -> None:
     left, right, _ = st.columns([1, 1, 2])
     label = t("history.download", lang, version=version)
-    left.download_button(f"{label} (CSV)", lambda: version_bytes(table, version, "csv"),
-                         file_name=f"{table}-v{version}.csv", mime="text/csv", key="hist_csv", on_click="ignore")
-    right.download_button(f"{label} (Excel)", lambda: version_bytes(table, version, "xlsx"),
-                          file_name=f"{table}-v{version}.xlsx", key="hist_xlsx", on_click="ignore")
+    left.download_button(
+        f"{label} (CSV)",
+        lambda: version_bytes(table, version, "csv"),
+        file_name=f"{table}-v{version}.csv",
+        mime="text/csv",
+        key="hist_csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        f"{label} (Excel)",
+        lambda: version_bytes(table, version, "xlsx"),
+        file_name=f"{table}-v{version}.xlsx",
+        key="hist_xlsx",
+        on_click="ignore",
+    )
 
 
 def restore(table: str, version: int, user: User | None, lang: str) -> None:
@@ -57,8 +75,7 @@ def restore(table: str, version: int, user: User | None, lang: str) -> None:
         try:
             new_version = store.restore(data.engine(), table, version, user=current.name)
         except store.UnknownCommunities as gone:
-            st.error(t("history.restore_refused_communities", lang, version=version, table=table_name,
-                       count=len(gone.missing)))
+            st.error(t("history.restore_refused_communities", lang, version=version, table=table_name, count=len(gone.missing)))
             return
         except (ValueError, SQLAlchemyError):
             st.error(t("history.restore_failed", lang, version=version))
@@ -70,12 +87,34 @@ def restore(table: str, version: int, user: User | None, lang: str) -> None:
 def template_downloads(lang: str) -> None:
     st.subheader(t("history.templates", lang), help=t("history.templates_help", lang))
     left, right = st.columns(2)
-    table = left.selectbox(t("desk.table_choice", lang), list(TABLES), key="tpl_table",
-                           format_func=lambda v: t(f"validation.table_{v}", lang))
-    headers = right.segmented_control(t("history.headers_lang", lang), ["zh", "en"], default=lang, key="tpl_lang",
-                                      format_func=lambda v: t(f"history.headers_{v}", lang)) or lang
+    table = left.selectbox(
+        t("desk.table_choice", lang), list(TABLES), key="tpl_table", format_func=lambda v: t(f"validation.table_{v}", lang)
+    )
+    headers = (
+        right.segmented_control(
+            t("history.headers_lang", lang),
+            ["zh", "en"],
+            default=lang,
+            key="tpl_lang",
+            format_func=lambda v: t(f"history.headers_{v}", lang),
+        )
+        or lang
+    )
     a, b, _ = st.columns([1, 1, 2])
-    a.download_button("CSV", templates.template_bytes(table, headers, "csv"), file_name=f"{table}-template.csv",
-                      mime="text/csv", key="tpl_csv", on_click="ignore", icon=":material/download:")
-    b.download_button("Excel", templates.template_bytes(table, headers, "xlsx"), file_name=f"{table}-template.xlsx",
-                      key="tpl_xlsx", on_click="ignore", icon=":material/download:")
+    a.download_button(
+        "CSV",
+        templates.template_bytes(table, headers, "csv"),
+        file_name=f"{table}-template.csv",
+        mime="text/csv",
+        key="tpl_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    b.download_button(
+        "Excel",
+        templates.template_bytes(table, headers, "xlsx"),
+        file_name=f"{table}-template.xlsx",
+        key="tpl_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )

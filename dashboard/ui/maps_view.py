@@ -26,8 +26,18 @@ from dashboard import config
 from dashboard.render import maps
 
 RETURNED = ["last_active_drawing"]  # the clicked feature, whose properties carry the community id
-MAP_COLUMNS = ["community_id", "name_zh", "name_en", "district", "subdistrict", "characteristic", "brand_name", "stage",
-               "latitude", "longitude"]  # every column build_map reads
+MAP_COLUMNS = [
+    "community_id",
+    "name_zh",
+    "name_en",
+    "district",
+    "subdistrict",
+    "characteristic",
+    "brand_name",
+    "stage",
+    "latitude",
+    "longitude",
+]  # every column build_map reads
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,6 +60,7 @@ def clicked_community(event: dict | None, communities: pd.DataFrame) -> str | No
 
 
 # --- what st_folium sends, kept per map -----------------------------------------------------------------
+
 
 def _install_capture():
     """Wrap streamlit-folium's component once per process so st_folium can prepare arguments without showing.
@@ -108,15 +119,23 @@ def _content(communities: pd.DataFrame, lang: str, layer: str, progress: pd.Data
     """What the map shows depends on: the points, the progress, language, layer and base map."""
     base = basemap()
     key_set = bool(config.setting("DASHBOARD_TIANDITU_KEY"))  # decides whether Tianditu is drawn
-    return "|".join([_frame_digest(communities, MAP_COLUMNS), _frame_digest(progress, ["district", "progress"]),
-                     lang, layer, base, str(key_set)])
+    return "|".join(
+        [
+            _frame_digest(communities, MAP_COLUMNS),
+            _frame_digest(progress, ["district", "progress"]),
+            lang,
+            layer,
+            base,
+            str(key_set),
+        ]
+    )
 
 
 def full_map(communities: pd.DataFrame, lang: str, layer: str, progress: pd.DataFrame | None, key: str) -> str | None:
     """The Map page's map; returns the id of a clicked community."""
+
     def build() -> folium.Map:
-        return maps.build_map(communities, districts(), lang=lang, layer=layer, basemap=basemap(),
-                              progress_by_district=progress)
+        return maps.build_map(communities, districts(), lang=lang, layer=layer, basemap=basemap(), progress_by_district=progress)
 
     shown = progress if layer == "progress" else None  # build_map ignores the progress on other layers
     event = _show(_content(communities, lang, layer, shown), key, 620, build)
@@ -125,6 +144,7 @@ def full_map(communities: pd.DataFrame, lang: str, layer: str, progress: pd.Data
 
 def compact_map(communities: pd.DataFrame, lang: str, key: str) -> str | None:
     """A smaller map of the filtered communities (Overview)."""
+
     def build() -> folium.Map:
         return maps.build_map(communities, districts(), lang=lang, basemap=basemap())
 

@@ -36,10 +36,14 @@ def scope_picker(f: Filters, lang: str) -> str | None:
     """City or one district; the choice is shared with the other pages (and the URL)."""
     options = [None, *config.codes("districts")]
     current = f.districts[0] if len(f.districts) == 1 else None
-    chosen = st.selectbox(t("present.scope", lang), options, index=options.index(current), key="present_scope",
-                          label_visibility="collapsed",
-                          format_func=lambda c: t("present.whole_city", lang) if c is None
-                          else config.label("districts", c, lang))
+    chosen = st.selectbox(
+        t("present.scope", lang),
+        options,
+        index=options.index(current),
+        key="present_scope",
+        label_visibility="collapsed",
+        format_func=lambda c: t("present.whole_city", lang) if c is None else config.label("districts", c, lang),
+    )
     if (chosen,) != f.districts[:1] or len(f.districts) > 1:
         state.set_filters(Filters(districts=(chosen,) if chosen else (), start=f.start, end=f.end))
     return chosen
@@ -67,11 +71,11 @@ def controls(columns, total: int, lang: str) -> int:
         st.session_state["present_slide"] = int(wanted) - 1 if wanted.isdigit() else 0
     index = min(max(st.session_state["present_slide"], 0), total - 1)
     left, middle, right = columns
-    left.button(t("present.previous", lang), on_click=_move, args=(-1, total), shortcut="left",
-                key="present_prev", width="stretch")
+    left.button(
+        t("present.previous", lang), on_click=_move, args=(-1, total), shortcut="left", key="present_prev", width="stretch"
+    )
     middle.markdown(f"**{t('present.counter', lang, n=index + 1, total=total)}**", text_alignment="center")
-    right.button(t("present.next", lang), on_click=_move, args=(1, total), shortcut="right",
-                 key="present_next", width="stretch")
+    right.button(t("present.next", lang), on_click=_move, args=(1, total), shortcut="right", key="present_next", width="stretch")
     return index
 
 
@@ -98,11 +102,22 @@ def downloads(briefing_: Briefing, lang: str) -> None:
     """PowerPoint, PDF and the charts' pictures, made on the server only when asked for."""
     st.markdown(f"**{t('present.downloads', lang)}**")
     cols = st.columns(3)
-    for col, (suffix, label, icon) in zip(cols, (
-        (".pptx", "present.download_pptx", ":material/slideshow:"),
-        (".pdf", "present.download_pdf", ":material/picture_as_pdf:"),
-        (".zip", "present.download_zip", ":material/photo_library:"),
-    ), strict=True):
-        col.download_button(t(label, lang), data=lambda s=suffix: bundle.render(briefing_, s),
-                            file_name=bundle.file_name(briefing_, suffix), mime=bundle.MEDIA_TYPES[suffix],
-                            key=f"present_dl{suffix}", on_click="ignore", icon=icon, width="stretch")
+    for col, (suffix, label, icon) in zip(
+        cols,
+        (
+            (".pptx", "present.download_pptx", ":material/slideshow:"),
+            (".pdf", "present.download_pdf", ":material/picture_as_pdf:"),
+            (".zip", "present.download_zip", ":material/photo_library:"),
+        ),
+        strict=True,
+    ):
+        col.download_button(
+            t(label, lang),
+            data=lambda s=suffix: bundle.render(briefing_, s),
+            file_name=bundle.file_name(briefing_, suffix),
+            mime=bundle.MEDIA_TYPES[suffix],
+            key=f"present_dl{suffix}",
+            on_click="ignore",
+            icon=icon,
+            width="stretch",
+        )

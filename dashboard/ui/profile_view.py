@@ -10,8 +10,14 @@ from dashboard.figures import profiles
 from dashboard.i18n import fmt_date, fmt_int, fmt_num, t
 from dashboard.ui.text import md_escape
 
-BADGE_COLORS = {"clean_government": "blue", "health": "red", "caring": "violet", "green": "green",
-                "ethnic_unity": "orange", "harmony": "blue"}
+BADGE_COLORS = {
+    "clean_government": "blue",
+    "health": "red",
+    "caring": "violet",
+    "green": "green",
+    "ethnic_unity": "orange",
+    "harmony": "blue",
+}
 
 
 def search(ds, chosen: str | None, lang: str) -> None:
@@ -32,8 +38,14 @@ def search(ds, chosen: str | None, lang: str) -> None:
 def pick(found: pd.DataFrame, lang: str) -> str | None:
     """Let the user choose among search results; return the chosen id."""
     names = dict(zip(found["community_id"], _names(found, lang), strict=True))
-    return st.selectbox(t("ui.search_results", lang), list(names), format_func=names.get, index=None,
-                        key="profile_pick", placeholder=t("ui.search_results", lang))
+    return st.selectbox(
+        t("ui.search_results", lang),
+        list(names),
+        format_func=names.get,
+        index=None,
+        key="profile_pick",
+        placeholder=t("ui.search_results", lang),
+    )
 
 
 def _names(frame: pd.DataFrame, lang: str) -> list[str]:
@@ -63,8 +75,12 @@ def headline(profile: profiles.Profile, lang: str) -> None:
     cols = st.columns(4)
     cols[0].metric(t("ui.households", lang), fmt_int(c["households"], lang), border=True)
     cols[1].metric(t("ui.activities_total", lang), fmt_int(len(profile.activities), lang), border=True)
-    cols[2].metric(t("ui.last_activity", lang), last.date().isoformat() if last is not None else "—", border=True,
-                   help=fmt_date(last.date(), lang) if last is not None else None)
+    cols[2].metric(
+        t("ui.last_activity", lang),
+        last.date().isoformat() if last is not None else "—",
+        border=True,
+        help=fmt_date(last.date(), lang) if last is not None else None,
+    )
     cols[3].metric(t("ui.latest_satisfaction", lang), fmt_num(latest, lang), border=True)
 
 
@@ -88,10 +104,16 @@ def notes(community_id: str, lang: str) -> None:
 def recent_activities(activities: pd.DataFrame, lang: str, limit: int = 15) -> None:
     """The latest activities as a plain table (text from data is never HTML)."""
     recent = activities.sort_values("date", ascending=False).head(limit)
-    st.dataframe(pd.DataFrame({
-        t("ui.col_date", lang): recent["date"].dt.date,
-        t("ui.col_title", lang): recent["title"],
-        t("ui.col_category", lang): recent["category"].map(lambda c: config.label("categories", c, lang)),
-        t("ui.col_participants", lang): recent["participants"],
-        t("ui.col_hours", lang): recent["volunteer_hours"],
-    }), hide_index=True, key="tbl_recent")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("ui.col_date", lang): recent["date"].dt.date,
+                t("ui.col_title", lang): recent["title"],
+                t("ui.col_category", lang): recent["category"].map(lambda c: config.label("categories", c, lang)),
+                t("ui.col_participants", lang): recent["participants"],
+                t("ui.col_hours", lang): recent["volunteer_hours"],
+            }
+        ),
+        hide_index=True,
+        key="tbl_recent",
+    )

@@ -12,22 +12,31 @@ from dashboard.i18n import t
 def table(ranked: pd.DataFrame, lang: str) -> str | None:
     """Show the ranking; return the id of a selected community, if any."""
     name = ranked["name_zh"] if lang == "zh" else ranked["name_en"].fillna(ranked["name_zh"])
-    shown = pd.DataFrame({
-        "#": range(1, len(ranked) + 1),
-        t("ui.col_community", lang): name,
-        t("ui.col_district", lang): ranked["district"].map(lambda d: config.label("districts", d, lang)),
-        t("ui.col_type", lang): ranked["characteristic"].map(lambda c: _type_label(c, lang)),
-        t("ui.col_stage", lang): ranked["stage"].map(lambda s: config.label("stages", s, lang)),
-        t("ui.col_activities", lang): ranked["activities"].astype(int),
-        t("ui.col_participants", lang): ranked["participants"].astype(int),
-        t("ui.col_hours", lang): ranked["volunteer_hours"].round(1),
-        t("ui.col_satisfaction", lang): ranked["satisfaction"],
-        t("ui.col_days_since", lang): ranked["days_since"],
-    })
-    event = st.dataframe(shown, hide_index=True, key="tbl_ranking", on_select="rerun", selection_mode="single-row",
-                         height=420, column_config={
-                             t("ui.col_satisfaction", lang): st.column_config.NumberColumn(format="%.1f"),
-                         })
+    shown = pd.DataFrame(
+        {
+            "#": range(1, len(ranked) + 1),
+            t("ui.col_community", lang): name,
+            t("ui.col_district", lang): ranked["district"].map(lambda d: config.label("districts", d, lang)),
+            t("ui.col_type", lang): ranked["characteristic"].map(lambda c: _type_label(c, lang)),
+            t("ui.col_stage", lang): ranked["stage"].map(lambda s: config.label("stages", s, lang)),
+            t("ui.col_activities", lang): ranked["activities"].astype(int),
+            t("ui.col_participants", lang): ranked["participants"].astype(int),
+            t("ui.col_hours", lang): ranked["volunteer_hours"].round(1),
+            t("ui.col_satisfaction", lang): ranked["satisfaction"],
+            t("ui.col_days_since", lang): ranked["days_since"],
+        }
+    )
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        key="tbl_ranking",
+        on_select="rerun",
+        selection_mode="single-row",
+        height=420,
+        column_config={
+            t("ui.col_satisfaction", lang): st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
     rows = event.selection.rows if event and event.selection else []
     return str(ranked.iloc[rows[0]]["community_id"]) if rows else None
 

@@ -66,19 +66,37 @@ def render(full_range: tuple[date, date]) -> None:
         language_switch(lang)
         st.subheader(t("ui.filters", lang), help=t("ui.filters_help", lang))
         for vocab, key in FILTER_KEYS.items():
-            st.multiselect(t(f"ui.{key.removeprefix('f_')}", lang), config.codes(vocab), key=key,
-                           format_func=lambda code, v=vocab: _option_label(v, code, lang),
-                           placeholder=t("ui.all", lang), on_change=_on_filters)
-        st.date_input(t("ui.date_range", lang), key="f_dates", min_value=full_range[0], max_value=full_range[1],
-                      on_change=_on_filters, format="YYYY-MM-DD")
+            st.multiselect(
+                t(f"ui.{key.removeprefix('f_')}", lang),
+                config.codes(vocab),
+                key=key,
+                format_func=lambda code, v=vocab: _option_label(v, code, lang),
+                placeholder=t("ui.all", lang),
+                on_change=_on_filters,
+            )
+        st.date_input(
+            t("ui.date_range", lang),
+            key="f_dates",
+            min_value=full_range[0],
+            max_value=full_range[1],
+            on_change=_on_filters,
+            format="YYYY-MM-DD",
+        )
         st.button(t("ui.reset_filters", lang), on_click=_reset, key="f_reset", width="stretch")
 
 
 def language_switch(lang: str, label_visibility: str = "visible") -> None:
     """中文 / English, shared by the sidebar and the presentation page."""
     st.session_state.setdefault("w_lang", state.lang())
-    st.segmented_control(t("ui.language", lang), list(LANG_LABELS), format_func=LANG_LABELS.get,
-                         key="w_lang", on_change=_on_lang, selection_mode="single", label_visibility=label_visibility)
+    st.segmented_control(
+        t("ui.language", lang),
+        list(LANG_LABELS),
+        format_func=LANG_LABELS.get,
+        key="w_lang",
+        on_change=_on_lang,
+        selection_mode="single",
+        label_visibility=label_visibility,
+    )
 
 
 def _option_label(vocab: str, code: str, lang: str) -> str:

@@ -29,15 +29,24 @@ def table_label(table: str | None, lang: str) -> str:
 
 def choose_file(lang: str):
     """The file uploader with the table and mode choices; returns (file, table, mode)."""
-    upload = st.file_uploader(t("desk.upload_label", lang, limit=f"{limit_mb():g}"), type=["csv", "xlsx"],
-                              help=t("desk.upload_help", lang), key=f"desk_file_{st.session_state.get(ROUND_KEY, 0)}")
+    upload = st.file_uploader(
+        t("desk.upload_label", lang, limit=f"{limit_mb():g}"),
+        type=["csv", "xlsx"],
+        help=t("desk.upload_help", lang),
+        key=f"desk_file_{st.session_state.get(ROUND_KEY, 0)}",
+    )
     left, right = st.columns(2)
     tables = [None, *TABLES]
-    table = left.selectbox(t("desk.table_choice", lang), tables, key="desk_table",
-                           format_func=lambda v: t("desk.table_auto", lang) if v is None else table_label(v, lang))
+    table = left.selectbox(
+        t("desk.table_choice", lang),
+        tables,
+        key="desk_table",
+        format_func=lambda v: t("desk.table_auto", lang) if v is None else table_label(v, lang),
+    )
     modes = [None, "replace", "append"]
-    mode = right.selectbox(t("desk.mode_choice", lang), modes, key="desk_mode",
-                           format_func=lambda v: t(f"desk.mode_{v or 'default'}", lang))
+    mode = right.selectbox(
+        t("desk.mode_choice", lang), modes, key="desk_mode", format_func=lambda v: t(f"desk.mode_{v or 'default'}", lang)
+    )
     return upload, table, mode
 
 
@@ -68,9 +77,14 @@ def show_rejected(staged: staging.Staged, payload: bytes, lang: str) -> None:
     else:
         st.error(t("desk.rejected_file", lang, file=md_escape(staged.file_name)))
     problems = staging.problems_frame(report, lang)
-    shown = problems.drop(columns=["code"]).rename(columns={
-        "row": t("desk.col_row", lang), "column": t("desk.col_column", lang),
-        "value": t("desk.col_value", lang), "message": t("desk.col_message", lang)})
+    shown = problems.drop(columns=["code"]).rename(
+        columns={
+            "row": t("desk.col_row", lang),
+            "column": t("desk.col_column", lang),
+            "value": t("desk.col_value", lang),
+            "message": t("desk.col_message", lang),
+        }
+    )
     st.markdown(f"**{t('desk.problems', lang)}**")
     st.dataframe(shown, hide_index=True, key="desk_problems", width="stretch")
     if report.unlisted:
@@ -86,10 +100,21 @@ def show_rejected(staged: staging.Staged, payload: bytes, lang: str) -> None:
 def _report_downloads(shown: pd.DataFrame, file_name: str, lang: str) -> None:
     stem = file_name.rsplit(".", 1)[0]
     row = st.container(horizontal=True)  # buttons as wide as their labels (narrow columns cut them off)
-    row.download_button(f"{t('desk.download_report', lang)} (CSV)", table_bytes(shown, "csv"),
-                        file_name=f"{stem}-report.csv", mime="text/csv", key="desk_report_csv", on_click="ignore")
-    row.download_button(f"{t('desk.download_report', lang)} (Excel)", table_bytes(shown, "xlsx", sheet="report"),
-                        file_name=f"{stem}-report.xlsx", key="desk_report_xlsx", on_click="ignore")
+    row.download_button(
+        f"{t('desk.download_report', lang)} (CSV)",
+        table_bytes(shown, "csv"),
+        file_name=f"{stem}-report.csv",
+        mime="text/csv",
+        key="desk_report_csv",
+        on_click="ignore",
+    )
+    row.download_button(
+        f"{t('desk.download_report', lang)} (Excel)",
+        table_bytes(shown, "xlsx", sheet="report"),
+        file_name=f"{stem}-report.xlsx",
+        key="desk_report_xlsx",
+        on_click="ignore",
+    )
 
 
 def show_warnings(staged: staging.Staged, lang: str) -> None:
@@ -100,22 +125,33 @@ def show_warnings(staged: staging.Staged, lang: str) -> None:
 def show_preview(staged: staging.Staged, lang: str) -> None:
     """What the commit will do: counts, the changed keys and fields, and moved communities on a map."""
     preview = staged.preview
-    st.success(t("desk.accepted", lang, rows=fmt_int(staged.report.rows, lang), table=table_label(staged.table, lang),
-                 mode=t(f"desk.mode_{staged.mode}", lang)))
+    st.success(
+        t(
+            "desk.accepted",
+            lang,
+            rows=fmt_int(staged.report.rows, lang),
+            table=table_label(staged.table, lang),
+            mode=t(f"desk.mode_{staged.mode}", lang),
+        )
+    )
     cols = st.columns(4)
     for col, key in zip(cols, ("added", "changed", "removed", "unchanged"), strict=True):
         col.metric(t(f"desk.{key}", lang), fmt_int(preview.summary[key], lang), border=True)
     key_cols = list(TABLES[staged.table].key)
     if not preview.changed.empty:
         with st.expander(f"{t('desk.changed', lang)} · {len(preview.changed)}", expanded=True):
-            st.dataframe(preview.changed.rename(columns={"fields": t("desk.changed_fields", lang)}), hide_index=True,
-                         key="desk_changed")
+            st.dataframe(
+                preview.changed.rename(columns={"fields": t("desk.changed_fields", lang)}), hide_index=True, key="desk_changed"
+            )
     for part in ("added", "removed"):
         frame = getattr(preview, part)
         if not frame.empty:
             with st.expander(f"{t(f'desk.{part}', lang)} · {len(frame)}"):
-                st.dataframe(frame[key_cols + [c for c in frame.columns if c not in key_cols]].head(500),
-                             hide_index=True, key=f"desk_{part}")
+                st.dataframe(
+                    frame[key_cols + [c for c in frame.columns if c not in key_cols]].head(500),
+                    hide_index=True,
+                    key=f"desk_{part}",
+                )
     if staged.moved is not None and not staged.moved.empty:
         st.markdown(f"**{t('desk.moved_map', lang)}** · {len(staged.moved)}")
         maps_view.compact_map(staged.moved, lang, key="desk_map")
@@ -136,8 +172,11 @@ def commit_form(staged: staging.Staged, lang: str) -> None:
         version = staging.commit(data.engine(), staged, user.name, note)
     except store.VersionConflict as conflict:
         st.session_state.pop(STAGED_KEY, None)  # the rerun checks the file again against the new version
-        st.session_state["desk_conflict"] = {"table": table_label(conflict.table, lang), "expected": conflict.expected,
-                                             "actual": conflict.actual}
+        st.session_state["desk_conflict"] = {
+            "table": table_label(conflict.table, lang),
+            "expected": conflict.expected,
+            "actual": conflict.actual,
+        }
         st.rerun()
         return
     except store.UnknownCommunities as gone:

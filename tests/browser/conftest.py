@@ -28,8 +28,16 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 FIRST_VISIT = "/progress?district=chengxi&type=caring&lang=en"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -65,8 +73,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
         pytest.skip(f"no Chromium at {CHROMIUM}")
     ARTIFACTS.mkdir(exist_ok=True)
     database = tmp_path_factory.mktemp("browser") / "dashboard.db"
-    env = {**os.environ, "DASHBOARD_DATABASE_URL": f"sqlite:///{database}", "DASHBOARD_LANG": "zh",
-           "DASHBOARD_BASEMAP": "none"}
+    env = {**os.environ, "DASHBOARD_DATABASE_URL": f"sqlite:///{database}", "DASHBOARD_LANG": "zh", "DASHBOARD_BASEMAP": "none"}
     with running_app(env, ARTIFACTS / "streamlit-server.log") as base:
         yield Server(base, _first_visit(base))
 

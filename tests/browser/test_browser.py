@@ -24,8 +24,12 @@ SAMPLE = list(csv.DictReader((ROOT / "data/sample/communities.csv").open(encodin
 NAMES_ZH = {row["community_id"]: row["name_zh"] for row in SAMPLE}
 DISTRICT_OUTLINES = len(json.loads((ROOT / "data/xining_districts.geojson").read_text(encoding="utf-8"))["features"])
 QIANYING = "630103003002"  # 前营街社区, the community of the source story
-TITLES = {"overview": ("总览", "Overview"), "map": ("地图", "Map"), "progress": ("创建进度", "Progress"),
-          "profile": ("前营街社区", "Qianying Street Community")}
+TITLES = {
+    "overview": ("总览", "Overview"),
+    "map": ("地图", "Map"),
+    "progress": ("创建进度", "Progress"),
+    "profile": ("前营街社区", "Qianying Street Community"),
+}
 CHARTS = {"overview": 1, "progress": 4, "profile": 2}  # Altair charts each page draws
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -33,8 +33,16 @@ expect = sync_api.expect
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "Browser-desk-pass-1"
 TIMEOUT_MS = 30_000
 SAMPLE = list(csv.DictReader((ROOT / "data/sample/communities.csv").open(encoding="utf-8")))
@@ -51,11 +59,23 @@ def desk_server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
     folder = tmp_path_factory.mktemp("desk-browser")
-    env = {**os.environ, "DASHBOARD_DATABASE_URL": f"sqlite:///{folder / 'desk.db'}", "DASHBOARD_LANG": "en",
-           "DASHBOARD_BASEMAP": "none"}
+    env = {
+        **os.environ,
+        "DASHBOARD_DATABASE_URL": f"sqlite:///{folder / 'desk.db'}",
+        "DASHBOARD_LANG": "en",
+        "DASHBOARD_BASEMAP": "none",
+    }
     for name, role in (("ed", "editor"), ("boss", "admin")):
-        made = subprocess.run([sys.executable, "-m", "dashboard", "users", "add", name, "--role", role], cwd=ROOT, env=env,
-                              input=PASSWORD + "\n", capture_output=True, text=True, timeout=60, check=False)
+        made = subprocess.run(
+            [sys.executable, "-m", "dashboard", "users", "add", name, "--role", role],
+            cwd=ROOT,
+            env=env,
+            input=PASSWORD + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert made.returncode == 0 and PASSWORD not in made.stdout + made.stderr, made.stderr
     log = folder / "streamlit.log"
     with running_app(env, log) as base:
@@ -95,8 +115,11 @@ class Session:
         return page
 
     def foreign(self) -> list[str]:
-        return [u for u in self.requests if urlsplit(u).scheme not in ("data", "blob", "about")
-                and urlsplit(u).hostname not in ("127.0.0.1", "localhost")]
+        return [
+            u
+            for u in self.requests
+            if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).hostname not in ("127.0.0.1", "localhost")
+        ]
 
     def close(self) -> None:
         assert not self.dialogs, f"a script ran: {self.dialogs}"
@@ -138,7 +161,8 @@ def sign_in(session: Session, name: str):
 
 def upload(page, name: str, data: bytes) -> None:
     page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+    )
     settle(page)
 
 
@@ -169,17 +193,28 @@ def map_points(session: Session, name: str) -> int:
 def gbk_file_with_a_new_community() -> bytes:
     """Every sample community plus 630199999001 in 城西区 with GCJ-02 coordinates: Chinese headers, GBK."""
     frame = pd.DataFrame(SAMPLE)
-    frame.loc[len(frame)] = {"community_id": NEW_ID, "name_zh": "测试新社区", "name_en": "Test New Community",
-                             "district": "城西区", "subdistrict": "西关大街街道", "characteristic": "关爱型",
-                             "brand_name": "新邻里", "stage": "申报", "latitude": "36.6236", "longitude": "101.7625",
-                             "coord_system": "GCJ02", "households": "1,200", "residents": "3,400"}
+    frame.loc[len(frame)] = {
+        "community_id": NEW_ID,
+        "name_zh": "测试新社区",
+        "name_en": "Test New Community",
+        "district": "城西区",
+        "subdistrict": "西关大街街道",
+        "characteristic": "关爱型",
+        "brand_name": "新邻里",
+        "stage": "申报",
+        "latitude": "36.6236",
+        "longitude": "101.7625",
+        "coord_system": "GCJ02",
+        "households": "1,200",
+        "residents": "3,400",
+    }
     frame.columns = [COMMUNITIES.column(name).zh for name in frame.columns]
     return frame.to_csv(index=False).encode("gbk")
 
 
 BROKEN = (
     "community_id,name_zh,district,characteristic,stage,latitude,longitude\n"
-    f"630199999002,{XSS},城西区,caring,named,\"{FORMULA}\",101.7\n"
+    f'630199999002,{XSS},城西区,caring,named,"{FORMULA}",101.7\n'
     "630199999003,**bold**[link](javascript:alert(1)),chengxi,caring,+1,36.6,101.7\n"
     "630199999004,ok,chengxi,-1,named,36.6,@SUM(A1)\n"
 ).encode()
@@ -201,8 +236,10 @@ def test_editor_sees_a_broken_file_rejected_row_by_row_then_commits_a_gbk_file(s
     shot(page, "signed-in-editor")
     upload(page, f"{XSS}.csv", BROKEN)
     rejected = page.locator('[data-testid="stAlert"]').filter(has_text="Rejected:")
-    expect(rejected).to_have_text(f"Rejected: 4 problems in 3 rows of {XSS}.csv. Nothing was changed. "
-                                  "Fix the file and upload it again.", use_inner_text=True)
+    expect(rejected).to_have_text(
+        f"Rejected: 4 problems in 3 rows of {XSS}.csv. Nothing was changed. Fix the file and upload it again.",
+        use_inner_text=True,
+    )
     expect(page.get_by_text("The rows with problems (cells at fault highlighted)")).to_be_visible()
     expect(page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')).to_have_count(2)  # problems, rows
     assert page.locator('img[src="x"]').count() == 0  # the name is text, not an element
@@ -234,8 +271,14 @@ def test_admin_restores_the_earlier_communities_version_on_the_history_page(sess
     if active_communities(desk_server) == len(SAMPLE):  # run alone: make the second version first
         new = Path(desk_server["log"]).with_name("new.csv")
         new.write_bytes(gbk_file_with_a_new_community())
-        subprocess.run([sys.executable, "-m", "dashboard", "import", str(new)], cwd=ROOT, env=desk_server["env"],
-                       capture_output=True, timeout=60, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "dashboard", "import", str(new)],
+            cwd=ROOT,
+            env=desk_server["env"],
+            capture_output=True,
+            timeout=60,
+            check=True,
+        )
     page = sign_in(session, "boss")
     expect(page.get_by_role("heading", name="Accounts")).to_be_visible()
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Version history").click()
