@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the tests need (Python packages, Debian's Chromium, poppler and CJK fonts) and run them all:
-# lint, unit, page (AppTest) and browser (Playwright) tests, on SQLite and PostgreSQL.
+# lint and format check, import contracts, mypy, then unit, page (AppTest) and browser (Playwright) tests
+# on SQLite and PostgreSQL, with the coverage of dashboard/ printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh requirements-dev.txt
@@ -19,5 +20,8 @@ if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; the
   # CI machines start PostgreSQL before the run; start it if it stopped.
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start 2>/dev/null || true
 fi
-.venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+echo "== ruff: lint and format" && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+echo "== import contracts" && .venv/bin/lint-imports --no-cache
+echo "== mypy" && .venv/bin/mypy
+echo "== pytest, with coverage of dashboard/"
+.venv/bin/python -m pytest --cov=dashboard --cov-report=term:skip-covered "$@"

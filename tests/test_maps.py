@@ -75,9 +75,9 @@ def communities() -> pd.DataFrame:
     return typed_frame("communities", pd.DataFrame(ROWS, columns=columns))
 
 
-def layers(m: folium.Map) -> dict[str, folium.GeoJson]:
-    """The map's GeoJson layers by name ("districts", "communities")."""
-    return {c.layer_name: c for c in m._children.values() if isinstance(c, folium.GeoJson)}
+def layers(m: folium.Map) -> dict:
+    """The map's GeoJSON layers by name ("districts", "communities"), each with its ``data``."""
+    return {c.layer_name: c for c in m._children.values() if hasattr(c, "layer_name") and hasattr(c, "data")}
 
 
 def points(m: folium.Map) -> tuple[list[dict], dict]:
@@ -104,7 +104,7 @@ def test_one_point_per_community_in_the_markup(communities, districts, query, ex
     frame = communities.query(query) if query else communities
     html = rendered(maps.build_map(frame, districts, lang="zh"))
     assert html.count('"Point"') == expected
-    assert html.count("new L.CircleMarker") == 1  # one layer, not one object per community
+    assert html.count("L.circleMarker(") == 1  # one layer, not one object per community
 
 
 def test_rows_without_coordinates_are_left_out(communities, districts):

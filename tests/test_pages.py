@@ -114,7 +114,7 @@ def folium_maps(at: AppTest) -> list[dict]:
 def map_points(args: dict) -> list[str]:
     """The community ids drawn as points on one map (district outlines have no id)."""
     script, decoder, ids = args["script"], json.JSONDecoder(), []
-    for call in re.finditer(r"_add\(", script):
+    for call in re.finditer(r"_add\(|\.addData\((?=\{)", script):
         data, _ = decoder.raw_decode(script, call.end())
         ids += [f["properties"]["id"] for f in data.get("features", []) if f["geometry"]["type"] == "Point"]
     return ids
@@ -169,11 +169,62 @@ def test_every_page_opens_from_a_bookmark(page):
         assert at.sidebar.multiselect(key="f_district").value == ["chengxi"]
 
 
-def test_require_app_still_matches_streamlit():
-    """state.require_app leans on a private flag of Streamlit's; fail loudly if it goes."""
+@pytest.mark.parametrize(
+    "page, lang, name, value, words",
+    [
+        ("overview", "en", "DASHBOARD_UPLOAD_LIMIT_MB", "abc", ["DASHBOARD_UPLOAD_LIMIT_MB=abc", "a number greater than 0"]),
+        ("map", "zh", "DASHBOARD_BASEMAP", "foo", ["DASHBOARD_BASEMAP=foo", "none, osm, gaode, tianditu 之一"]),
+        ("desk", "en", "DASHBOARD_LANG", "fr", ["DASHBOARD_LANG=fr", "one of zh, en"]),
+    ],
+)
+def test_a_refused_setting_stops_the_app_with_one_message(monkeypatch, page, lang, name, value, words):
+    monkeypatch.setenv(name, value)
+    at = open_page(page, lang=lang)
+    [error] = at.error
+    assert all(w in error.value for w in words), error.value
+    assert not at.title and not at.metric  # stopped before any page ran
+
+
+PROBE_APP = """
+import streamlit as st
+st.session_state["app_runs"] = st.session_state.get("app_runs", 0) + 1
+st.navigation([st.Page("pages/home.py", default=True), st.Page("pages/probe.py")]).run()
+"""
+PROBE_PAGE = """
+import streamlit as st
+{guard}
+st.write("app runs: " + str(st.session_state.get("app_runs", 0)))
+"""
+
+
+@pytest.mark.parametrize(("guard", "runs_after_switch"), [("", 1), ("from dashboard.ui import state; state.require_app()", 2)])
+def test_require_app_still_means_what_streamlit_means(tmp_path, monkeypatch, guard, runs_after_switch):
+    """state.require_app leans on ``PagesManager.uses_pages_directory``, which is not public API.
+
+    Its meaning, checked on a two-page probe app: while the flag is set (a
+    ``pages/`` folder beside the main script, before ``st.navigation`` ran),
+    Streamlit runs a page file on its own, without the main script (the probe
+    counts the main script's runs); a page that calls ``require_app`` first
+    is run through the main script instead. If Streamlit changes what the flag
+    does, one of the two cases fails.
+    """
     from streamlit.runtime.pages_manager import PagesManager
 
-    assert hasattr(PagesManager, "uses_pages_directory")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "app.py").write_text(PROBE_APP, encoding="utf-8")
+    (tmp_path / "pages" / "home.py").write_text('import streamlit as st\nst.write("home")\n', encoding="utf-8")
+    (tmp_path / "pages" / "probe.py").write_text(PROBE_PAGE.format(guard=guard), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(ROOT))
+
+    PagesManager.uses_pages_directory = None
+    PagesManager(str(tmp_path / "app.py"))
+    assert PagesManager.uses_pages_directory is True, "Streamlit no longer flags an app with a pages/ folder"
+
+    at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=30).run()
+    assert PagesManager.uses_pages_directory is False, "st.navigation no longer clears the flag"
+    at.switch_page("pages/probe.py").run()
+    assert not at.exception
+    assert [m.value for m in at.markdown] == [f"app runs: {runs_after_switch}"]
 
 
 # --- overview --------------------------------------------------------------------------------------------------
@@ -222,6 +273,25 @@ def test_overview_map_and_chart():
     )
     assert all(link.startswith("/app/static/") for link in overview_map["js_links"] + overview_map["css_links"])
     assert len(charts(at)) == 1
+
+
+def test_a_rerun_shows_the_same_map_without_building_it_again(monkeypatch):
+    """The map is built once per content and st_folium sends the very same component on a rerun.
+
+    A different script or key on the second run would remount the map in the
+    browser and lose a click (streamlit-folium renames the map's elements the
+    first time it reads it; ui/maps_view.py does that once, when it builds).
+    """
+    from dashboard.render import maps
+
+    at = open_page("map")
+    first = [e.proto for e in at.get("component_instance")]
+    built = []
+    monkeypatch.setattr(maps, "build_map", lambda *a, **k: built.append(1))
+    at.run()
+    again = [e.proto for e in at.get("component_instance")]
+    assert built == [], "the map was built again for the same content"
+    assert [(p.id, p.json_args) for p in again] == [(p.id, p.json_args) for p in first]
 
 
 @pytest.mark.parametrize(

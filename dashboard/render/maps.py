@@ -19,7 +19,7 @@ import folium
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -68,17 +68,6 @@ def _js(value: object) -> str:
     ):
         text = text.replace(char, code)
     return text
-
-
-class _LazyJs(JsCode):
-    """Script text made at render time, so it names elements as they render."""
-
-    def __init__(self, element: MacroElement) -> None:
-        self._element = element
-
-    @property
-    def js_code(self) -> str:  # type: ignore[override]
-        return self._element.get_name()
 
 
 class _Background(MacroElement):
@@ -206,7 +195,7 @@ def resolve_basemap(code: str) -> config.Term:
         base = config.term("basemaps", code)
     except KeyError:
         return config.term("basemaps", "none")
-    if base.extra.get("needs_key") and not config.setting("DASHBOARD_TIANDITU_KEY"):
+    if base.extra.get("needs_key") and not config.TIANDITU_KEY.value():
         return config.term("basemaps", "none")
     return base
 
@@ -354,27 +343,37 @@ class _PlainText(Element):
         return "\n".join(lines)
 
 
-class _PointsGeoJson(folium.GeoJson):
-    """The communities' GeoJson layer, rendered into the page without a Jinja compile of its data.
+class _PointsLayer(MacroElement):
+    """The ONE layer holding every community: circle markers from GeoJSON, styled by the kit.
 
-    ``MacroElement.render`` hands each element's script to ``branca.Element``,
-    which compiles it as a template: for 10,000 points several megabytes,
-    about a second per render, and a page renders twice. This layer renders
-    with an empty script first (everything else as folium does it), then puts
-    its real script, made by the same template, in that place as plain text.
-    streamlit-folium reads the script from the template itself, unchanged.
+    The data is serialised once, when the map is built, and the script is put
+    into the page as plain text: a render (a page renders twice, and
+    streamlit-folium renders the map again on every rerun) neither re-encodes
+    10,000 points nor compiles them as a Jinja template, which is what
+    ``folium.GeoJson`` would do (about 0.2 s per render at 10,000 points, plus
+    walking every point for the map's bounds). The page fits the bounds itself.
     """
 
-    _STAND_IN = Template("{% macro script(this, kwargs) %}{% endmacro %}")
+    _template = Template("""{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJson(null, {
+  pointToLayer: function (feature, latlng) { return L.circleMarker(latlng); },
+  onEachFeature: {{ this.kit.get_name() }}
+}).addTo({{ this._parent.get_name() }});
+{{ this.get_name() }}.addData({{ this.data_js }});
+{% endmacro %}""")
 
-    def render(self, **kwargs) -> None:
-        self._template = self._STAND_IN  # shadows the class's template during folium's own render
-        try:
-            super().render(**kwargs)
-        finally:
-            del self._template
+    def __init__(self, data: dict, kit: MacroElement) -> None:
+        super().__init__()
+        self._name, self.layer_name, self.kit = "Communities", "communities", kit
+        self.data = data
+        self.data_js = _js(data)
+
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]  # as branca's MacroElement.render: it adds to the page, returns nothing
+        """Put the script into the page without compiling it (see the class docstring)."""
         script = self._template.module.script(self, kwargs)
-        self.get_root().script.add_child(_PlainText(script), name=self.get_name())  # same name: same place
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "a layer renders inside its map's page"
+        figure.script.add_child(_PlainText(script), name=self.get_name())
 
 
 def _points_layer(frame: pd.DataFrame, lang: str, layer: str, datum: str, selected: str | None) -> list:
@@ -392,14 +391,7 @@ def _points_layer(frame: pd.DataFrame, lang: str, layer: str, datum: str, select
         text={**text, "open": html.escape(t("maps.open_profile", lang))},
     )
     kit = _PointKit(vocab)
-    points = _PointsGeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="communities",
-        control=False,
-        marker=folium.CircleMarker(radius=5, fill=True),
-        on_each_feature=_LazyJs(kit),
-    )
-    return [kit, points]
+    return [kit, _PointsLayer({"type": "FeatureCollection", "features": features}, kit)]
 
 
 def _base_map(base: config.Term, n_points: int, height_hint: int | None) -> folium.Map:
@@ -416,7 +408,7 @@ def _base_map(base: config.Term, n_points: int, height_hint: int | None) -> foli
     url = base.extra.get("url", "")
     if url:
         folium.TileLayer(
-            url.replace("{key}", config.setting("DASHBOARD_TIANDITU_KEY")),
+            url.replace("{key}", config.TIANDITU_KEY.value()),
             attr=base.extra["attribution"],
             name=base.code,
             subdomains=base.extra.get("subdomains", "abc"),
@@ -437,10 +429,12 @@ def _fit(m: folium.Map, points: pd.DataFrame, districts: folium.GeoJson, datum: 
         lat, lon = to_datum(points["latitude"].to_numpy(float), points["longitude"].to_numpy(float), datum)
         bounds = [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
     else:
-        bounds = districts.get_bounds()
-    if None in bounds[0]:
-        lat, lon = config.CITY_CENTER
-        bounds = [[lat - 0.15, lon - 0.2], [lat + 0.15, lon + 0.2]]
+        (south, west), (north, east) = districts.get_bounds()
+        if south is None or west is None or north is None or east is None:  # no outlines either: around the city centre
+            c_lat, c_lon = config.CITY_CENTER
+            bounds = [[c_lat - 0.15, c_lon - 0.2], [c_lat + 0.15, c_lon + 0.2]]
+        else:
+            bounds = [[south, west], [north, east]]
     m.fit_bounds(bounds, padding=(20, 20), max_zoom=FOCUS_ZOOM)
 
 
@@ -502,7 +496,7 @@ def build_small_map(
         communities,
         districts_geojson,
         lang=lang,
-        basemap=basemap or config.setting("DASHBOARD_BASEMAP"),
+        basemap=basemap or config.BASEMAP.value(),
         assets=assets,
         selected=focus_id,
         legend=focus_id is None,
