@@ -18,7 +18,7 @@ from pathlib import Path
 import folium
 import xstatic.pkg.leaflet as _leaflet
 import xstatic.pkg.leaflet_markercluster as _markercluster
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -139,9 +139,9 @@ class _IconPath(MacroElement):
     of the page header, and Leaflet's own guess fails off its CDN.
     """
 
-    _template = Template("""{% macro script(this, kwargs) %}
+    _template = Template("""{% macro script(this, kwargs) %}{% if this.path %}
 L.Icon.Default.imagePath = {{ this.path|tojson }};
-{% endmacro %}""")
+{% endif %}{% endmacro %}""")
 
     def __init__(self, path: str) -> None:
         super().__init__()
@@ -172,8 +172,8 @@ def use_assets(m: folium.Map, assets: str = "local") -> folium.Map:
                 names = [name for name, _ in getattr(element, attr) if name in urls[kind]]
                 needed[kind] += names
                 setattr(element, attr, [(name, urls[kind][name]) for name in names] if assets == "local" else [])
-        if isinstance(element, _IconPath) and assets == "inline":
-            del element._parent._children[element.get_name()]
+        if isinstance(element, _IconPath):  # inlined styles carry the icons themselves
+            element.path = icon_image_path() if assets == "local" else ""
     if assets == "local" and not any(isinstance(e, _IconPath) for e in _walk(m)):
         _IconPath(icon_image_path()).add_to(m)
     if assets == "inline":
@@ -184,7 +184,9 @@ def use_assets(m: folium.Map, assets: str = "local") -> folium.Map:
 def _inline(m: folium.Map, needed: dict[str, list[str]]) -> None:
     """Put the text of the needed scripts and styles into the page header."""
     texts = inline_assets()
-    header = m.get_root().header
+    figure = m.get_root()
+    assert isinstance(figure, Figure), "a folium map sits in its page"
+    header = figure.header
     for name in dict.fromkeys(needed["css"]):
         header.add_child(Element(f"<style>{texts['css'][name]}</style>"), name=f"inline_{name}")
     for name in dict.fromkeys(needed["js"]):
