@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.ui import data, sidebar, state
+from dashboard.ui.page import require_settings
 
 started = data.run_clock()  # DASHBOARD_TIMING=1 logs each run's server time (data.timed_run)
 # Set once, before navigation: a page's Material icon would otherwise become the favicon (fetched from
@@ -20,6 +21,7 @@ st.set_page_config(
 )
 state.init()
 lang = state.lang()
+require_settings(lang)  # a refused DASHBOARD_* value stops here, in one line
 
 data.engine()
 ds = data.dataset()

@@ -132,11 +132,11 @@ def has_users(engine: Engine) -> bool:
 
 
 def lockout_attempts() -> int:
-    return int(config.setting("DASHBOARD_LOCKOUT_ATTEMPTS"))
+    return config.LOCKOUT_ATTEMPTS.value()
 
 
 def lockout_minutes() -> float:
-    return float(config.setting("DASHBOARD_LOCKOUT_MINUTES"))
+    return config.LOCKOUT_MINUTES.value()
 
 
 def slowdown_seconds(failed_attempts: int) -> float:

@@ -3,16 +3,20 @@
 Vocabulary (types, stages, districts, categories, metrics, coordinate systems,
 base maps) lives in ``campaign.toml`` so a new type needs no code change.
 Settings come from environment variables; each is declared in ``SETTINGS``
-with its default and help, and the README documents every one (a test checks).
+with its kind (text, number, whole number, choice, flag), typed default and help,
+and the README documents every one (a test checks). ``UPLOAD_LIMIT_MB.value()``
+is a float; ``check_settings()`` names every refused value at start-up.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT_DIR = PACKAGE_DIR.parent
@@ -123,35 +127,183 @@ def colors(kind: str) -> dict[str, str]:
     return {t.code: t.color for t in terms(kind)}
 
 
+# --- Settings ----------------------------------------------------------------------------------------------------
+# Each setting is declared once below with its kind, typed default and help; ``Setting.value()`` gives the typed
+# value and ``check_settings()`` (run when the app or the CLI starts) lists every value that is refused.
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Kind(Protocol[T_co]):
+    """How a setting's text becomes its value: ``parse`` raises ValueError for a value that is not allowed."""
+
+    @property
+    def refusal(self) -> str: ...  # the message key (messages/settings.toml) that says what is allowed
+
+    def limits(self) -> dict[str, object]: ...  # the values that message names
+
+    def parse(self, text: str) -> T_co: ...
+
+
 @dataclass(frozen=True)
-class Setting:
-    """A deployment setting read from the environment."""
+class Text:
+    """Any text."""
+
+    refusal: str = "settings.not_text"
+
+    def limits(self) -> dict[str, object]:
+        return {}
+
+    def parse(self, text: str) -> str:
+        return text
+
+
+@dataclass(frozen=True)
+class Number:
+    """A finite number greater than ``above`` (fractions allowed)."""
+
+    above: float = 0.0
+    refusal: str = "settings.not_number"
+
+    def limits(self) -> dict[str, object]:
+        return {"above": f"{self.above:g}"}
+
+    def parse(self, text: str) -> float:
+        value = float(text)  # ValueError for "abc"
+        if not (math.isfinite(value) and value > self.above):
+            raise ValueError(text)
+        return value
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A whole number of at least ``low``."""
+
+    low: int = 1
+    refusal: str = "settings.not_whole"
+
+    def limits(self) -> dict[str, object]:
+        return {"low": self.low}
+
+    def parse(self, text: str) -> int:
+        value = int(text)
+        if value < self.low:
+            raise ValueError(text)
+        return value
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of ``values``, or of the codes of the vocabulary ``vocabulary`` (any letter case)."""
+
+    values: tuple[str, ...] = ()
+    vocabulary: str = ""
+    refusal: str = "settings.not_choice"
+
+    def options(self) -> tuple[str, ...]:
+        return tuple(codes(self.vocabulary)) if self.vocabulary else self.values
+
+    def limits(self) -> dict[str, object]:
+        return {"allowed": ", ".join(self.options())}
+
+    def parse(self, text: str) -> str:
+        if text.lower() not in self.options():
+            raise ValueError(text)
+        return text.lower()
+
+
+@dataclass(frozen=True)
+class Flag:
+    """On or off: 1/true/yes/on or 0/false/no/off (any letter case)."""
+
+    refusal: str = "settings.not_flag"
+    ON = ("1", "true", "yes", "on")
+    OFF = ("0", "false", "no", "off")
+
+    def limits(self) -> dict[str, object]:
+        return {}
+
+    def parse(self, text: str) -> bool:
+        if text.lower() not in self.ON + self.OFF:
+            raise ValueError(text)
+        return text.lower() in self.ON
+
+
+class SettingError(ValueError):
+    """A setting whose value is refused; ``t(error.key, lang, **error.values)`` says so in one line."""
+
+    def __init__(self, name: str, value: str, key: str, limits: dict[str, object]) -> None:
+        super().__init__(f"{name}={value!r} is not allowed ({key}: {limits})")
+        self.name, self.value, self.key = name, value, key
+        self.values: dict[str, object] = {"name": name, "value": value, **limits}
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """A deployment setting read from the environment: an empty or unset variable means ``default``."""
 
     name: str
-    default: str
+    default: T
     help: str
+    kind: Kind[T]
 
+    def value(self) -> T:
+        """The typed value; SettingError when the environment holds one the kind refuses."""
+        text = os.environ.get(self.name, "").strip()
+        if not text:
+            return self.default
+        try:
+            return self.kind.parse(text)
+        except ValueError:
+            raise SettingError(self.name, text, self.kind.refusal, self.kind.limits()) from None
+
+
+DATABASE_URL = Setting(
+    "DASHBOARD_DATABASE_URL", "", "SQLAlchemy URL of the database; empty means the SQLite file instance/dashboard.db.", Text()
+)
+LANG = Setting("DASHBOARD_LANG", "zh", "Default language of the interface: zh or en.", Choice(values=("zh", "en")))
+BASEMAP = Setting(
+    "DASHBOARD_BASEMAP", "none", "Base map under the map pages: none, osm, gaode or tianditu.", Choice(vocabulary="basemaps")
+)
+TIANDITU_KEY = Setting(
+    "DASHBOARD_TIANDITU_KEY", "", "Key for Tianditu tiles (required when DASHBOARD_BASEMAP=tianditu); never commit it.", Text()
+)
+UPLOAD_LIMIT_MB = Setting("DASHBOARD_UPLOAD_LIMIT_MB", 50.0, "Largest file staff may upload, in megabytes (> 0).", Number())
+LOCKOUT_ATTEMPTS = Setting("DASHBOARD_LOCKOUT_ATTEMPTS", 5, "Failed sign-ins in a row that lock an account (>= 1).", Whole())
+LOCKOUT_MINUTES = Setting(
+    "DASHBOARD_LOCKOUT_MINUTES", 15.0, "How long a locked account stays locked, in minutes (> 0).", Number()
+)
+SESSION_MINUTES = Setting("DASHBOARD_SESSION_MINUTES", 480.0, "How long a staff sign-in lasts, in minutes (> 0).", Number())
+TIMING = Setting("DASHBOARD_TIMING", False, "Log each page run's server time to stderr (for benchmarks/): 1 or 0.", Flag())
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DASHBOARD_DATABASE_URL", "", "SQLAlchemy URL of the database; empty means the SQLite file instance/dashboard.db."),
-    Setting("DASHBOARD_LANG", "zh", "Default language of the interface: zh or en."),
-    Setting("DASHBOARD_BASEMAP", "none", "Base map under the map pages: none, osm, gaode or tianditu."),
-    Setting("DASHBOARD_TIANDITU_KEY", "", "Key for Tianditu tiles (required when DASHBOARD_BASEMAP=tianditu); never commit it."),
-    Setting("DASHBOARD_UPLOAD_LIMIT_MB", "50", "Largest file staff may upload, in megabytes."),
-    Setting("DASHBOARD_LOCKOUT_ATTEMPTS", "5", "Failed sign-ins in a row that lock an account."),
-    Setting("DASHBOARD_LOCKOUT_MINUTES", "15", "How long a locked account stays locked."),
-    Setting("DASHBOARD_SESSION_MINUTES", "480", "How long a staff sign-in lasts."),
+    DATABASE_URL,
+    LANG,
+    BASEMAP,
+    TIANDITU_KEY,
+    UPLOAD_LIMIT_MB,
+    LOCKOUT_ATTEMPTS,
+    LOCKOUT_MINUTES,
+    SESSION_MINUTES,
+    TIMING,
 )
 
 
-def setting(name: str) -> str:
-    """The value of a declared setting: the environment, else its default."""
-    for s in SETTINGS:
-        if s.name == name:
-            return os.environ.get(name, s.default).strip() or s.default
-    raise KeyError(name)
+def check_settings() -> list[SettingError]:
+    """Every setting whose value is refused (empty when all are fine); the app and the CLI stop on any."""
+    refused = []
+    for declared in SETTINGS:
+        try:
+            declared.value()
+        except SettingError as error:
+            refused.append(error)
+    return refused
 
 
 def default_lang() -> str:
-    """The interface language a new visitor sees."""
-    return "en" if setting("DASHBOARD_LANG").lower().startswith("en") else "zh"
+    """The interface language a new visitor sees (the declared default while DASHBOARD_LANG is refused)."""
+    try:
+        return LANG.value()
+    except SettingError:  # start-up stops on it; its message still needs a language
+        return LANG.default

@@ -403,6 +403,32 @@ def test_unreachable_database_is_one_line_not_a_traceback(capsys, monkeypatch, t
     assert all(w in err for w in words), err
 
 
+@pytest.mark.parametrize(
+    "name, value, lang, words",
+    [
+        ("DASHBOARD_UPLOAD_LIMIT_MB", "abc", "en", ["DASHBOARD_UPLOAD_LIMIT_MB=abc", "a number greater than 0"]),
+        ("DASHBOARD_UPLOAD_LIMIT_MB", "0", "zh", ["DASHBOARD_UPLOAD_LIMIT_MB=0", "大于 0 的数字"]),
+        ("DASHBOARD_LOCKOUT_ATTEMPTS", "-2", "en", ["DASHBOARD_LOCKOUT_ATTEMPTS=-2", "whole number of at least 1"]),
+        ("DASHBOARD_BASEMAP", "foo", "en", ["DASHBOARD_BASEMAP=foo", "one of none, osm, gaode, tianditu"]),
+        ("DASHBOARD_LANG", "fr", "zh", ["DASHBOARD_LANG=fr", "zh, en 之一"]),
+        ("DASHBOARD_TIMING", "maybe", "en", ["DASHBOARD_TIMING=maybe", "1, true, yes, on"]),
+    ],
+)
+def test_a_refused_setting_stops_every_command_with_exit_2_and_one_line(
+    sqlite_engine, capsys, monkeypatch, name, value, lang, words
+):
+    monkeypatch.setenv(name, value)
+    code, out, err = run(capsys, "versions", "--lang", lang)
+    assert (code, out) == (2, "")
+    assert len(err.strip().splitlines()) == 1 and all(w in err for w in words), err
+
+
+def test_a_refused_language_setting_is_reported_in_the_default_language(sqlite_engine, capsys, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_LANG", "fr")
+    code, _, err = run(capsys, "versions")
+    assert code == 2 and "设置 DASHBOARD_LANG=fr 不可用" in err
+
+
 # --- sample and the real entry point ---------------------------------------------------------------------------
 
 
@@ -425,3 +451,21 @@ def test_python_m_dashboard_validate_json_entry_point(tmp_path):
     assert "Traceback" not in done.stderr
     report = json.loads(done.stdout)
     assert (report["valid"], report["table"], report["rows"], len(report["errors"])) == (False, "communities", 8, 12)
+
+
+def test_python_m_dashboard_refuses_a_bad_setting_with_exit_2_and_no_traceback(tmp_path):
+    env = {**os.environ, "DASHBOARD_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONPATH": str(ROOT)}
+    env["DASHBOARD_UPLOAD_LIMIT_MB"] = "abc"
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard", "versions", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.strip() == (
+        "Setting DASHBOARD_UPLOAD_LIMIT_MB=abc is not allowed: it must be a number greater than 0. Correct it and start again."
+    )
+    assert not (tmp_path / "cli.db").exists()  # stopped before touching the database

@@ -15,6 +15,102 @@ def test_every_setting_is_documented_in_the_readme(setting):
     assert setting.help
 
 
+def _readme_default(name: str) -> str:
+    """The default the README's settings table shows for ``name`` ("(empty)" is the empty text)."""
+    row = re.search(rf"^\| `{name}` \| (.+?) \|", README, re.MULTILINE)
+    assert row, name
+    return "" if row[1] == "(empty)" else row[1].strip("`")
+
+
+@pytest.mark.parametrize("setting", config.SETTINGS, ids=lambda s: s.name)
+def test_the_readme_shows_each_setting_default_and_the_kind_allows_it(setting):
+    text = _readme_default(setting.name)
+    assert (setting.kind.parse(text) if text else "") == setting.default
+
+
+@pytest.fixture
+def clean_settings(monkeypatch):
+    """No DASHBOARD_* variable from the environment the tests run in."""
+    for declared in config.SETTINGS:
+        monkeypatch.delenv(declared.name, raising=False)
+    return monkeypatch
+
+
+def test_unset_settings_are_their_typed_defaults(clean_settings):
+    assert config.check_settings() == []
+    assert [type(s.value()) for s in config.SETTINGS] == [str, str, str, str, float, int, float, float, bool]
+    assert config.UPLOAD_LIMIT_MB.value() == 50.0 and config.LOCKOUT_ATTEMPTS.value() == 5 and config.TIMING.value() is False
+
+
+@pytest.mark.parametrize(
+    "setting, text, expected",
+    [
+        (config.DATABASE_URL, "sqlite:///x.db", "sqlite:///x.db"),
+        (config.LANG, "en", "en"),
+        (config.LANG, " EN ", "en"),
+        (config.LANG, "", "zh"),
+        (config.BASEMAP, "OSM", "osm"),
+        (config.BASEMAP, "tianditu", "tianditu"),
+        (config.TIANDITU_KEY, "k123", "k123"),
+        (config.UPLOAD_LIMIT_MB, "0.002", 0.002),
+        (config.UPLOAD_LIMIT_MB, "200", 200.0),
+        (config.LOCKOUT_ATTEMPTS, "3", 3),
+        (config.LOCKOUT_ATTEMPTS, "1", 1),
+        (config.LOCKOUT_MINUTES, "2", 2.0),
+        (config.SESSION_MINUTES, "0.5", 0.5),
+        (config.TIMING, "1", True),
+        (config.TIMING, "Yes", True),
+        (config.TIMING, "on", True),
+        (config.TIMING, "0", False),
+        (config.TIMING, "false", False),
+        (config.TIMING, "", False),
+    ],
+)
+def test_good_values_parse_to_the_setting_type(clean_settings, setting, text, expected):
+    clean_settings.setenv(setting.name, text)
+    value = setting.value()
+    assert value == expected and type(value) is type(expected)
+    assert config.check_settings() == []
+
+
+BAD_VALUES = [
+    ("DASHBOARD_UPLOAD_LIMIT_MB", "abc", "a number greater than 0"),
+    ("DASHBOARD_UPLOAD_LIMIT_MB", "0", "a number greater than 0"),
+    ("DASHBOARD_UPLOAD_LIMIT_MB", "-5", "a number greater than 0"),
+    ("DASHBOARD_UPLOAD_LIMIT_MB", "nan", "a number greater than 0"),
+    ("DASHBOARD_UPLOAD_LIMIT_MB", "inf", "a number greater than 0"),
+    ("DASHBOARD_LOCKOUT_ATTEMPTS", "0", "a whole number of at least 1"),
+    ("DASHBOARD_LOCKOUT_ATTEMPTS", "2.5", "a whole number of at least 1"),
+    ("DASHBOARD_LOCKOUT_ATTEMPTS", "five", "a whole number of at least 1"),
+    ("DASHBOARD_LOCKOUT_MINUTES", "-1", "a number greater than 0"),
+    ("DASHBOARD_SESSION_MINUTES", "0", "a number greater than 0"),
+    ("DASHBOARD_SESSION_MINUTES", "8h", "a number greater than 0"),
+    ("DASHBOARD_LANG", "fr", "one of zh, en"),
+    ("DASHBOARD_BASEMAP", "foo", "one of none, osm, gaode, tianditu"),
+    ("DASHBOARD_TIMING", "maybe", "1, true, yes, on"),
+    ("DASHBOARD_TIMING", "2", "1, true, yes, on"),
+]
+
+
+@pytest.mark.parametrize("name, text, allowed", BAD_VALUES)
+def test_a_bad_value_is_refused_naming_the_setting_its_value_and_what_is_allowed(clean_settings, name, text, allowed):
+    clean_settings.setenv(name, text)
+    [error] = config.check_settings()
+    assert (error.name, error.value) == (name, text)
+    english = i18n.t(error.key, "en", **error.values)
+    assert f"{name}={text}" in english and allowed in english and "\n" not in english
+    assert f"{name}={text}" in i18n.t(error.key, "zh", **error.values)
+    setting = next(s for s in config.SETTINGS if s.name == name)
+    with pytest.raises(config.SettingError):
+        setting.value()
+
+
+def test_every_refused_setting_is_listed_at_once(clean_settings):
+    clean_settings.setenv("DASHBOARD_UPLOAD_LIMIT_MB", "abc")
+    clean_settings.setenv("DASHBOARD_BASEMAP", "foo")
+    assert [e.name for e in config.check_settings()] == ["DASHBOARD_BASEMAP", "DASHBOARD_UPLOAD_LIMIT_MB"]
+
+
 @pytest.mark.parametrize("key", sorted(i18n.catalogue()))
 def test_every_message_has_both_languages_with_the_same_placeholders(key):
     texts = i18n.catalogue()[key]

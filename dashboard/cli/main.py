@@ -220,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else USAGE
+    if refused := config.check_settings():  # a refused DASHBOARD_* value is wrong usage: one line each
+        for error in refused:
+            print(t(error.key, _lang(args), **error.values), file=sys.stderr)
+        return USAGE
     try:
         return COMMANDS[args.command](args)
     except SQLAlchemyError as exc:  # a wrong DASHBOARD_DATABASE_URL or a server that is down: say so in one line

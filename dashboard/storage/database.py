@@ -132,7 +132,7 @@ _indexes()
 
 def database_url() -> str:
     """The configured database, or the SQLite file under instance/."""
-    url = config.setting("DASHBOARD_DATABASE_URL")
+    url = config.DATABASE_URL.value()
     if url:
         return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
     config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,6 @@ than the page); nothing downstream mutates it — filters return new frames.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from datetime import date
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from dashboard import config
 from dashboard.dataset import Dataset
 from dashboard.figures import profiles, queries
 from dashboard.figures.filters import Filters, apply_filters, data_range
@@ -25,8 +25,6 @@ from dashboard.ingest import sample
 from dashboard.render import charts
 from dashboard.render.map_assets import install_static_assets
 from dashboard.storage import database, store
-
-TIMING = os.environ.get("DASHBOARD_TIMING", "").strip().lower() in ("1", "true", "yes", "on")  # off by default
 
 
 def run_clock() -> tuple[float, float]:
@@ -44,7 +42,7 @@ def timed_run(page: str, started: tuple[float, float]) -> Iterator[None]:
         end = type(exc).__name__
         raise
     finally:
-        if TIMING:
+        if config.TIMING.value():
             print(
                 f"[dashboard timing] page={page or 'default'} seconds={time.perf_counter() - started[0]:.4f} "
                 f"cpu={time.thread_time() - started[1]:.4f} end={end}",

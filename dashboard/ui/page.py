@@ -7,9 +7,20 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard import config
 from dashboard.dataset import Dataset
 from dashboard.figures.filters import Filters
+from dashboard.i18n import t
 from dashboard.ui import components, data, state
+
+
+def require_settings(lang: str) -> None:
+    """Stop the app, before it touches the database, with one line per refused setting (no traceback)."""
+    refused = config.check_settings()
+    for error in refused:
+        st.error(t(error.key, lang, **error.values), icon=":material/settings:")
+    if refused:
+        st.stop()
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def current_user() -> auth.User | None:
     if not hmac.compare_digest(str(sig).encode(), _signature(str(name), since).encode()):
         sign_out()
         return None
-    if time.time() - float(since) > float(config.setting("DASHBOARD_SESSION_MINUTES")) * 60:
+    if time.time() - float(since) > config.SESSION_MINUTES.value() * 60:
         sign_out()
         st.session_state["session_expired"] = True
         return None

@@ -20,7 +20,7 @@ HIGHLIGHT = "background-color: #fde2e1; color: #8a1c12; font-weight: 600"
 
 
 def limit_mb() -> float:
-    return float(config.setting("DASHBOARD_UPLOAD_LIMIT_MB"))
+    return config.UPLOAD_LIMIT_MB.value()
 
 
 def table_label(table: str | None, lang: str) -> str:
