@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LANGS = ("zh", "en")
 
@@ -72,3 +77,37 @@ def fmt_date(day: date | None, lang: str) -> str:
     if lang == "zh":
         return f"{day.year}年{day.month}月{day.day}日"
     return f"{day.day} {day:%b} {day.year}"
+
+
+def join_list(items: Iterable[object], lang: str) -> str:
+    """Items in a run of text the way each reader lists them: "城东区、城西区" / "Chengdong, Chengxi".
+
+    >>> join_list(["A", "B"], "zh"), join_list(["A", "B"], "en")
+    ('A、B', 'A, B')
+    """
+    return ("、" if lang == "zh" else ", ").join(str(item) for item in items)
+
+
+def _text(value: object) -> str:
+    """A name as text: "" when it is blank or missing (None, NaN, pd.NA: names are always text)."""
+    return value if isinstance(value, str) and value.strip() else ""
+
+
+def community_name(row: Mapping[str, object] | pd.Series, lang: str) -> str:
+    """A community's name for a reader of ``lang``: the Chinese name for zh; for en the English
+    name, or the Chinese one where the English is missing or blank ("" if both are).
+
+    >>> community_name({"name_zh": "前营街社区", "name_en": None}, "en")
+    '前营街社区'
+    """
+    chinese = _text(row.get("name_zh"))
+    return chinese if lang == "zh" else _text(row.get("name_en")) or chinese
+
+
+def community_names(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """:func:`community_name` of every row of ``frame`` (columns name_zh and, optionally, name_en), on its index."""
+    chinese = frame["name_zh"].map(_text).astype(object)
+    if lang == "zh" or "name_en" not in frame:
+        return chinese
+    english = frame["name_en"].map(_text).astype(object)
+    return english.where(english != "", chinese)

@@ -229,6 +229,21 @@ def test_city_map_takes_ten_thousand_communities(ds):
     assert points.count("\n") == len(many) + 1  # header, one line per community
 
 
+@pytest.mark.parametrize("missing", ["", None, np.nan], ids=["blank", "None", "NaN"])
+def test_communities_without_an_english_name_are_named_in_chinese_in_english(ds, missing):
+    communities = ds.communities.assign(name_en=pd.Series(missing, index=ds.communities.index, dtype=object))
+    plain = replace(ds, communities=communities)
+    briefing = content.build(plain, default_period(plain, DISTRICT), "en")
+    said = "\n".join([*briefing.summary, *(line for s in briefing.slides for line in [*s.bullets, s.notes])])
+    chinese = set(communities.loc[communities["district"] == DISTRICT, "name_zh"])
+    named = {name for name in chinese if name in said}
+    assert len(named) >= 3, said  # the most active, and those needing attention, by their Chinese names
+    assert "nan" not in said.split() and "None" not in said
+    spec = static_map(communities[communities["district"] == DISTRICT], "en").to_dict()
+    points = pd.read_csv(io.StringIO(spec["datasets"][spec["layer"][1]["data"]["name"]]))
+    assert set(points["name"]) == chinese
+
+
 # --- PDF and ZIP ---------------------------------------------------------------------------------------------
 
 

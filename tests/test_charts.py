@@ -249,6 +249,15 @@ def test_pace_notes_districts_without_a_target():
     assert {r["district_label"] for r in _rows(spec)} == {"Chengdong", "All districts"}
 
 
+@pytest.mark.parametrize(
+    ("lang", "note"), [("en", "No target set for: Chengzhong, Chengxi."), ("zh", "未设年度目标：城中区、城西区。")]
+)
+def test_pace_lists_several_districts_without_a_target_the_readers_way(lang, note):
+    communities = DS.communities.assign(district=DS.communities["district"].where(DS.communities.index != 0, "chengzhong"))
+    ds = Dataset(communities, DS.activities, DS.surveys, DS.targets[DS.targets["district"] == "chengdong"])
+    assert charts.pace_chart(ds, DAY, lang).to_dict()["title"]["subtitle"][-1] == note
+
+
 def test_district_colours_are_distinct_and_stable():
     colours = charts._colors("districts")
     assert len(set(colours.values())) == len(config.codes("districts"))

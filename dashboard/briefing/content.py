@@ -13,7 +13,7 @@ from dashboard.briefing.static_map import static_map
 from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.figures.filters import apply_filters
-from dashboard.i18n import fmt_date, fmt_int, fmt_num, t
+from dashboard.i18n import community_name, fmt_date, fmt_int, fmt_num, join_list, t
 from dashboard.render import charts
 
 
@@ -87,35 +87,32 @@ def _with_brand(name: str, brand: str | None, lang: str) -> str:
 
 def highlights(f: Facts, lang: str) -> list[str]:
     """Named brands, the most active communities and those needing attention, one line each."""
-    column = "name_zh" if lang == "zh" else "name_en"
-    sep = "、" if lang == "zh" else ", "
-    named = [_with_brand(row[column] or row["name_zh"], row["brand_name"], lang) for _, row in f.named_list.head(4).iterrows()]
+    named = [_with_brand(community_name(row, lang), row["brand_name"], lang) for _, row in f.named_list.head(4).iterrows()]
     active = [
-        f"{row[column] or row['name_zh']} · {_b('activities_count', lang, count=int(row['activities']))}"
+        f"{community_name(row, lang)} · {_b('activities_count', lang, count=int(row['activities']))}"
         for _, row in f.most_active.head(3).iterrows()
     ]
     attention = [
-        f"{row[column] or row['name_zh']} · {_b('silent_days', lang, days=int(row['days_since']))}"
+        f"{community_name(row, lang)} · {_b('silent_days', lang, days=int(row['days_since']))}"
         for _, row in f.inactive.head(2).iterrows()
         if row["days_since"] == row["days_since"]
     ]
     attention += [
-        f"{row[column] or row['name_zh']} · {_b('fell', lang, change=fmt_num(row['change'], lang))}"
+        f"{community_name(row, lang)} · {_b('fell', lang, change=fmt_num(row['change'], lang))}"
         for _, row in f.falling.head(2).iterrows()
     ]
     none, colon = _b("none", lang), "：" if lang == "zh" else ": "
     return [
-        f"{_b('named_brands', lang)}{colon}{sep.join(named) or none}",
-        f"{_b('most_active', lang)}{colon}{sep.join(active) or none}",
-        f"{_b('needs_attention', lang)}{colon}{sep.join(attention) or none}",
+        f"{_b('named_brands', lang)}{colon}{join_list(named, lang) or none}",
+        f"{_b('most_active', lang)}{colon}{join_list(active, lang) or none}",
+        f"{_b('needs_attention', lang)}{colon}{join_list(attention, lang) or none}",
     ]
 
 
 def recent_lines(f: Facts, lang: str) -> list[str]:
-    column = "name_zh" if lang == "zh" else "name_en"
     lines = []
     for _, row in f.recent.iterrows():
-        who = row[column] if isinstance(row[column], str) else row["name_zh"]
+        who = community_name(row, lang)
         title = (
             row["title"] if isinstance(row["title"], str) and row["title"] else config.label("categories", row["category"], lang)
         )  # an untitled activity is named by its category

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard import config
-from dashboard.i18n import t
+from dashboard.i18n import community_names, t
 from dashboard.render.charts import themed
 from dashboard.render.maps import load_districts
 
@@ -52,7 +52,7 @@ def static_map(
     labels = [config.label("types", c, lang) for c in codes]  # no icon glyphs: they change the label's font
     frame = communities.assign(
         type_label=communities["characteristic"].map(dict(zip(codes, labels, strict=True))),
-        name=communities["name_zh"] if lang == "zh" else communities["name_en"],
+        name=community_names(communities, lang),
     )
     points = (
         alt.Chart(_inline_csv(frame[["longitude", "latitude", "type_label", "name"]]))

@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.briefing.period import Facts, scope_label
-from dashboard.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
+from dashboard.i18n import community_names, fmt_date, fmt_int, fmt_num, fmt_pct, join_list, t
 
 
 def _b(key: str, lang: str, **values: object) -> str:
@@ -18,8 +18,7 @@ def _b(key: str, lang: str, **values: object) -> str:
 
 def names(frame: pd.DataFrame, lang: str, limit: int = 3) -> str:
     """Up to ``limit`` community names; with more, "A、B、C等12个" / "A, B, C and 9 more"."""
-    column = "name_zh" if lang == "zh" else "name_en"
-    shown = ("、" if lang == "zh" else ", ").join(frame[column].fillna(frame["name_zh"]).head(limit))
+    shown = join_list(community_names(frame.head(limit), lang), lang)
     if len(frame) <= limit:
         return shown
     if lang == "zh":
@@ -28,7 +27,7 @@ def names(frame: pd.DataFrame, lang: str, limit: int = 3) -> str:
 
 
 def district_names(codes: list[str], lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(config.label("districts", c, lang) for c in codes)
+    return join_list((config.label("districts", c, lang) for c in codes), lang)
 
 
 def done(f: Facts, lang: str) -> str:

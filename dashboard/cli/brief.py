@@ -19,7 +19,7 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.cli.main import EXTENSIONS, OK, REJECTED, USAGE, _lang, command
-from dashboard.i18n import t
+from dashboard.i18n import join_list, t
 from dashboard.ingest.parsing import enum_codes
 from dashboard.storage import store
 from dashboard.storage.database import get_engine
@@ -49,7 +49,7 @@ def _check_request(args: argparse.Namespace, lang: str) -> str | None:
         return t("brief_files.bad_extension", lang)
     if args.district and resolve_district(args.district) is None:
         known = [f"{c} ({config.label('districts', c, lang)})" for c in config.codes("districts")]
-        return t("brief_files.bad_district", lang, district=args.district, known=("、" if lang == "zh" else ", ").join(known))
+        return t("brief_files.bad_district", lang, district=args.district, known=join_list(known, lang))
     if args.start and args.end and args.start > args.end:
         return t("brief_files.bad_range", lang, start=args.start, end=args.end)
     return None

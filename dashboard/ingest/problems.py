@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dashboard import config
-from dashboard.i18n import t
+from dashboard.i18n import join_list, t
 from dashboard.schema import TABLES
 
 
@@ -44,13 +44,13 @@ def _localised(params: dict, lang: str) -> dict:
     vocab = out.pop("vocab", None)
     if vocab:
         out["kind"] = t(f"validation.kind_{vocab}", lang)
-        out["choices"] = ("、" if lang == "zh" else ", ").join(config.labels(vocab, lang))
+        out["choices"] = join_list(config.labels(vocab, lang), lang)
         if out.get("suggestion"):
             out["suggestion"] = config.label(config.ENUM_VOCAB[vocab], out["suggestion"], lang)
     columns_of = out.pop("columns_of", None)
     if columns_of:  # Chinese readers get the Chinese headers they would type
         names = [c.zh if lang == "zh" else c.name for c in TABLES[columns_of].columns]
-        out["choices"] = ("、" if lang == "zh" else ", ").join(names)
+        out["choices"] = join_list(names, lang)
     if "table" in out:
         out["table"] = t(f"validation.table_{out['table']}", lang)
     return out

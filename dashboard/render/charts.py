@@ -21,7 +21,7 @@ import pandas as pd
 from dashboard import config
 from dashboard.dataset import Dataset
 from dashboard.figures import queries
-from dashboard.i18n import fmt_date, fmt_pct, t
+from dashboard.i18n import fmt_date, fmt_pct, join_list, t
 from dashboard.render.maps import progress_color
 
 Chart = alt.Chart | alt.LayerChart
@@ -240,7 +240,7 @@ def _pace_title(metric: str, day: date, lang: str, missing: list[str]) -> alt.Ti
     if metric == "named_communities":
         subtitle.append(_t("pace_named_note", lang))
     if missing:
-        subtitle.append(_t("pace_no_target", lang, districts="、".join(_labels("districts", missing, lang))))
+        subtitle.append(_t("pace_no_target", lang, districts=join_list(_labels("districts", missing, lang), lang)))
     return alt.Title(_t("pace_title", lang, metric=config.label("metrics", metric, lang), year=day.year), subtitle=subtitle)
 
 

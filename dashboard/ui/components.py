@@ -12,7 +12,7 @@ from dashboard import config
 from dashboard.dataset import Dataset
 from dashboard.figures.filters import Filters
 from dashboard.figures.queries import Figure
-from dashboard.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
+from dashboard.i18n import community_names, fmt_date, fmt_int, fmt_num, fmt_pct, join_list, t
 from dashboard.ui import data
 
 
@@ -20,8 +20,7 @@ def scope_text(f: Filters, lang: str) -> str:
     """The districts (or the whole city) a view covers, in words."""
     if not f.districts:
         return t("ui.scope_city", lang)
-    sep = "、" if lang == "zh" else ", "
-    return sep.join(config.label("districts", d, lang) for d in f.districts)
+    return join_list((config.label("districts", d, lang) for d in f.districts), lang)
 
 
 def header(title_key: str, f: Filters, ds: Dataset, day: date, lang: str) -> None:
@@ -61,7 +60,7 @@ def community_table(frame: pd.DataFrame, columns: dict[str, str], lang: str, key
     """
     shown = pd.DataFrame(
         {
-            t("ui.col_community", lang): frame["name_zh"] if lang == "zh" else frame["name_en"].fillna(frame["name_zh"]),
+            t("ui.col_community", lang): community_names(frame, lang),
         }
     )
     for column, message in columns.items():

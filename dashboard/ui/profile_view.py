@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.figures import profiles
-from dashboard.i18n import fmt_date, fmt_int, fmt_num, t
+from dashboard.i18n import community_name, community_names, fmt_date, fmt_int, fmt_num, t
 from dashboard.ui.text import md_escape
 
 BADGE_COLORS = {
@@ -50,15 +50,15 @@ def pick(found: pd.DataFrame, lang: str) -> str | None:
 
 def _names(frame: pd.DataFrame, lang: str) -> list[str]:
     districts = frame["district"].map(lambda d: config.label("districts", d, lang))
-    primary = frame["name_zh"] if lang == "zh" else frame["name_en"].fillna(frame["name_zh"])
-    return (primary + " · " + districts).tolist()
+    return (community_names(frame, lang) + " · " + districts).tolist()
 
 
 def identity(c: pd.Series, lang: str) -> None:
     """Names in both languages, type badge, brand, district and subdistrict."""
-    st.title(md_escape(c["name_zh"] if lang == "zh" else (c["name_en"] or c["name_zh"])))
-    other = c["name_en"] if lang == "zh" else c["name_zh"]
-    if other:
+    title = community_name(c, lang)
+    st.title(md_escape(title))
+    other = community_name(c, "en" if lang == "zh" else "zh")  # the name in the other language, when there is one
+    if other != title:
         st.caption(md_escape(other))
     term = config.term("types", c["characteristic"])
     st.badge(f"{term.icon} {term.label(lang)}", color=BADGE_COLORS.get(term.code, "gray"))

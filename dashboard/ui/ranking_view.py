@@ -6,16 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config
-from dashboard.i18n import t
+from dashboard.i18n import community_names, t
 
 
 def table(ranked: pd.DataFrame, lang: str) -> str | None:
     """Show the ranking; return the id of a selected community, if any."""
-    name = ranked["name_zh"] if lang == "zh" else ranked["name_en"].fillna(ranked["name_zh"])
     shown = pd.DataFrame(
         {
             "#": range(1, len(ranked) + 1),
-            t("ui.col_community", lang): name,
+            t("ui.col_community", lang): community_names(ranked, lang),
             t("ui.col_district", lang): ranked["district"].map(lambda d: config.label("districts", d, lang)),
             t("ui.col_type", lang): ranked["characteristic"].map(lambda c: _type_label(c, lang)),
             t("ui.col_stage", lang): ranked["stage"].map(lambda s: config.label("stages", s, lang)),
