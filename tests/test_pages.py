@@ -185,22 +185,6 @@ def test_a_refused_setting_stops_the_app_with_one_message(monkeypatch, page, lan
     assert not at.title and not at.metric  # stopped before any page ran
 
 
-@pytest.mark.parametrize(
-    "page, lang, name, value, words",
-    [
-        ("overview", "en", "DASHBOARD_UPLOAD_LIMIT_MB", "abc", ["DASHBOARD_UPLOAD_LIMIT_MB=abc", "a number greater than 0"]),
-        ("map", "zh", "DASHBOARD_BASEMAP", "foo", ["DASHBOARD_BASEMAP=foo", "none, osm, gaode, tianditu 之一"]),
-        ("desk", "en", "DASHBOARD_LANG", "fr", ["DASHBOARD_LANG=fr", "one of zh, en"]),
-    ],
-)
-def test_a_refused_setting_stops_the_app_with_one_message(monkeypatch, page, lang, name, value, words):
-    monkeypatch.setenv(name, value)
-    at = open_page(page, lang=lang)
-    [error] = at.error
-    assert all(w in error.value for w in words), error.value
-    assert not at.title and not at.metric  # stopped before any page ran
-
-
 PROBE_APP = """
 import streamlit as st
 st.session_state["app_runs"] = st.session_state.get("app_runs", 0) + 1
