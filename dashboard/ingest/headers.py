@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from dashboard.ingest.problems import Issue
+from dashboard.ingest.problems import Issue, Problem
 from dashboard.schema import TABLES, Table
 
 
@@ -55,15 +55,17 @@ def match_headers(headers: list[str], table: Table) -> HeaderMap:
         if not header:
             continue
         if name is None:
-            result.warnings.append(Issue("unknown_column", column=header, params={"table": table.name, "columns_of": table.name}))
+            result.warnings.append(
+                Issue(Problem.UNKNOWN_COLUMN, column=header, params={"table": table.name, "columns_of": table.name})
+            )
         elif name in result.positions:
-            result.issues.append(Issue("duplicate_column", column=header))
+            result.issues.append(Issue(Problem.DUPLICATE_COLUMN, column=header))
         else:
             result.positions[name] = position
             result.shown[name] = header
     for col in table.columns:
         if col.required and col.name not in result.positions:
-            result.issues.append(Issue("missing_column", column=col.name, params={"zh": col.zh}))
+            result.issues.append(Issue(Problem.MISSING_COLUMN, column=col.name, params={"zh": col.zh}))
     return result
 
 

@@ -1,19 +1,60 @@
-"""Problems found in staff files, kept as codes so each reader gets their language."""
+"""Problems found in staff files, kept as codes so each reader gets their language.
+
+Every code is a member of ``Problem`` (like pandera's ``SchemaErrorReason``); its
+value is the ``"code"`` of the JSON reports and names the message
+``validation.<code>`` in both languages (a test checks both ways).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from dashboard import config
 from dashboard.i18n import join_list, t
 from dashboard.schema import TABLES
 
 
+class Problem(StrEnum):
+    """What can be wrong with a staff file; the value is the code reports and messages use."""
+
+    # the file as a whole
+    FILE_EMPTY = "file_empty"
+    FILE_NO_ROWS = "file_no_rows"
+    FILE_NOT_TABLE = "file_not_table"
+    FILE_OLD_EXCEL = "file_old_excel"
+    FILE_UNREADABLE = "file_unreadable"
+    TABLE_UNKNOWN = "table_unknown"
+    TABLE_WRONG_NAME = "table_wrong_name"
+    # the header row
+    MISSING_COLUMN = "missing_column"
+    UNKNOWN_COLUMN = "unknown_column"  # a warning: the column is ignored
+    DUPLICATE_COLUMN = "duplicate_column"
+    BLANK_HEADER = "blank_header"
+    # cells
+    REQUIRED = "required"
+    NOT_INTEGER = "not_integer"
+    NOT_NUMBER = "not_number"
+    BELOW_MINIMUM = "below_minimum"
+    ABOVE_MAXIMUM = "above_maximum"
+    LAT_LOOKS_LIKE_LON = "lat_looks_like_lon"
+    LON_LOOKS_LIKE_LAT = "lon_looks_like_lat"
+    OUTSIDE_CITY = "outside_city"
+    BAD_CHOICE = "bad_choice"
+    BAD_CHOICE_SUGGEST = "bad_choice_suggest"
+    BAD_DATE = "bad_date"
+    IMPOSSIBLE_DATE = "impossible_date"
+    BAD_MONTH = "bad_month"
+    # rows together, and other tables
+    DUPLICATE_KEY = "duplicate_key"
+    UNKNOWN_COMMUNITY = "unknown_community"
+
+
 @dataclass(frozen=True)
 class Issue:
     """One problem in one place of a file (row and column may be unknown)."""
 
-    code: str
+    code: Problem
     row: int | None = None
     column: str | None = None
     value: str | None = None
@@ -35,7 +76,13 @@ class Issue:
 
     def as_dict(self, lang: str) -> dict:
         """The JSON form of the command line and downloadable reports."""
-        return {"row": self.row, "column": self.column, "value": self.value, "code": self.code, "message": self.message(lang)}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "code": self.code.value,
+            "message": self.message(lang),
+        }
 
 
 def _localised(params: dict, lang: str) -> dict:
@@ -59,6 +106,6 @@ def _localised(params: dict, lang: str) -> dict:
 class FileProblem(Exception):
     """The file as a whole cannot be read as a table."""
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: Problem, **params: object) -> None:
         super().__init__(code)
         self.issue = Issue(code, params=params)

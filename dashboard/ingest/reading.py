@@ -19,7 +19,7 @@ from charset_normalizer import from_bytes
 from openpyxl import load_workbook
 from pyarrow.lib import ArrowInvalid
 
-from dashboard.ingest.problems import FileProblem
+from dashboard.ingest.problems import FileProblem, Problem
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls and other OLE files
@@ -40,11 +40,11 @@ class RawTable:
 def read_upload(data: bytes, filename: str = "", sheet_hint: tuple[str, ...] = ()) -> RawTable:
     """Read a CSV or .xlsx file given as bytes, whatever its encoding."""
     if not data.strip():
-        raise FileProblem("file_empty")
+        raise FileProblem(Problem.FILE_EMPTY)
     if data.startswith(XLSX_MAGIC):
         return _read_xlsx(data, sheet_hint)
     if data.startswith(OLE_MAGIC):
-        raise FileProblem("file_old_excel")
+        raise FileProblem(Problem.FILE_OLD_EXCEL)
     text, encoding = decode_text(data)
     return _read_csv_text(text, encoding)
 
@@ -57,7 +57,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     if b"\x00" in data[:4096]:
-        raise FileProblem("file_not_table")
+        raise FileProblem(Problem.FILE_NOT_TABLE)
     for encoding in TEXT_ENCODINGS:
         try:
             return data.decode(encoding), encoding
@@ -65,7 +65,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
             continue
     best = from_bytes(data[:200_000]).best()
     if best is None:
-        raise FileProblem("file_not_table")
+        raise FileProblem(Problem.FILE_NOT_TABLE)
     return data.decode(best.encoding, errors="replace"), best.encoding
 
 
@@ -79,10 +79,10 @@ def _delimiter(first_line: str) -> str:
 def _read_csv_text(text: str, encoding: str) -> RawTable:
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise FileProblem("file_empty")  # a BOM or blank lines only: nothing to read
+        raise FileProblem(Problem.FILE_EMPTY)  # a BOM or blank lines only: nothing to read
     first_line = text.split("\n", 1)[0]
     if _looks_binary(text[:4096]):
-        raise FileProblem("file_not_table")
+        raise FileProblem(Problem.FILE_NOT_TABLE)
     sep = _delimiter(first_line)
     try:
         frame = _fast_frame(text, sep) if _BLANK_LINE.search(text) is None else None
@@ -100,7 +100,7 @@ def _read_csv_text(text: str, encoding: str) -> RawTable:
     except pd.errors.ParserError:
         frame = _ragged_frame(text, sep)
     except ValueError as exc:
-        raise FileProblem("file_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
+        raise FileProblem(Problem.FILE_UNREADABLE, detail=str(exc).splitlines()[0][:200]) from exc
     return _with_header(frame, encoding)
 
 
@@ -130,7 +130,7 @@ def _ragged_frame(text: str, sep: str) -> pd.DataFrame:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False))
     except csv.Error as exc:
-        raise FileProblem("file_unreadable", detail=str(exc)[:200]) from exc
+        raise FileProblem(Problem.FILE_UNREADABLE, detail=str(exc)[:200]) from exc
     width = max(len(r) for r in rows)
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object).astype(str)
 
@@ -144,7 +144,7 @@ def _looks_binary(sample: str) -> bool:
 def _with_header(frame: pd.DataFrame, encoding: str, sheet: str | None = None) -> RawTable:
     """Split row 1 off as the header; index the rest by spreadsheet row number."""
     if frame.empty:
-        raise FileProblem("file_empty")
+        raise FileProblem(Problem.FILE_EMPTY)
     headers = [str(h).strip() if h is not None else "" for h in frame.iloc[0].tolist()]
     body = frame.iloc[1:].copy()
     body.columns = range(len(headers))
@@ -170,7 +170,7 @@ def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...]) -> RawTable:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileProblem("file_not_table") from exc
+        raise FileProblem(Problem.FILE_NOT_TABLE) from exc
     try:
         wanted = {h.casefold() for h in sheet_hint}
         sheet = next((ws for ws in book.worksheets if ws.title.strip().casefold() in wanted), book.worksheets[0])
@@ -180,7 +180,7 @@ def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...]) -> RawTable:
     finally:
         book.close()
     if not rows:
-        raise FileProblem("file_empty")
+        raise FileProblem(Problem.FILE_EMPTY)
     width = max(len(r) for r in rows)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object).astype(str)
     return _with_header(frame, "xlsx", sheet=title)

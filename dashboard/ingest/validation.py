@@ -17,7 +17,7 @@ from dashboard import config
 from dashboard.coords import to_wgs84
 from dashboard.ingest import parsing
 from dashboard.ingest.headers import HeaderMap, detect_table, match_headers
-from dashboard.ingest.problems import Issue
+from dashboard.ingest.problems import Issue, Problem
 from dashboard.ingest.reading import RawTable
 from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES, Column, Table
 
@@ -63,7 +63,7 @@ class _Collector:
     def __init__(self, report: Report, headers: HeaderMap) -> None:
         self.report, self.headers = report, headers
 
-    def add(self, mask: pd.Series, code: str, column: str, values: pd.Series, **params) -> None:
+    def add(self, mask: pd.Series, code: Problem, column: str, values: pd.Series, **params) -> None:
         flagged = mask[mask.fillna(False).astype(bool)].index
         room = max(0, MAX_LISTED - len(self.report.errors))
         shown = self.headers.shown.get(column, column)
@@ -78,7 +78,7 @@ def validate(raw: RawTable, table_name: str | None = None, known_communities: se
     """Check every cell of ``raw`` against the contract; return the full report."""
     table = TABLES.get(table_name) if table_name else detect_table(raw.headers)
     if table is None:
-        code = "table_wrong_name" if table_name else "table_unknown"
+        code = Problem.TABLE_WRONG_NAME if table_name else Problem.TABLE_UNKNOWN
         params = {"choices": ", ".join(TABLES)} if table_name else {}
         return Report(None, errors=[Issue(code, value=table_name, params=params)])
     headers = match_headers(raw.headers, table)
@@ -86,7 +86,7 @@ def validate(raw: RawTable, table_name: str | None = None, known_communities: se
     report.errors.extend(headers.issues)
     report.errors.extend(_blank_headers(raw))
     if raw.frame.empty:
-        report.errors.append(Issue("file_no_rows"))
+        report.errors.append(Issue(Problem.FILE_NO_ROWS))
         return report
     # Cells are checked even when the header has problems, so one round of corrections fixes everything.
     collector = _Collector(report, headers)
@@ -98,7 +98,7 @@ def validate(raw: RawTable, table_name: str | None = None, known_communities: se
     _check_duplicates(table, frame, cells, collector)
     if known_communities is not None and "community_id" in cells and table.name != "communities":
         unknown = frame["community_id"].notna() & ~frame["community_id"].isin(known_communities)
-        collector.add(unknown, "unknown_community", "community_id", cells["community_id"])
+        collector.add(unknown, Problem.UNKNOWN_COMMUNITY, "community_id", cells["community_id"])
     if report.valid:
         report.frame = frame.reset_index(drop=True)
     return report
@@ -113,7 +113,7 @@ def _blank_headers(raw: RawTable) -> list[Issue]:
         rows = raw.frame.index[raw.frame[position].notna()].tolist()
         if rows:
             listed = ", ".join(str(r) for r in rows[:MAX_ROWS_NAMED]) + (" …" if len(rows) > MAX_ROWS_NAMED else "")
-            issues.append(Issue("blank_header", params={"position": position + 1, "rows": listed}))
+            issues.append(Issue(Problem.BLANK_HEADER, params={"position": position + 1, "rows": listed}))
     return issues
 
 
@@ -123,7 +123,7 @@ def _check_column(col: Column, values: pd.Series | None, index: pd.Index, collec
         filler = col.default if col.default is not None else None
         return pd.Series([filler] * len(index), index=index, dtype=object)
     if col.required:
-        collector.add(values.isna(), "required", col.name, values)
+        collector.add(values.isna(), Problem.REQUIRED, col.name, values)
     if col.kind in (INTEGER, NUMBER):
         return _check_number(col, values, collector)
     if col.kind in (DATE, MONTH):
@@ -135,7 +135,7 @@ def _check_column(col: Column, values: pd.Series | None, index: pd.Index, collec
 
 def _check_number(col: Column, values: pd.Series, collector: _Collector) -> pd.Series:
     parsed, bad = parsing.numbers(values)
-    code = "not_integer" if col.kind == INTEGER else "not_number"
+    code = Problem.NOT_INTEGER if col.kind == INTEGER else Problem.NOT_NUMBER
     if col.kind == INTEGER:
         bad = bad | (parsed.notna() & (parsed % 1 != 0))
     collector.add(bad, code, col.name, values)
@@ -143,9 +143,9 @@ def _check_number(col: Column, values: pd.Series, collector: _Collector) -> pd.S
     low, high = _limits(col)
     if col.name not in ("latitude", "longitude"):
         if low is not None:
-            collector.add(parsed < low, "below_minimum", col.name, values, minimum=_num(low))
+            collector.add(parsed < low, Problem.BELOW_MINIMUM, col.name, values, minimum=_num(low))
         if high is not None:
-            collector.add(parsed > high, "above_maximum", col.name, values, maximum=_num(high))
+            collector.add(parsed > high, Problem.ABOVE_MAXIMUM, col.name, values, maximum=_num(high))
     if col.kind != INTEGER:
         return parsed
     return parsed.mask(parsed.abs() > INTEGER_LIMIT).round().astype("Int64")  # out of range: reported above
@@ -177,8 +177,8 @@ def _check_date(col: Column, values: pd.Series, collector: _Collector) -> pd.Ser
         return result
     parser = parsing.parse_date if col.kind == DATE else parsing.parse_month
     parsed = parsing.by_distinct(rest, parser)
-    collector.add(parsed == parsing.BAD, "bad_date" if col.kind == DATE else "bad_month", col.name, values)
-    collector.add(parsed == parsing.IMPOSSIBLE, "impossible_date", col.name, values)
+    collector.add(parsed == parsing.BAD, Problem.BAD_DATE if col.kind == DATE else Problem.BAD_MONTH, col.name, values)
+    collector.add(parsed == parsing.IMPOSSIBLE, Problem.IMPOSSIBLE_DATE, col.name, values)
     good = parsed[parsed.map(lambda v: not isinstance(v, str))]
     result.loc[good.index] = pd.to_datetime(good.astype(object)).astype("datetime64[ns]")
     return result
@@ -189,7 +189,7 @@ def _check_choice(col: Column, values: pd.Series, collector: _Collector) -> pd.S
     unknown = values.notna() & codes.isna()
     for value in values[unknown].unique():
         suggestion = parsing.suggest(value, col.kind)
-        code = "bad_choice_suggest" if suggestion else "bad_choice"
+        code = Problem.BAD_CHOICE_SUGGEST if suggestion else Problem.BAD_CHOICE
         params = {"vocab": col.kind, **({"suggestion": suggestion} if suggestion else {})}
         collector.add(unknown & (values == value), code, col.name, values, **params)
     filled = codes.where(values.notna(), col.default)
@@ -202,9 +202,9 @@ def _check_coordinates(frame: pd.DataFrame, cells: dict, collector: _Collector) 
         return frame.drop(columns=["coord_system"])  # the missing column is already reported
     lat, lon = frame["latitude"], frame["longitude"]
     swapped = lat.between(*config.LON_RANGE) & lon.between(*config.LAT_RANGE)
-    collector.add(swapped, "lat_looks_like_lon", "latitude", cells["latitude"])
+    collector.add(swapped, Problem.LAT_LOOKS_LIKE_LON, "latitude", cells["latitude"])
     lon_is_lat = ~swapped & lon.between(0, 60) & lat.between(0, 60)
-    collector.add(lon_is_lat, "lon_looks_like_lat", "longitude", cells["longitude"])
+    collector.add(lon_is_lat, Problem.LON_LOOKS_LIKE_LAT, "longitude", cells["longitude"])
     systems = frame["coord_system"].fillna("WGS84")
     for system in systems.unique():
         rows = systems == system
@@ -215,7 +215,7 @@ def _check_coordinates(frame: pd.DataFrame, cells: dict, collector: _Collector) 
     for row in frame.index[present & ~inside]:
         collector.add(
             pd.Series(True, index=[row]),
-            "outside_city",
+            Problem.OUTSIDE_CITY,
             "latitude",
             cells["latitude"],
             lat=cells["latitude"][row],
@@ -237,4 +237,4 @@ def _check_duplicates(table: Table, frame: pd.DataFrame, cells: dict, collector:
         rows_text = ", ".join(str(r) for r in rows)
         shown = " / ".join(str(cells[k][rows[0]]) for k in key if k in cells)
         mask = pd.Series(True, index=rows)
-        collector.add(mask, "duplicate_key", key[0], pd.Series(shown, index=rows), rows=rows_text)
+        collector.add(mask, Problem.DUPLICATE_KEY, key[0], pd.Series(shown, index=rows), rows=rows_text)
