@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.ui import accounts_view, session, signin_view, state, upload_view
+from dashboard.ui import accounts_view, flash, session, signin_view, state, upload_view
 
 state.require_app()
 lang = state.lang()
@@ -16,12 +16,7 @@ if user is None:
     st.stop()
 
 signin_view.signed_in_bar(user, lang)
-if done := st.session_state.pop("desk_done", None):
-    st.success(t("desk.committed", lang, **done), icon=":material/check_circle:")
-if conflict := st.session_state.pop("desk_conflict", None):
-    st.warning(t("desk.conflict", lang, **conflict))
-if gone := st.session_state.pop("desk_communities_gone", None):
-    st.warning(t("desk.communities_gone", lang, **gone))
+flash.show_flashes(lang)
 
 upload, table, mode = upload_view.choose_file(lang)
 if upload is not None:

@@ -5,14 +5,13 @@ import streamlit as st
 from dashboard.i18n import t
 from dashboard.schema import TABLES
 from dashboard.storage import store
-from dashboard.ui import data, history_view, session, state
+from dashboard.ui import data, flash, history_view, session, state
 
 state.require_app()
 lang = state.lang()
 st.title(t("history.title", lang))
 st.caption(t("history.intro", lang))
-if done := st.session_state.pop("hist_done", None):
-    st.success(t("history.restored", lang, **done), icon=":material/history:")
+flash.show_flashes(lang)
 
 table = (
     st.segmented_control(

@@ -398,6 +398,96 @@ def test_no_password_reaches_logs_output_or_session_state(db, capsys):
         assert secret not in everything
 
 
+def _click_script() -> None:
+    """A button whose click needs the role given in the session state (run by AppTest as a script)."""
+    import streamlit as st  # imported inside: AppTest runs the function's body alone
+
+    from dashboard.ui import session
+
+    if st.button("Act", key="act"):
+        user = session.require(st.session_state["action"], "en")
+        st.markdown(f"done by {user.name}" if user else "refused")
+
+
+def signed_in_state(name: str) -> dict:
+    since = time.time()
+    return {"name": name, "since": since, "sig": session._signature(name, since)}
+
+
+@pytest.mark.parametrize(
+    ("name", "action", "allowed"),
+    [
+        ("ed", "import", True),
+        ("ed", "restore", False),
+        ("ed", "manage", False),
+        ("boss", "import", True),
+        ("boss", "restore", True),
+        ("boss", "manage", True),
+        (None, "import", False),
+    ],
+)
+def test_a_click_is_allowed_by_the_role_read_at_the_click(db, name, action, allowed):
+    at = AppTest.from_function(_click_script)
+    at.session_state["action"] = action
+    if name:
+        at.session_state["staff_session"] = signed_in_state(name)
+    at.run()
+    at.button(key="act").click().run()
+    assert not at.exception
+    if allowed:
+        assert [m.value for m in at.markdown] == [f"done by {name}"] and not at.error
+    else:
+        assert [e.value for e in at.error] == [t("auth.not_allowed", "en")] and [m.value for m in at.markdown] == ["refused"]
+
+
+def test_a_click_after_the_role_was_lowered_is_refused(db):
+    at = AppTest.from_function(_click_script)
+    at.session_state["action"] = "restore"
+    at.session_state["staff_session"] = signed_in_state("boss")
+    at.run()
+    with db.begin() as conn:
+        conn.execute(update(database.users).where(database.users.c.name == "boss").values(role="editor"))
+    at.button(key="act").click().run()
+    assert [e.value for e in at.error] == [t("auth.not_allowed", "en")]
+
+
+def _flash_script() -> None:
+    """Keeps two notices at a click and reruns; shows kept notices in the language of the session state."""
+    import streamlit as st  # imported inside: AppTest runs the function's body alone
+
+    from dashboard.ui import flash
+
+    if st.button("Keep", key="keep"):
+        flash.flash("success", "desk.committed", icon=":material/check_circle:", table="communities", version=2)
+        flash.flash("warning", "auth.session_expired")
+        st.rerun()
+    flash.show_flashes(st.session_state["reader"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_notices_kept_before_a_rerun_are_shown_once_after_it(lang):
+    at = AppTest.from_function(_flash_script)
+    at.session_state["reader"] = lang
+    at.run()
+    assert not at.success and not at.warning
+    at.button(key="keep").click().run()
+    assert [(s.value, s.icon) for s in at.success] == [
+        (t("desk.committed", lang, table="communities", version=2), ":material/check_circle:")
+    ]
+    assert [w.value for w in at.warning] == [t("auth.session_expired", lang)]
+    at.run()
+    assert not at.success and not at.warning  # once
+
+
+def test_signing_out_drops_notices_not_yet_shown(db):
+    at = sign_in(open_page(), "ed")
+    at.session_state["desk_flashes"] = [{"kind": "success", "key": "auth.session_expired", "icon": None, "params": {}}]
+    button(at, "Sign out").click()
+    at.run()
+    assert_sign_in_form(at)
+    assert not at.success and "desk_flashes" not in at.session_state
+
+
 # --- upload: rejected ----------------------------------------------------------------------------------------------
 
 BAD_FILE = (

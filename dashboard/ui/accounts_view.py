@@ -11,22 +11,13 @@ from dashboard.ui import data, session
 from dashboard.ui.text import md_escape
 
 
-def _allowed(lang: str) -> bool:
-    """Re-read the role from the database at the moment of the action."""
-    current = session.current_user()
-    if current is None or not current.can("manage"):
-        st.error(t("auth.not_allowed", lang))
-        return False
-    return True
-
-
 def _escaped(params: dict) -> dict:
     """Names typed by people, shown inside Markdown messages: escaped."""
     return {key: md_escape(value) if isinstance(value, str) else value for key, value in params.items()}
 
 
 def _run(action, lang: str, done_key: str, **params) -> None:
-    if not _allowed(lang):
+    if session.require("manage", lang) is None:
         return
     try:
         action()

@@ -12,7 +12,7 @@ from dashboard.render import templates
 from dashboard.render.exports import contract_frame, table_bytes
 from dashboard.schema import TABLES
 from dashboard.storage import store
-from dashboard.ui import data, session
+from dashboard.ui import data, flash, session
 
 
 def versions_table(rows: list[dict], lang: str) -> None:
@@ -68,9 +68,8 @@ def restore(table: str, version: int, user: User | None, lang: str) -> None:
     table_name = t(f"validation.table_{table}", lang)
     sure = st.checkbox(t("history.restore_confirm", lang, version=version, table=table_name), key="hist_confirm")
     if st.button(t("history.restore", lang, version=version), disabled=not sure, key="hist_restore", type="primary"):
-        current = session.current_user()
-        if current is None or not current.can("restore"):
-            st.error(t("auth.not_allowed", lang))
+        current = session.require("restore", lang)
+        if current is None:
             return
         try:
             new_version = store.restore(data.engine(), table, version, user=current.name)
@@ -80,7 +79,7 @@ def restore(table: str, version: int, user: User | None, lang: str) -> None:
         except (ValueError, SQLAlchemyError):
             st.error(t("history.restore_failed", lang, version=version))
             return
-        st.session_state["hist_done"] = {"to": version, "table": table_name, "version": new_version}
+        flash.flash("success", "history.restored", icon=":material/history:", to=version, table=table_name, version=new_version)
         st.rerun()
 
 

@@ -3,7 +3,8 @@
 The session holds a name, a time and an HMAC over both made with a key that
 exists only in this server process, so crafting ``st.session_state`` cannot
 sign anyone in; the role is read from the database each time, so a removed
-account or a changed role takes effect at once.
+account or a changed role takes effect at once, and again at every click that
+changes data or accounts (:func:`require`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import time
 import streamlit as st
 
 from dashboard import auth, config
-from dashboard.ui import data
+from dashboard.i18n import t
+from dashboard.ui import data, flash
 
 _KEY = secrets.token_bytes(32)
 SESSION_KEY = "staff_session"
@@ -34,8 +36,8 @@ def sign_in(user: auth.User) -> None:
 def sign_out() -> None:
     """Forget the sign-in and what this user had staged (the next person at this browser starts clean)."""
     st.session_state.pop(SESSION_KEY, None)
-    for key in ("desk_staged", "desk_done", "desk_conflict", "desk_communities_gone"):
-        st.session_state.pop(key, None)
+    st.session_state.pop("desk_staged", None)
+    flash.forget()
 
 
 def current_user() -> auth.User | None:
@@ -50,10 +52,23 @@ def current_user() -> auth.User | None:
         return None
     if time.time() - float(since) > config.SESSION_MINUTES.value() * 60:
         sign_out()
-        st.session_state["session_expired"] = True
+        flash.flash("warning", "auth.session_expired")
         return None
     role = auth.role_of(data.engine(), name)
     if role is None:
         sign_out()
         return None
     return auth.User(name, role)
+
+
+def require(action: str, lang: str) -> auth.User | None:
+    """The signed-in user if their role, read again now, may ``action``; else None, after saying so.
+
+    ``action`` is "import", "restore" or "manage" (:meth:`auth.User.can`). Call it at every click
+    that changes data or accounts: the role at the click counts, not the one the page was drawn with.
+    """
+    user = current_user()
+    if user is None or not user.can(action):
+        st.error(t("auth.not_allowed", lang))
+        return None
+    return user

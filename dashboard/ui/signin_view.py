@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.i18n import t
-from dashboard.ui import data, session
+from dashboard.ui import data, flash, session
 from dashboard.ui.text import md_escape
 
 
@@ -16,8 +16,7 @@ def sign_in_form(lang: str) -> None:
         st.info(t("desk.no_accounts", lang), icon=":material/person_add:")
         st.code("python -m dashboard users add NAME --role admin", language="bash")
         return
-    if st.session_state.pop("session_expired", False):
-        st.warning(t("auth.session_expired", lang))
+    flash.show_flashes(lang)  # "your session expired", kept by session.current_user
     with st.form("signin", clear_on_submit=False, width=420):
         st.subheader(t("desk.sign_in", lang))
         name = st.text_input(t("desk.account", lang), key="signin_name")

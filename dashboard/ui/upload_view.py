@@ -11,7 +11,7 @@ from dashboard.ingest import staging
 from dashboard.render.exports import table_bytes
 from dashboard.schema import TABLES
 from dashboard.storage import store
-from dashboard.ui import data, maps_view, session
+from dashboard.ui import data, flash, maps_view, session
 from dashboard.ui.text import md_escape
 
 STAGED_KEY = "desk_staged"
@@ -164,27 +164,30 @@ def commit_form(staged: staging.Staged, lang: str) -> None:
         submitted = st.form_submit_button(t("desk.commit", lang), type="primary", icon=":material/publish:")
     if not submitted:
         return
-    user = session.current_user()  # the role as it is at the click, not as it was when the page began
-    if user is None or not user.can("import"):
-        st.error(t("auth.not_allowed", lang))
+    user = session.require("import", lang)
+    if user is None:
         return
     try:
         version = staging.commit(data.engine(), staged, user.name, note)
     except store.VersionConflict as conflict:
         st.session_state.pop(STAGED_KEY, None)  # the rerun checks the file again against the new version
-        st.session_state["desk_conflict"] = {
-            "table": table_label(conflict.table, lang),
-            "expected": conflict.expected,
-            "actual": conflict.actual,
-        }
+        flash.flash(
+            "warning",
+            "desk.conflict",
+            table=table_label(conflict.table, lang),
+            expected=conflict.expected,
+            actual=conflict.actual,
+        )
         st.rerun()
         return
     except store.UnknownCommunities as gone:
         st.session_state.pop(STAGED_KEY, None)  # the rerun's check lists the rows row by row
-        st.session_state["desk_communities_gone"] = {"table": table_label(gone.table, lang), "count": len(gone.missing)}
+        flash.flash("warning", "desk.communities_gone", table=table_label(gone.table, lang), count=len(gone.missing))
         st.rerun()
         return
     st.session_state.pop(STAGED_KEY, None)
-    st.session_state["desk_done"] = {"table": table_label(staged.table, lang), "version": version}
+    flash.flash(
+        "success", "desk.committed", icon=":material/check_circle:", table=table_label(staged.table, lang), version=version
+    )
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.rerun()
