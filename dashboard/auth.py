@@ -105,7 +105,7 @@ def remove_user(engine: Engine, name: str) -> None:
         row = conn.execute(select(users.c.role).where(users.c.name == name)).first()
         if row is None:
             raise AuthError("no_user", name=name)
-        admins = conn.execute(select(func.count()).where(users.c.role == "admin")).scalar()
+        admins = conn.execute(select(func.count()).where(users.c.role == "admin")).scalar_one()
         if row.role == "admin" and admins <= 1:
             raise AuthError("last_admin")
         conn.execute(delete(users).where(users.c.name == name))

@@ -8,7 +8,6 @@ translation is a test failure, never a silent fallback in production.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -23,8 +22,13 @@ LANGS = ("zh", "en")
 
 
 def pd_isna(value: object) -> bool:
-    """True for None and NaN (a missing figure)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """True for None, NaN and pandas' NA and NaT (a missing figure)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # noqa: PLR0124 - NaN and NaT are the values unequal to themselves
+    except TypeError:  # pd.NA: comparing it gives NA, which has no truth value
+        return True
 
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
@@ -51,21 +55,21 @@ def t(key: str, lang: str, **values: object) -> str:
 
 def fmt_int(value: float | int | None, lang: str) -> str:
     """A whole number with thousands separators; "—" when missing."""
-    if pd_isna(value):
+    if value is None or pd_isna(value):
         return "—"
     return f"{round(value):,}"
 
 
 def fmt_num(value: float | None, lang: str, digits: int = 1) -> str:
     """A decimal number with thousands separators."""
-    if pd_isna(value):
+    if value is None or pd_isna(value):
         return "—"
     return f"{value:,.{digits}f}"
 
 
 def fmt_pct(share: float | None, lang: str, digits: int = 0) -> str:
     """A share (0.42) as a percentage ("42%")."""
-    if pd_isna(share):
+    if share is None or pd_isna(share):
         return "—"
     return f"{share * 100:.{digits}f}%"
 

@@ -2,11 +2,14 @@
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.briefing.content import _with_brand
+from dashboard.i18n import fmt_int, fmt_num, fmt_pct
 from dashboard.ingest.importing import import_bytes, import_path
 from dashboard.storage import database, store
 from dashboard.ui.text import md_escape
@@ -26,6 +29,13 @@ APP = str(Path(__file__).parents[1] / "app.py")
 )
 def test_markdown_escape_makes_data_literal(raw, shown):
     assert md_escape(raw) == shown
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), np.float64("nan"), pd.NA, pd.NaT], ids=repr)
+@pytest.mark.parametrize("fmt", [fmt_int, fmt_num, fmt_pct])
+def test_a_missing_figure_shows_as_a_dash(fmt, missing):
+    # A blank households cell reaches the profile as pd.NA, which round() and format() refuse.
+    assert fmt(missing, "en") == "—"
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ import altair as alt
 from dashboard.briefing.content import Briefing
 from dashboard.i18n import t
 from dashboard.render.chart_export import chart_png, chart_svg
+from dashboard.render.charts import Chart
 
 SUFFIXES = (".pptx", ".pdf", ".zip")
 MEDIA_TYPES = {
@@ -36,7 +37,7 @@ SCALED_CONFIG = {
 }
 
 
-def slide_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def slide_chart(chart: Chart) -> Chart:
     """The chart with type 1.6 times larger and the plot a fifth smaller: sized for a slide, not a screen.
 
     A slide shows a chart about 5 inches tall, whatever its pixels; at the page's sizes
@@ -63,7 +64,7 @@ def slide_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return copy
 
 
-def slide_charts(briefing: Briefing) -> dict[str, alt.TopLevelMixin]:
+def slide_charts(briefing: Briefing) -> dict[str, Chart]:
     """Every slide's chart sized for a slide, by slide key (slides without a chart are left out)."""
     return {s.key: slide_chart(s.chart) for s in briefing.slides if s.chart is not None}
 

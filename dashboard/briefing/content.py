@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import altair as alt
-
 from dashboard import config
 from dashboard.briefing import summary as text
 from dashboard.briefing.period import Facts, Period, gather, scope_label
@@ -25,7 +23,7 @@ class Slide:
     title: str
     subtitle: str = ""
     figures: list[tuple[str, str]] = field(default_factory=list)
-    chart: alt.TopLevelMixin | None = None
+    chart: charts.Chart | None = None
     bullets: list[str] = field(default_factory=list)
     notes: str = ""
 

@@ -19,6 +19,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PptxPresentation
 from pptx.slide import Slide as PptxSlide
 from pptx.text.text import TextFrame, _Run
 from pptx.util import Emu, Inches, Pt
@@ -76,7 +77,7 @@ def fill_text(frame: TextFrame, item: Text, lang: str) -> None:
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.vertical_anchor = MSO_ANCHOR.TOP
-    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Emu(0)
     for number, value in enumerate(item.paragraphs):
         paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
         paragraph.alignment = ALIGN[item.align]
@@ -112,28 +113,31 @@ def _draw(slide: PptxSlide, item: Text | Picture | Fill, images: Mapping[str, by
     elif isinstance(item, Picture):
         box = item.box
         picture = shapes.add_picture(io.BytesIO(images[item.key]), Inches(box.x), Inches(box.y), Inches(box.w), Inches(box.h))
-        picture._element.nvPicPr.cNvPr.set("descr", item.alt)  # alt text for screen readers
+        # Alt text for screen readers (python-pptx has no API for it).
+        picture._element.nvPicPr.cNvPr.set("descr", item.alt)  # type: ignore[union-attr]  # python-pptx types it as a descriptor
         picture.name = f"Chart {item.key}"
     elif item.role == "title":
         title = shapes.title
+        assert title is not None, "the Title Only layout has a title placeholder"
         _place(title, item.box)
         fill_text(title.text_frame, item, lang)
     else:
-        box = shapes.add_textbox(Inches(item.box.x), Inches(item.box.y), Inches(item.box.w), Inches(item.box.h))
-        box.name = SHAPE_NAMES.get(item.role, box.name)
-        fill_text(box.text_frame, item, lang)
+        textbox = shapes.add_textbox(Inches(item.box.x), Inches(item.box.y), Inches(item.box.w), Inches(item.box.h))
+        textbox.name = SHAPE_NAMES.get(item.role, textbox.name)
+        fill_text(textbox.text_frame, item, lang)
 
 
 def _notes(slide: PptxSlide, page: Page, lang: str) -> None:
     """The speaker notes: what the presenter says, with the figures spelled out."""
     frame = slide.notes_slide.notes_text_frame
+    assert frame is not None, "python-pptx's notes master has a notes placeholder"
     frame.text = page.notes
     for paragraph in frame.paragraphs:
         for run in paragraph.runs:
             style_run(run, L.NOTES_SIZE, lang=lang)
 
 
-def build_deck(briefing: Briefing, images: Mapping[str, bytes]) -> Presentation:
+def build_deck(briefing: Briefing, images: Mapping[str, bytes]) -> PptxPresentation:
     """The deck: one slide per ``briefing.slides``; ``images`` are the charts' PNGs by slide key."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(L.PAGE_W), Inches(L.PAGE_H)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 from PIL import Image
 
@@ -48,6 +49,14 @@ class Text:
         return L.text_height(self.lines, self.size)
 
 
+class Style(TypedDict, total=False):
+    """What ``text`` and ``line`` pass on to :class:`Text` as it is (the rest keeps Text's defaults)."""
+
+    color: str
+    align: str
+    role: str
+
+
 @dataclass(frozen=True)
 class Picture:
     """A chart's PNG (``key`` is the slide's), fitted without stretching."""
@@ -81,7 +90,13 @@ class Page:
 
 
 def text(
-    box: L.Box, paragraphs: list[str], sizes: tuple[float, ...], *, bold: bool = False, bullet: bool = False, **style: object
+    box: L.Box,
+    paragraphs: list[str],
+    sizes: tuple[float, ...],
+    *,
+    bold: bool = False,
+    bullet: bool = False,
+    **style: Unpack[Style],
 ) -> Text:
     """A text box whose type is the largest of ``sizes`` that fits."""
     measure = _bold_width if bold else fonts.text_width
@@ -89,7 +104,7 @@ def text(
     return Text(box, paragraphs, fitted.paragraphs, fitted.size, bold=bold, bullet=bullet, **style)
 
 
-def line(box: L.Box, value: str, sizes: tuple[float, ...], *, bold: bool = False, **style: object) -> Text:
+def line(box: L.Box, value: str, sizes: tuple[float, ...], *, bold: bool = False, **style: Unpack[Style]) -> Text:
     """One line of text at the largest of ``sizes`` that fits its width."""
     size = L.fit_line(value, box.w, sizes, _bold_width if bold else fonts.text_width)
     return Text(box, [value], [[value]], size, bold=bold, **style)

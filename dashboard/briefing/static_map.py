@@ -6,6 +6,8 @@ interactive map's colours and labels, the same as the legend everywhere.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import altair as alt
 import pandas as pd
 
@@ -22,7 +24,12 @@ def dot_size(count: int) -> int:
     return int(max(12, min(70, 70 * (300 / max(count, 1)) ** 0.5)))
 
 
-def _ring(count: int) -> dict[str, object]:
+class _Stroke(TypedDict, total=False):
+    stroke: str
+    strokeWidth: float
+
+
+def _ring(count: int) -> _Stroke:
     """A white ring separates a district's dots; on thousands of tiny dots it only hides the colour (and doubles drawing time)."""
     return {"stroke": "white", "strokeWidth": 0.8} if count <= RING_LIMIT else {}
 
@@ -68,5 +75,5 @@ def static_map(
             ),  # sizes from the theme, enlarged for slides
         )
     )
-    layered = alt.layer(base, points).project(type="mercator").properties(width=width, height=height)
+    layered = alt.LayerChart(layer=[base, points]).project(type="mercator").properties(width=width, height=height)
     return themed(layered)

@@ -72,7 +72,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
 def _delimiter(first_line: str) -> str:
     """The field separator: comma unless the header clearly uses tab or semicolon."""
     counts = {d: first_line.count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] > 0 else ","
 
 
@@ -147,7 +147,7 @@ def _with_header(frame: pd.DataFrame, encoding: str, sheet: str | None = None) -
         raise FileProblem(Problem.FILE_EMPTY)
     headers = [str(h).strip() if h is not None else "" for h in frame.iloc[0].tolist()]
     body = frame.iloc[1:].copy()
-    body.columns = range(len(headers))
+    body.columns = pd.RangeIndex(len(headers))
     body.index = pd.RangeIndex(2, 2 + len(body))
     body = body.apply(_stripped).replace("", None)
     body = body.dropna(how="all")

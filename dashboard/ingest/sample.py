@@ -31,15 +31,14 @@ def _checked_sample() -> list[tuple[ImportResult, bytes]]:
 
 
 def _commits(checked: list[tuple[ImportResult, bytes]], user: str) -> list[store.Commit]:
-    return [
-        store.Commit(
-            result.report.table,
-            result.report.frame,
-            "replace",
-            store.ImportMeta(user, f"{result.report.table}.csv", hashlib.sha256(data).hexdigest(), NOTE),
+    commits = []
+    for result, data in checked:
+        table, frame = result.report.table, result.report.frame
+        assert table is not None and frame is not None, "_load commits only when every file passed"
+        commits.append(
+            store.Commit(table, frame, "replace", store.ImportMeta(user, f"{table}.csv", hashlib.sha256(data).hexdigest(), NOTE))
         )
-        for result, data in checked
-    ]
+    return commits
 
 
 def _load(engine: Engine, user: str, *, only_if_empty: bool) -> list[ImportResult]:

@@ -45,7 +45,7 @@ def stage(engine: Engine, data: bytes, file_name: str, table: str | None = None,
     """Validate ``data`` whole and, when valid, preview it against the active version."""
     report = check_bytes(engine, data, file_name, table)
     staged = Staged(Path(file_name).name, hashlib.sha256(data).hexdigest(), len(data), report)
-    if not report.valid or report.frame is None:
+    if not report.valid or report.frame is None or report.table is None:
         return staged
     staged.mode = mode or TABLES[report.table].default_mode
     with engine.connect() as conn:
@@ -59,10 +59,11 @@ def stage(engine: Engine, data: bytes, file_name: str, table: str | None = None,
 
 def commit(engine: Engine, staged: Staged, user: str, note: str) -> int:
     """Store the checked frame as the next version, unless the table changed since the check."""
+    table, frame, mode = staged.table, staged.report.frame, staged.mode
+    if table is None or frame is None or mode is None:
+        raise ValueError("only a file that passed the check can be committed")
     meta = store.ImportMeta(user=user, file_name=staged.file_name, sha256=staged.sha256, note=note)
-    return store.commit_frame(
-        engine, staged.table, staged.report.frame, staged.mode, meta, expected_version=staged.expected_version
-    )
+    return store.commit_frame(engine, table, frame, mode, meta, expected_version=staged.expected_version)
 
 
 def problems_frame(report: Report, lang: str) -> pd.DataFrame:
@@ -89,7 +90,7 @@ def rows_with_problems(data: bytes, file_name: str, report: Report, limit: int =
     wanted = sorted({i.row for i in report.errors if i.row is not None and i.row in raw.frame.index})[:limit]
     rows = raw.frame.loc[wanted].reindex(columns=range(len(raw.headers)))
     mask = pd.DataFrame(False, index=rows.index, columns=rows.columns)
-    first = {}  # header as written → its first position (the column validation read)
+    first: dict[str, int] = {}  # header as written → its first position (the column validation read)
     for position, header in enumerate(raw.headers):
         first.setdefault(header or f"#{position + 1}", position)
     for issue in report.errors:

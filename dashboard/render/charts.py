@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -25,6 +26,7 @@ from dashboard.i18n import fmt_date, fmt_pct, join_list, t
 from dashboard.render.maps import progress_color
 
 Chart = alt.Chart | alt.LayerChart
+ChartT = TypeVar("ChartT", bound=Chart)
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 HEIGHT = 380
@@ -41,7 +43,7 @@ PROGRESS_MEASURES = ("named_share", "progress")
 PACE_DASH = {"actual": [1, 0], "projection": [8, 5], "target": [2, 3]}
 
 
-def themed(chart: Chart) -> Chart:
+def themed(chart: ChartT) -> ChartT:
     """One look for every chart: the CJK font (glyphs match in browser and PNG), sizes for a projector."""
     return (
         chart.configure(font=FONT)
@@ -289,7 +291,7 @@ def pace_chart(ds: Dataset, day: date, lang: str, metric: str = "activities") ->
     lines = base.transform_filter(alt.datum.line != "target").mark_line(strokeWidth=3).encode(x, y, colour, dash)
     dots = base.transform_filter(alt.datum.now).mark_circle(size=110, opacity=1).encode(x, y, colour, tooltip=tooltip)
     hover = base.mark_circle(size=70, opacity=0).encode(x, y, tooltip=tooltip)
-    return _finish(alt.layer(target, lines, dots, hover), _pace_title(metric, day, lang, missing))
+    return _finish(alt.LayerChart(layer=[target, lines, dots, hover]), _pace_title(metric, day, lang, missing))
 
 
 def monthly_chart(monthly_df: pd.DataFrame, lang: str, measure: str = "participants") -> Chart | None:
@@ -326,7 +328,7 @@ def _reference(reference: pd.DataFrame | float | None, months: pd.Series) -> pd.
         return pd.DataFrame({"month": sorted(months.unique()), "value": float(reference)})
     month = "month" if "month" in reference else "period"
     value = "mean" if "mean" in reference else "satisfaction"
-    frame = reference.groupby(month, as_index=False)[value].mean().rename(columns={month: "month", value: "value"})
+    frame = reference.groupby(month, as_index=False)[[value]].mean().rename(columns={month: "month", value: "value"})
     return frame[(frame["month"] >= months.min()) & (frame["month"] <= months.max())]
 
 
@@ -381,7 +383,7 @@ def satisfaction_chart(trend_df: pd.DataFrame, lang: str, district_average: pd.D
             _tip("communities:Q", "communities", lang, ",d"),
         ],
     )
-    return _finish(alt.layer(*layers, hover), _t("satisfaction_title", lang))
+    return _finish(alt.LayerChart(layer=[*layers, hover]), _t("satisfaction_title", lang))
 
 
 def district_progress_chart(progress_df: pd.DataFrame, lang: str, measure: str = "named_share") -> Chart | None:
@@ -425,7 +427,7 @@ def district_progress_chart(progress_df: pd.DataFrame, lang: str, measure: str =
     rule_label = mark.mark_text(align="left", dx=4, dy=-6, baseline="bottom", fontSize=14, color=INK).encode(
         x=alt.X("x:Q"), y=alt.value(0), text="label:N"
     )
-    chart = alt.layer(bars, labels, rule, rule_label)
+    chart = alt.LayerChart(layer=[bars, labels, rule, rule_label])
     return _finish(chart, _t(f"progress_title_{measure}", lang), _rows_height(len(districts)))
 
 
@@ -462,7 +464,7 @@ def type_mix_chart(communities_df: pd.DataFrame, lang: str) -> Chart | None:
         ],
     )
     text = base.mark_text(align="left", dx=6, fontSize=14, color=INK).encode(y, x, text=alt.Text("communities:Q", format=",d"))
-    return _finish(alt.layer(bars, text), _t("type_mix_title", lang), _rows_height(len(types)))
+    return _finish(alt.LayerChart(layer=[bars, text]), _t("type_mix_title", lang), _rows_height(len(types)))
 
 
 def community_activity_chart(activities_df: pd.DataFrame, lang: str) -> Chart | None:

@@ -368,7 +368,7 @@ var {{ this.get_name() }} = L.geoJson(null, {
         self.data = data
         self.data_js = _js(data)
 
-    def render(self, **kwargs: object) -> None:  # type: ignore[override]  # as branca's MacroElement.render: it adds to the page, returns nothing
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]  # as MacroElement's: draws into the page
         """Put the script into the page without compiling it (see the class docstring)."""
         script = self._template.module.script(self, kwargs)
         figure = self.get_root()

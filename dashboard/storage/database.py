@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -92,7 +93,7 @@ STORED_COLUMNS = {name: [c.name for c in table.columns if c.name != "coord_syste
 
 def _data_table(name: str) -> Table:
     contract = TABLES[name]
-    columns = [
+    columns: list[Column[Any]] = [
         Column(c.name, _SQL_TYPES.get(c.kind, Text), nullable=not c.required)
         for c in contract.columns
         if c.name in STORED_COLUMNS[name]
@@ -169,7 +170,7 @@ def _ensure_schema(engine: Engine) -> None:
                     index.create(conn)
 
 
-def _index_names(bind: Engine | Connection) -> set[str]:
+def _index_names(bind: Engine | Connection) -> set[str | None]:  # reflection types a name as optional
     inspector = inspect(bind)
     return {ix["name"] for name in data_tables for ix in inspector.get_indexes(name)}
 

@@ -16,11 +16,13 @@ being written meanwhile.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, islice
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -32,6 +34,9 @@ from sqlalchemy.engine import Connection, Engine
 from dashboard.dataset import Dataset
 from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES
 from dashboard.storage.database import STORED_COLUMNS, data_tables, versions, write_transaction
+
+if TYPE_CHECKING:
+    import psycopg
 
 MODES = ("replace", "append")
 BASE_MODES = ("replace", "restore")  # versions whose rows stand alone
@@ -225,7 +230,7 @@ def restore(engine: Engine, table: str, to_version: int, user: str, note: str = 
             if missing := named - _community_ids(conn):
                 raise UnknownCommunities(table, missing)
         version = current + 1
-        rows = conn.execute(text(f"SELECT count(*) FROM {table} WHERE {old.where()}")).scalar()  # noqa: S608
+        rows = conn.execute(text(f"SELECT count(*) FROM {table} WHERE {old.where()}")).scalar_one()  # noqa: S608
         meta = ImportMeta(user, f"version {to_version}", "", note or f"restore of version {to_version}")
         _record_version(conn, table, version, meta, rows=rows, mode="restore", restored_from=to_version)
         cols = ", ".join(STORED_COLUMNS[table])
@@ -302,7 +307,7 @@ def _indexes_rebuilt(conn: Connection, table: str) -> Iterator[None]:
     to date row by row, as long as the load is at least as big as what is
     already stored. Inside the write transaction, so a crash restores them too.
     """
-    indexes = sorted(data_tables[table].indexes, key=lambda ix: ix.name)
+    indexes = sorted(data_tables[table].indexes, key=lambda ix: str(ix.name))  # every index of ours is named
     for index in indexes:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
     yield
@@ -320,7 +325,7 @@ def _executemany_rows(conn: Connection, table: str, frame: pd.DataFrame, version
     columns = list(frame.columns)
     width, count = len(columns), len(frame)
     flat = chain.from_iterable(zip(*(_python_values(frame[c]) for c in columns), strict=True))
-    cursor = conn.connection.dbapi_connection.cursor()
+    cursor = cast(sqlite3.Cursor, conn.connection.cursor())  # SQLite only: the stdlib cursor takes any iterable of rows
     batches, rest = divmod(count, ROWS_PER_INSERT)
     for rows, statements in ((ROWS_PER_INSERT, batches), (1, rest)):
         params = (tuple(islice(flat, rows * width)) for _ in range(statements))
@@ -336,13 +341,15 @@ def _python_values(series: pd.Series) -> list:
     """A column as Python values the DBAPI binds: None for missing, ISO text for dates."""
     if pd.api.types.is_datetime64_any_dtype(series):
         return _iso_dates(series)
-    return series.to_numpy(dtype=object, na_value=None).tolist()
+    values = series.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]  # pandas-stubs refuse na_value=None
+    return values.tolist()
 
 
 def _iso_dates(series: pd.Series) -> list:
     """Dates as 'YYYY-MM-DD', formatted once per distinct day (a few thousand, not a million)."""
-    codes, days = pd.factorize(series)
-    labels = np.append(days.strftime("%Y-%m-%d").to_numpy(dtype=object), None)
+    codes, uniques = pd.factorize(series)
+    days = pd.DatetimeIndex(uniques)  # what factorizing a datetime column gives; the stubs say only Index
+    labels = np.append(days.strftime("%Y-%m-%d").to_numpy(dtype=object), [None])
     return labels[codes].tolist()  # code -1 (missing) picks the trailing None
 
 
@@ -361,7 +368,8 @@ def _copy_rows(conn: Connection, table: str, frame: pd.DataFrame, version: int) 
     arrow = arrow.add_column(0, "vfrom", pa.array(np.full(len(frame), version, dtype="int32")))
     options = pa_csv.WriteOptions(include_header=False)
     sql = f"COPY {table} (vfrom, {', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv)"
-    with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
+    cursor = cast("psycopg.Cursor[Any]", conn.connection.cursor())  # PostgreSQL only: COPY is psycopg's extension of the DBAPI
+    with cursor, cursor.copy(sql) as copy:
         for block in arrow.to_batches(max_chunksize=COPY_BLOCK):
             sink = pa.BufferOutputStream()
             pa_csv.write_csv(block, sink, options)
@@ -396,7 +404,7 @@ def _load(conn: Connection, table: str, span: Span) -> pd.DataFrame:
         where = span.where().replace("vfrom BETWEEN", "+vfrom BETWEEN", 1)  # "+": walk row_id, not the vfrom index
         sql = f"SELECT {', '.join(columns)} FROM {table} WHERE row_id >= {int(first)} AND {where} ORDER BY row_id"  # noqa: S608
         shared = _shared_text_columns(table)
-        cursor = conn.connection.dbapi_connection.cursor()
+        cursor = conn.connection.cursor()
         try:
             cursor.execute(sql)
             while rows := cursor.fetchmany(FETCH_BLOCK):

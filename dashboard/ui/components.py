@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote
 
@@ -35,7 +36,8 @@ def empty_notice(lang: str) -> None:
 
 def metric(container, label: str, fig: Figure, kind: str, lang: str, *, help_text: str | None = None) -> None:
     """One headline figure with its change (absent when there is nothing to compare)."""
-    fmt = {"int": fmt_int, "num": fmt_num, "pct": fmt_pct}[kind]
+    formats: dict[str, Callable[[float | None, str], str]] = {"int": fmt_int, "num": fmt_num, "pct": fmt_pct}
+    fmt = formats[kind]
     delta = None
     if fig.delta is not None:
         delta = fmt(fig.delta, lang) if kind != "pct" else fmt_pct(fig.delta, lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -113,7 +114,7 @@ def downloads(briefing_: Briefing, lang: str) -> None:
     ):
         col.download_button(
             t(label, lang),
-            data=lambda s=suffix: bundle.render(briefing_, s),
+            data=partial(bundle.render, briefing_, suffix),
             file_name=bundle.file_name(briefing_, suffix),
             mime=bundle.MEDIA_TYPES[suffix],
             key=f"present_dl{suffix}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +12,8 @@ from dashboard.figures import profiles
 from dashboard.i18n import community_name, community_names, fmt_date, fmt_int, fmt_num, t
 from dashboard.ui.text import md_escape
 
-BADGE_COLORS = {
+BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]  # st.badge's
+BADGE_COLORS: dict[str, BadgeColor] = {
     "clean_government": "blue",
     "health": "red",
     "caring": "violet",
@@ -41,7 +44,7 @@ def pick(found: pd.DataFrame, lang: str) -> str | None:
     return st.selectbox(
         t("ui.search_results", lang),
         list(names),
-        format_func=names.get,
+        format_func=names.__getitem__,
         index=None,
         key="profile_pick",
         placeholder=t("ui.search_results", lang),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
+from typing import Literal
 
 import streamlit as st
 
@@ -22,7 +24,7 @@ def _on_lang() -> None:
 
 def _on_filters() -> None:
     chosen = {field: tuple(st.session_state.get(key) or ()) for field, key in FILTER_KEYS.items()}
-    span = st.session_state.get("f_dates") or ()
+    span: tuple[date, ...] = st.session_state.get("f_dates") or ()  # a range being picked has one date
     start, end = (span[0], span[1]) if len(span) == 2 else (None, None)
     state.set_filters(Filters(**chosen, start=start, end=end))
 
@@ -70,7 +72,7 @@ def render(full_range: tuple[date, date]) -> None:
                 t(f"ui.{key.removeprefix('f_')}", lang),
                 config.codes(vocab),
                 key=key,
-                format_func=lambda code, v=vocab: _option_label(v, code, lang),
+                format_func=partial(_option_label, vocab, lang=lang),
                 placeholder=t("ui.all", lang),
                 on_change=_on_filters,
             )
@@ -85,13 +87,13 @@ def render(full_range: tuple[date, date]) -> None:
         st.button(t("ui.reset_filters", lang), on_click=_reset, key="f_reset", width="stretch")
 
 
-def language_switch(lang: str, label_visibility: str = "visible") -> None:
+def language_switch(lang: str, label_visibility: Literal["visible", "hidden", "collapsed"] = "visible") -> None:
     """中文 / English, shared by the sidebar and the presentation page."""
     st.session_state.setdefault("w_lang", state.lang())
     st.segmented_control(
         t("ui.language", lang),
         list(LANG_LABELS),
-        format_func=LANG_LABELS.get,
+        format_func=LANG_LABELS.__getitem__,
         key="w_lang",
         on_change=_on_lang,
         selection_mode="single",

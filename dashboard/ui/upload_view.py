@@ -124,7 +124,8 @@ def show_warnings(staged: staging.Staged, lang: str) -> None:
 
 def show_preview(staged: staging.Staged, lang: str) -> None:
     """What the commit will do: counts, the changed keys and fields, and moved communities on a map."""
-    preview = staged.preview
+    preview, table = staged.preview, staged.table
+    assert preview is not None and table is not None, "the desk shows a preview only for a file that passed"
     st.success(
         t(
             "desk.accepted",
@@ -137,7 +138,7 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
     cols = st.columns(4)
     for col, key in zip(cols, ("added", "changed", "removed", "unchanged"), strict=True):
         col.metric(t(f"desk.{key}", lang), fmt_int(preview.summary[key], lang), border=True)
-    key_cols = list(TABLES[staged.table].key)
+    key_cols = list(TABLES[table].key)
     if not preview.changed.empty:
         with st.expander(f"{t('desk.changed', lang)} · {len(preview.changed)}", expanded=True):
             st.dataframe(
