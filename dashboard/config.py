@@ -37,7 +37,8 @@ CJK_FONT_DIRS = (
     Path.home() / ".local/share/fonts",
 )
 
-# Bounding box of Xining municipality (WGS84), from DOMAIN.md.
+# Bounding box of Xining municipality (WGS84), from DOMAIN.md: the bounds of the contract's latitude and
+# longitude columns (schema.py), which the validator checks each community's point against.
 LAT_RANGE = (36.0, 37.7)
 LON_RANGE = (100.8, 102.1)
 CITY_CENTER = (36.62, 101.78)

@@ -45,6 +45,7 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     default_mode: str  # "replace" or "append"
+    point: tuple[str, ...] = ()  # (latitude, longitude): checked together, in WGS84, against their columns' bounds
 
     def column(self, name: str) -> Column:
         """The column called ``name``."""
@@ -88,8 +89,8 @@ COMMUNITIES = Table(
             "纬度",
             NUMBER,
             required=True,
-            minimum=36.0,
-            maximum=37.7,
+            minimum=config.LAT_RANGE[0],
+            maximum=config.LAT_RANGE[1],
             help_en="Latitude in degrees, inside Xining.",
             help_zh="纬度（度），须在西宁市范围内。",
         ),
@@ -98,8 +99,8 @@ COMMUNITIES = Table(
             "经度",
             NUMBER,
             required=True,
-            minimum=100.8,
-            maximum=102.1,
+            minimum=config.LON_RANGE[0],
+            maximum=config.LON_RANGE[1],
             help_en="Longitude in degrees, inside Xining.",
             help_zh="经度（度），须在西宁市范围内。",
         ),
@@ -116,6 +117,7 @@ COMMUNITIES = Table(
     ),
     key=("community_id",),
     default_mode="replace",
+    point=("latitude", "longitude"),
 )
 
 ACTIVITIES = Table(

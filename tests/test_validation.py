@@ -9,6 +9,7 @@ as the file writes it, with a message in Chinese and English that says what to d
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -17,10 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import coords
+from dashboard import config, coords
 from dashboard.ingest.importing import check_bytes, import_bytes
 from dashboard.ingest.reading import read_upload
 from dashboard.ingest.validation import validate
+from dashboard.schema import TABLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -630,6 +632,45 @@ def test_swapped_coordinates_name_the_spreadsheet_row_with_header_as_row_1():
     assert problems(report) == [(7, "latitude", "lat_looks_like_lon")]
     assert report.errors[0].message("en").startswith("Row 7, column “latitude”: latitude 101.728 looks like a longitude")
     assert report.errors[0].message("zh").startswith("第 7 行，“latitude”列：纬度 101.728 看起来像经度")
+
+
+def test_the_point_bounds_are_the_municipality_box_declared_once():
+    communities = TABLES["communities"]
+    latitude, longitude = (communities.column(name) for name in communities.point)
+    assert ((latitude.minimum, latitude.maximum), (longitude.minimum, longitude.maximum)) == (config.LAT_RANGE, config.LON_RANGE)
+    message = check(one_row("communities", latitude="39.915", longitude="116.404")).errors[0].message("en")
+    assert (
+        f"latitude {config.LAT_RANGE[0]}–{config.LAT_RANGE[1]}, longitude {config.LON_RANGE[0]}–{config.LON_RANGE[1]}" in message
+    )
+
+
+@pytest.mark.parametrize(
+    "lat, lon, codes",
+    [
+        (36.0, 100.8, []),  # the corners are inside
+        (37.7, 102.1, []),
+        (35.99, 101.7, ["outside_city"]),
+        (37.71, 101.7, ["outside_city"]),
+        (36.6, 100.79, ["outside_city"]),
+        (36.6, 102.11, ["outside_city"]),
+    ],
+)
+def test_the_point_is_checked_against_the_bounds_of_its_columns(lat, lon, codes):
+    report = check(one_row("communities", latitude=str(lat), longitude=str(lon)))
+    assert [i.code for i in report.errors] == codes
+
+
+def test_the_validator_reads_the_point_bounds_from_the_schema(monkeypatch):
+    communities = TABLES["communities"]
+    narrower = {"latitude": (36.5, 36.7), "longitude": (101.7, 101.8)}
+    columns = tuple(
+        dataclasses.replace(c, minimum=narrower[c.name][0], maximum=narrower[c.name][1]) if c.name in narrower else c
+        for c in communities.columns
+    )
+    monkeypatch.setitem(TABLES, "communities", dataclasses.replace(communities, columns=columns))
+    assert check(one_row("communities", latitude="36.6", longitude="101.75")).valid
+    [issue] = check(one_row("communities", latitude="36.8", longitude="101.75")).errors
+    assert issue.code == "outside_city" and "latitude 36.5–36.7, longitude 101.7–101.8" in issue.message("en")
 
 
 DUPLICATES = [

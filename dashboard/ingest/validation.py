@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dashboard import config
 from dashboard.coords import to_wgs84
 from dashboard.ingest import parsing
 from dashboard.ingest.headers import HeaderMap, detect_table, match_headers
@@ -91,10 +90,13 @@ def validate(raw: RawTable, table_name: str | None = None, known_communities: se
     # Cells are checked even when the header has problems, so one round of corrections fixes everything.
     collector = _Collector(report, headers)
     cells = {name: raw.frame[pos] for name, pos in headers.positions.items()}
-    typed = {col.name: _check_column(col, cells.get(col.name), raw.frame.index, collector) for col in table.columns}
+    typed = {
+        col.name: _check_column(col, cells.get(col.name), raw.frame.index, collector, bounded=col.name not in table.point)
+        for col in table.columns
+    }
     frame = pd.DataFrame(typed, index=raw.frame.index)
-    if table.name == "communities":
-        frame = _check_coordinates(frame, cells, collector)
+    if table.point:
+        frame = _check_coordinates(table, frame, cells, collector)
     _check_duplicates(table, frame, cells, collector)
     if known_communities is not None and "community_id" in cells and table.name != "communities":
         unknown = frame["community_id"].notna() & ~frame["community_id"].isin(known_communities)
@@ -117,15 +119,20 @@ def _blank_headers(raw: RawTable) -> list[Issue]:
     return issues
 
 
-def _check_column(col: Column, values: pd.Series | None, index: pd.Index, collector: _Collector) -> pd.Series:
-    """Parse one column, report what cannot be parsed, return typed values."""
+def _check_column(
+    col: Column, values: pd.Series | None, index: pd.Index, collector: _Collector, bounded: bool = True
+) -> pd.Series:
+    """Parse one column, report what cannot be parsed, return typed values.
+
+    ``bounded=False`` leaves the column's bounds to a later check (a point is checked in WGS84).
+    """
     if values is None:
         filler = col.default if col.default is not None else None
         return pd.Series([filler] * len(index), index=index, dtype=object)
     if col.required:
         collector.add(values.isna(), Problem.REQUIRED, col.name, values)
     if col.kind in (INTEGER, NUMBER):
-        return _check_number(col, values, collector)
+        return _check_number(col, values, collector, bounded)
     if col.kind in (DATE, MONTH):
         return _check_date(col, values, collector)
     if col.vocabulary:
@@ -133,7 +140,7 @@ def _check_column(col: Column, values: pd.Series | None, index: pd.Index, collec
     return values.astype(object).where(values.notna(), None)
 
 
-def _check_number(col: Column, values: pd.Series, collector: _Collector) -> pd.Series:
+def _check_number(col: Column, values: pd.Series, collector: _Collector, bounded: bool) -> pd.Series:
     parsed, bad = parsing.numbers(values)
     code = Problem.NOT_INTEGER if col.kind == INTEGER else Problem.NOT_NUMBER
     if col.kind == INTEGER:
@@ -141,7 +148,7 @@ def _check_number(col: Column, values: pd.Series, collector: _Collector) -> pd.S
     collector.add(bad, code, col.name, values)
     parsed = parsed.mask(bad)
     low, high = _limits(col)
-    if col.name not in ("latitude", "longitude"):
+    if bounded:
         if low is not None:
             collector.add(parsed < low, Problem.BELOW_MINIMUM, col.name, values, minimum=_num(low))
         if high is not None:
@@ -196,31 +203,35 @@ def _check_choice(col: Column, values: pd.Series, collector: _Collector) -> pd.S
     return filled.astype(object).where(filled.notna(), None)
 
 
-def _check_coordinates(frame: pd.DataFrame, cells: dict, collector: _Collector) -> pd.DataFrame:
-    """Swapped columns, then the municipality's box after conversion to WGS84."""
-    if "latitude" not in cells or "longitude" not in cells:
+def _within(col: Column, values: pd.Series) -> pd.Series:
+    """Which values lie inside the column's declared bounds (missing values do not)."""
+    low = -np.inf if col.minimum is None else col.minimum
+    high = np.inf if col.maximum is None else col.maximum
+    return values.between(low, high)
+
+
+def _check_coordinates(table: Table, frame: pd.DataFrame, cells: dict, collector: _Collector) -> pd.DataFrame:
+    """Swapped columns, then the point inside its columns' bounds (the municipality) after conversion to WGS84."""
+    lat_name, lon_name = table.point
+    if lat_name not in cells or lon_name not in cells:
         return frame.drop(columns=["coord_system"])  # the missing column is already reported
-    lat, lon = frame["latitude"], frame["longitude"]
-    swapped = lat.between(*config.LON_RANGE) & lon.between(*config.LAT_RANGE)
-    collector.add(swapped, Problem.LAT_LOOKS_LIKE_LON, "latitude", cells["latitude"])
+    lat_col, lon_col = table.column(lat_name), table.column(lon_name)
+    lat, lon = frame[lat_name], frame[lon_name]
+    swapped = _within(lon_col, lat) & _within(lat_col, lon)
+    collector.add(swapped, Problem.LAT_LOOKS_LIKE_LON, lat_name, cells[lat_name])
     lon_is_lat = ~swapped & lon.between(0, 60) & lat.between(0, 60)
-    collector.add(lon_is_lat, Problem.LON_LOOKS_LIKE_LAT, "longitude", cells["longitude"])
+    collector.add(lon_is_lat, Problem.LON_LOOKS_LIKE_LAT, lon_name, cells[lon_name])
     systems = frame["coord_system"].fillna("WGS84")
     for system in systems.unique():
         rows = systems == system
         w_lat, w_lon = to_wgs84(lat[rows].to_numpy(), lon[rows].to_numpy(), system)
-        frame.loc[rows, "latitude"], frame.loc[rows, "longitude"] = w_lat, w_lon
+        frame.loc[rows, lat_name], frame.loc[rows, lon_name] = w_lat, w_lon
     present = lat.notna() & lon.notna() & ~swapped & ~lon_is_lat
-    inside = frame["latitude"].between(*config.LAT_RANGE) & frame["longitude"].between(*config.LON_RANGE)
+    inside = _within(lat_col, frame[lat_name]) & _within(lon_col, frame[lon_name])
+    bounds = {"lat_min": lat_col.minimum, "lat_max": lat_col.maximum, "lon_min": lon_col.minimum, "lon_max": lon_col.maximum}
     for row in frame.index[present & ~inside]:
-        collector.add(
-            pd.Series(True, index=[row]),
-            Problem.OUTSIDE_CITY,
-            "latitude",
-            cells["latitude"],
-            lat=cells["latitude"][row],
-            lon=cells["longitude"][row],
-        )
+        point = {"lat": cells[lat_name][row], "lon": cells[lon_name][row]}
+        collector.add(pd.Series(True, index=[row]), Problem.OUTSIDE_CITY, lat_name, cells[lat_name], **point, **bounds)
     return frame.drop(columns=["coord_system"])
 
 
