@@ -8,6 +8,7 @@ to prove the entry point. Exit codes are a contract: 0 valid/done,
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -20,7 +21,9 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard import coords
-from dashboard.cli.main import main
+from dashboard.cli.common import lang_of
+from dashboard.cli.main import build_parser, main
+from dashboard.i18n import LANGS
 from dashboard.schema import TABLES
 from dashboard.storage import store
 
@@ -427,6 +430,58 @@ def test_a_refused_language_setting_is_reported_in_the_default_language(sqlite_e
     monkeypatch.setenv("DASHBOARD_LANG", "fr")
     code, _, err = run(capsys, "versions")
     assert code == 2 and "设置 DASHBOARD_LANG=fr 不可用" in err
+
+
+# --- --lang, written once for every command --------------------------------------------------------------------
+
+
+def _parsers(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """Every (sub-)command's parser with its words, e.g. ("users", "add")."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield (*path, name), child
+                yield from _parsers(child, (*path, name))
+
+
+def test_every_command_offers_the_same_lang_option():
+    found = {words: [a for a in p._actions if a.dest == "lang"] for words, p in _parsers(build_parser())}
+    assert {" ".join(w) for w in found} >= {"validate", "import", "versions", "rollback", "export", "sample", "map", "brief"}
+    assert {" ".join(w) for w in found} >= {"users", "users add", "users list", "users remove", "users passwd"}
+    for words, options in found.items():
+        assert [(o.option_strings, list(o.choices)) for o in options] == [(["--lang"], sorted(LANGS))], words
+
+
+ARGV = {
+    "validate": ["validate", "f.csv"],
+    "import": ["import", "f.csv"],
+    "versions": ["versions"],
+    "rollback": ["rollback", "--table", "targets", "--to", "1"],
+    "export": ["export", "--table", "targets", "--out", "t.csv"],
+    "sample": ["sample"],
+    "map": ["map", "--out", "m.html"],
+    "brief": ["brief", "--out", "b.pptx"],
+    "users": ["users", "list"],
+}
+
+
+@pytest.mark.parametrize("configured", ["zh", "en"])
+@pytest.mark.parametrize("given", [None, "zh", "en"])
+@pytest.mark.parametrize("command", sorted(ARGV))
+def test_lang_of_a_command_is_the_option_else_the_configured_language(monkeypatch, command, given, configured):
+    monkeypatch.setenv("DASHBOARD_LANG", configured)
+    args = build_parser().parse_args(ARGV[command] + (["--lang", given] if given else []))
+    assert lang_of(args) == (given or configured)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["users", "--lang", "en", "add", "ed", "--role", "editor"], ["users", "add", "ed", "--role", "editor", "--lang", "en"]],
+    ids=["before the action", "after the action"],
+)
+def test_users_takes_lang_before_or_after_its_action(monkeypatch, argv):
+    monkeypatch.setenv("DASHBOARD_LANG", "zh")
+    assert lang_of(build_parser().parse_args(argv)) == "en"
 
 
 # --- sample and the real entry point ---------------------------------------------------------------------------

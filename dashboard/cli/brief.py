@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import config
-from dashboard.cli.main import EXTENSIONS, OK, REJECTED, USAGE, _lang, command
+from dashboard.cli.common import OK, REJECTED, USAGE, add_lang_option, lang_of
 from dashboard.i18n import join_list, t
 from dashboard.ingest.parsing import enum_codes
 from dashboard.storage import store
@@ -55,12 +55,11 @@ def _check_request(args: argparse.Namespace, lang: str) -> str | None:
     return None
 
 
-@command
 def cmd_brief(args: argparse.Namespace) -> int:
     from dashboard.briefing import bundle, content  # noqa: PLC0415 - see SUFFIXES
     from dashboard.briefing.period import default_period, scope_label  # noqa: PLC0415
 
-    lang = _lang(args)
+    lang = lang_of(args)
     problem = _check_request(args, lang)
     if problem:
         print(problem, file=sys.stderr)
@@ -94,7 +93,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return OK
 
 
-def _register(sub) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "brief",
         help="write the briefing as a deck (.pptx), a PDF (.pdf) or charts and summary (.zip)",
@@ -106,7 +105,5 @@ def _register(sub) -> None:
         "--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="first day (default: 1 January of the --to year)"
     )
     p.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="last day (default: the last day with data)")
-    p.add_argument("--lang", choices=["en", "zh"])
-
-
-EXTENSIONS.append(_register)
+    add_lang_option(p)
+    p.set_defaults(run=cmd_brief)

@@ -10,15 +10,14 @@ import sys
 from pathlib import Path
 
 from dashboard import config
-from dashboard.cli.main import EXTENSIONS, OK, USAGE, _lang, command
+from dashboard.cli.common import OK, USAGE, add_lang_option, lang_of
 from dashboard.i18n import t
 from dashboard.storage import store
 from dashboard.storage.database import get_engine
 
 
-@command
 def cmd_map(args: argparse.Namespace) -> int:
-    lang = _lang(args)
+    lang = lang_of(args)
     out = Path(args.out)
     if out.suffix.lower() not in (".html", ".htm"):
         print(t("cli.map_extension", lang), file=sys.stderr)
@@ -40,13 +39,11 @@ def cmd_map(args: argparse.Namespace) -> int:
     return OK
 
 
-def _register(sub) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("map", help="write a standalone HTML map of the communities (works offline)")
     p.add_argument("--out", required=True)
     p.add_argument("--district", choices=config.codes("districts"))
     p.add_argument("--type", choices=config.codes("types"))
     p.add_argument("--layer", choices=["type", "stage"], default="type")
-    p.add_argument("--lang", choices=["en", "zh"])
-
-
-EXTENSIONS.append(_register)
+    add_lang_option(p)
+    p.set_defaults(run=cmd_map)

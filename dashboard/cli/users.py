@@ -11,7 +11,7 @@ import getpass
 import sys
 
 from dashboard import auth
-from dashboard.cli.main import EXTENSIONS, OK, REJECTED, USAGE, _lang, command
+from dashboard.cli.common import OK, REJECTED, USAGE, add_lang_option, lang_of
 from dashboard.i18n import t
 from dashboard.storage.database import get_engine
 
@@ -25,9 +25,8 @@ def _read_password(lang: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-@command
 def cmd_users(args: argparse.Namespace) -> int:
-    lang = _lang(args)
+    lang = lang_of(args)
     engine = get_engine()
     try:
         if args.action == "add":
@@ -49,19 +48,18 @@ def cmd_users(args: argparse.Namespace) -> int:
     return OK
 
 
-def _register(sub) -> None:
-    # --lang is accepted before or after the action (``users add ed --role editor --lang en``), like
-    # the other commands; SUPPRESS keeps an action's parser from resetting a value given before it.
-    lang = argparse.ArgumentParser(add_help=False)
-    lang.add_argument("--lang", choices=["en", "zh"], default=argparse.SUPPRESS)
-    p = sub.add_parser("users", help="manage staff accounts (editor, admin)", parents=[lang])
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``users`` and its actions; --lang is accepted before or after the action (``users --lang en add ...``)."""
+    p = sub.add_parser("users", help="manage staff accounts (editor, admin)")
+    add_lang_option(p)
+    p.set_defaults(run=cmd_users)
     actions = p.add_subparsers(dest="action", required=True)
-    add = actions.add_parser("add", help="create an account; the password is asked or read from stdin", parents=[lang])
+    add = actions.add_parser("add", help="create an account; the password is asked or read from stdin")
+    add_lang_option(add)
     add.add_argument("name")
     add.add_argument("--role", choices=list(auth.ROLES), required=True)
-    actions.add_parser("list", help="list accounts", parents=[lang])
+    add_lang_option(actions.add_parser("list", help="list accounts"))
     for action in ("remove", "passwd"):
-        actions.add_parser(action, parents=[lang]).add_argument("name")
-
-
-EXTENSIONS.append(_register)
+        other = actions.add_parser(action)
+        add_lang_option(other)
+        other.add_argument("name")
