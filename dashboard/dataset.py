@@ -30,13 +30,13 @@ class Dataset:
 
 
 def typed_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Give ``frame`` the contract's columns and dtypes.
+    """Give ``frame`` the contract's stored columns (no input-only one) and dtypes.
 
     Text → ``str``; integer → nullable ``Int64``; number → ``float64``;
     date and month → ``datetime64[ns]`` (a month is its first day).
     """
     out = pd.DataFrame(index=frame.index)
-    for col in TABLES[table].columns:
+    for col in (c for c in TABLES[table].columns if c.stored):
         values = frame[col.name] if col.name in frame else pd.Series(pd.NA, index=frame.index)
         if col.kind == INTEGER:
             out[col.name] = pd.to_numeric(values, errors="coerce").astype("Int64")
@@ -46,8 +46,6 @@ def typed_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             out[col.name] = pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
         else:
             out[col.name] = values.astype("string").astype(object).where(values.notna(), None)
-    if table == "communities":
-        out = out.drop(columns=["coord_system"])
     return out.reset_index(drop=True)
 
 

@@ -17,7 +17,12 @@ ENUM_KINDS = config.ENUM_VOCAB
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a table: its names, its kind and its rules."""
+    """One column of a table: its names, its kind and its rules.
+
+    An input-only column (``stored=False``) is read from files and offered by the
+    templates but never stored: stored rows hold its default (coordinates are
+    stored in WGS84), and exports write that default.
+    """
 
     name: str
     zh: str
@@ -29,6 +34,7 @@ class Column:
     default: str | None = None
     help_en: str = ""
     help_zh: str = ""
+    stored: bool = True  # False: input only
 
     @property
     def vocabulary(self) -> str | None:
@@ -46,6 +52,7 @@ class Table:
     key: tuple[str, ...]
     default_mode: str  # "replace" or "append"
     point: tuple[str, ...] = ()  # (latitude, longitude): checked together, in WGS84, against their columns' bounds
+    datum: str = ""  # the input-only column naming the point's coordinate system, converted to WGS84 on import
 
     def column(self, name: str) -> Column:
         """The column called ``name``."""
@@ -55,6 +62,11 @@ class Table:
     def names(self) -> list[str]:
         """Column names in contract order."""
         return [c.name for c in self.columns]
+
+    @property
+    def stored_names(self) -> list[str]:
+        """The columns kept in storage and in the data pages show: all but the input-only ones."""
+        return [c.name for c in self.columns if c.stored]
 
 
 COMMUNITIES = Table(
@@ -109,6 +121,7 @@ COMMUNITIES = Table(
             "坐标系",
             "coord_system",
             default="WGS84",
+            stored=False,
             help_en="WGS84 (default), GCJ02 (AutoNavi/Tencent) or BD09 (Baidu); converted to WGS84 on import.",
             help_zh="WGS84（默认）、GCJ02（高德/腾讯）或 BD09（百度）；导入时转换为 WGS84。",
         ),
@@ -118,6 +131,7 @@ COMMUNITIES = Table(
     key=("community_id",),
     default_mode="replace",
     point=("latitude", "longitude"),
+    datum="coord_system",
 )
 
 ACTIVITIES = Table(

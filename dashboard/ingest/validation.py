@@ -102,7 +102,7 @@ def validate(raw: RawTable, table_name: str | None = None, known_communities: se
         unknown = frame["community_id"].notna() & ~frame["community_id"].isin(known_communities)
         collector.add(unknown, Problem.UNKNOWN_COMMUNITY, "community_id", cells["community_id"])
     if report.valid:
-        report.frame = frame.reset_index(drop=True)
+        report.frame = frame[table.stored_names].reset_index(drop=True)  # input-only columns have done their work
     return report
 
 
@@ -214,14 +214,14 @@ def _check_coordinates(table: Table, frame: pd.DataFrame, cells: dict, collector
     """Swapped columns, then the point inside its columns' bounds (the municipality) after conversion to WGS84."""
     lat_name, lon_name = table.point
     if lat_name not in cells or lon_name not in cells:
-        return frame.drop(columns=["coord_system"])  # the missing column is already reported
+        return frame  # the missing column is already reported
     lat_col, lon_col = table.column(lat_name), table.column(lon_name)
     lat, lon = frame[lat_name], frame[lon_name]
     swapped = _within(lon_col, lat) & _within(lat_col, lon)
     collector.add(swapped, Problem.LAT_LOOKS_LIKE_LON, lat_name, cells[lat_name])
     lon_is_lat = ~swapped & lon.between(0, 60) & lat.between(0, 60)
     collector.add(lon_is_lat, Problem.LON_LOOKS_LIKE_LAT, lon_name, cells[lon_name])
-    systems = frame["coord_system"].fillna("WGS84")
+    systems = frame[table.datum].fillna(table.column(table.datum).default)
     for system in systems.unique():
         rows = systems == system
         w_lat, w_lon = to_wgs84(lat[rows].to_numpy(), lon[rows].to_numpy(), system)
@@ -232,7 +232,7 @@ def _check_coordinates(table: Table, frame: pd.DataFrame, cells: dict, collector
     for row in frame.index[present & ~inside]:
         point = {"lat": cells[lat_name][row], "lon": cells[lon_name][row]}
         collector.add(pd.Series(True, index=[row]), Problem.OUTSIDE_CITY, lat_name, cells[lat_name], **point, **bounds)
-    return frame.drop(columns=["coord_system"])
+    return frame
 
 
 def _check_duplicates(table: Table, frame: pd.DataFrame, cells: dict, collector: _Collector) -> None:

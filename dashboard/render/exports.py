@@ -32,8 +32,8 @@ def contract_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The stored rows in the contract's columns and text formats (dates as ISO, months as YYYY-MM)."""
     out = pd.DataFrame(index=frame.index)
     for col in TABLES[table].columns:
-        if col.name == "coord_system":
-            out[col.name] = "WGS84"
+        if not col.stored:  # an input-only column: stored rows are in its default (coordinates in WGS84)
+            out[col.name] = col.default
         elif col.kind == DATE:
             out[col.name] = frame[col.name].dt.strftime("%Y-%m-%d")
         elif col.kind == MONTH:

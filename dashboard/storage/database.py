@@ -88,7 +88,7 @@ users = Table(
 )
 
 _SQL_TYPES = {INTEGER: BigInteger, NUMBER: Float, DATE: Date, MONTH: Date}
-STORED_COLUMNS = {name: [c.name for c in table.columns if c.name != "coord_system"] for name, table in TABLES.items()}
+STORED_COLUMNS = {name: table.stored_names for name, table in TABLES.items()}
 
 
 def _data_table(name: str) -> Table:
