@@ -9,6 +9,7 @@ under a centimetre. All functions accept scalars or numpy arrays.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 _A = 6378245.0  # semi-major axis of the Krasovsky 1940 ellipsoid used by GCJ-02
 _EE = 0.00669342162296594323  # its first eccentricity squared
@@ -83,4 +84,11 @@ def to_wgs84(lat, lon, system: str):
         return gcj02_to_wgs84(lat, lon)
     if system == "BD09":
         return bd09_to_wgs84(lat, lon)
+    return np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+
+
+def to_datum(lat: npt.ArrayLike, lon: npt.ArrayLike, datum: str) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 points moved into the datum of the tiles (GCJ-02 for Gaode)."""
+    if datum == "GCJ02":
+        return wgs84_to_gcj02(lat, lon)
     return np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)

@@ -1,0 +1,234 @@
+"""The communities on the map: ONE GeoJSON layer of circle markers, styled, labelled and linked by one small script.
+
+10,000 points cost one element, not 10,000: the features carry short escaped
+properties and indexes into shared tables (types, stages, districts,
+subdistricts); the kit script turns them into colours, tooltips and popups in
+the browser, which only concatenates pieces escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
+
+from dashboard import config
+from dashboard.coords import to_datum
+from dashboard.i18n import t
+
+UNKNOWN_COLOR = "#999999"
+POINT_GREY = "#555555"
+PROFILE_HREF = "./profile?community="
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # ids that need no URL encoding
+
+
+def js_literal(value: object) -> str:
+    """A JSON literal safe inside ``<script>``, Chinese kept readable."""
+    text = json.dumps(value, ensure_ascii=False)
+    for char, code in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("'", "\\u0027"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, code)
+    return text
+
+
+class _PointKit(MacroElement):
+    """Styles, tooltips and popups of the point layer, defined once."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function (V) {
+  function colour(p) { return V.by === 't' ? V.types[p.t][2] : V.by === 's' ? V.stages[p.s][2] : V.grey; }
+  function style(p) {
+    var s = {radius: V.radius, fill: true, fillColor: colour(p), fillOpacity: V.opacity, color: V.stroke, weight: 1};
+    if (p.sel) { s.radius = V.radius * 2; s.color = '#000000'; s.weight = 3; }
+    return s;
+  }
+  function row(label, value) {
+    return value ? '<tr><th style="text-align:left;padding-right:8px">' + label + '</th><td>' + value + '</td></tr>' : '';
+  }
+  function kind(p) { var k = V.types[p.t]; return (k[1] ? k[1] + ' ' : '') + k[0]; }
+  function tip(p) { return '<b>' + (V.lang === 'en' ? p.e || p.z : p.z) + '</b><br>' + kind(p); }
+  function link(p) {
+    var rel = V.href + (p.u || p.id) + '&lang=' + V.lang, framed = window.top !== window;
+    try { if (framed) { rel = new URL(rel, window.top.location.href).href; } } catch (e) { framed = true; }
+    return '<a href="' + rel + '" target="' + (framed ? '_blank' : '_self') + '">' + V.text.open + '</a>';
+  }
+  function popup(p) {
+    var where = [V.districts[p.d], V.subs[p.sd]].filter(Boolean).join(' · ');
+    return '<div style="min-width:200px"><div style="font-size:15px;font-weight:700">' + p.z + '</div>'
+      + (p.e ? '<div style="color:#555">' + p.e + '</div>' : '') + '<table style="margin:6px 0">'
+      + row(V.text.type, kind(p)) + row(V.text.brand, p.b) + row(V.text.stage, V.stages[p.s][0])
+      + row(V.text.district, where) + '</table>' + link(p) + '</div>';
+  }
+  return function (feature, layer) {
+    var p = feature.properties, s = style(p);
+    layer.setStyle(s);
+    layer.bindTooltip(function () { return tip(p); }, {permanent: !!p.sel, direction: 'top'});
+    layer.bindPopup(function () { return popup(p); }, {maxWidth: 320});
+    layer.on('mouseover', function () { layer.setStyle({weight: s.weight + 2, color: '#000000'}); });
+    layer.on('mouseout', function () { layer.setStyle(s); });
+  };
+})({{ this.vocab }});
+{% endmacro %}""")
+
+    def __init__(self, vocab: dict) -> None:
+        super().__init__()
+        self._name, self.vocab = "PointKit", js_literal(vocab)
+
+
+def _escaped(values: pd.Series) -> list[str]:
+    """Cells as HTML-escaped text; missing cells become ''."""
+    return [html.escape(v) for v in values.astype(object).fillna("").astype(str).tolist()]
+
+
+def _coded(values: pd.Series, kind: str, lang: str) -> tuple[list[int], list[list[str]]]:
+    """Per row an index into [label, icon, colour] entries, all escaped.
+
+    Codes outside the vocabulary keep their own text (grey); missing is "—".
+    """
+    known = {term.code: term for term in config.terms(kind)}
+    entries = [[term.label(lang), term.icon, term.color] for term in known.values()]
+    codes = list(known)
+    for extra in dict.fromkeys(values.dropna().astype(str)):
+        if extra not in known:
+            codes.append(extra)
+            entries.append([extra, "", UNKNOWN_COLOR])
+    entries.append(["—", "", UNKNOWN_COLOR])
+    index = {code: i for i, code in enumerate(codes)}
+    rows = values.astype(object).map(index).fillna(len(entries) - 1).astype(int).tolist()
+    return rows, [[html.escape(label), html.escape(icon), colour] for label, icon, colour in entries]
+
+
+def _interned(values: list[str]) -> tuple[list[int], list[str]]:
+    """Repeated text stored once: per row an index into a table of values."""
+    table = list(dict.fromkeys(values))
+    index = {value: i for i, value in enumerate(table)}
+    return [index[value] for value in values], table
+
+
+def point_features(frame: pd.DataFrame, lang: str, datum: str, selected: str | None) -> tuple[list, dict]:
+    """GeoJSON point features with short escaped properties, and their lookup tables.
+
+    Short keys and shared tables keep 10,000 points to a few megabytes:
+    z/e names, t/s type and stage, b brand, d/sd district and subdistrict.
+    """
+    lat, lon = to_datum(frame["latitude"].to_numpy(float), frame["longitude"].to_numpy(float), datum)
+    types, type_entries = _coded(frame["characteristic"], "types", lang)
+    stages, stage_entries = _coded(frame["stage"], "stages", lang)
+    codes = frame["district"].astype(object)
+    labels = codes.map({c: config.label("districts", c, lang) for c in codes.dropna().unique()})
+    districts, district_table = _interned(_escaped(labels))
+    subdistricts, subdistrict_table = _interned(_escaped(frame["subdistrict"]))
+    ids = frame["community_id"].astype(object).fillna("").astype(str).tolist()
+    columns = zip(
+        ids,
+        np.round(lon, 5).tolist(),
+        np.round(lat, 5).tolist(),
+        _escaped(frame["name_zh"]),
+        _escaped(frame["name_en"]),
+        types,
+        stages,
+        _escaped(frame["brand_name"]),
+        districts,
+        subdistricts,
+        strict=True,
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [x, y]},
+            "properties": {"id": i, "z": z, "e": e, "t": tp, "s": st, "b": b, "d": d, "sd": sd, **_extra(i, selected)},
+        }
+        for i, x, y, z, e, tp, st, b, d, sd in columns
+    ]
+    features.sort(key=lambda f: "sel" in f["properties"])  # the selected one drawn last, on top
+    tables = {"types": type_entries, "stages": stage_entries, "districts": district_table, "subs": subdistrict_table}
+    return features, tables
+
+
+def _extra(community_id: str, selected: str | None) -> dict:
+    """Rare properties: the id as a URL part when it needs encoding, the selection."""
+    extra: dict = {"sel": 1} if community_id == selected else {}
+    if not _URL_SAFE.fullmatch(community_id):
+        extra["u"] = html.escape(quote(community_id, safe=""))
+    return extra
+
+
+class _PlainText(Element):
+    """Text put into the page as it is, where branca would compile it as a Jinja template first.
+
+    It renders as that template would (newlines made ``\\n``, one trailing
+    newline dropped), without the compiling, and whatever braces the data holds.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        lines = re.split(r"\r\n|\r|\n", self._text)
+        if lines[-1] == "":
+            lines.pop()
+        return "\n".join(lines)
+
+
+class _PointsLayer(MacroElement):
+    """The ONE layer holding every community: circle markers from GeoJSON, styled by the kit.
+
+    The data is serialised once, when the map is built, and the script is put
+    into the page as plain text: a render (a page renders twice, and
+    streamlit-folium renders the map again on every rerun) neither re-encodes
+    10,000 points nor compiles them as a Jinja template, which is what
+    ``folium.GeoJson`` would do (about 0.2 s per render at 10,000 points, plus
+    walking every point for the map's bounds). The page fits the bounds itself.
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJson(null, {
+  pointToLayer: function (feature, latlng) { return L.circleMarker(latlng); },
+  onEachFeature: {{ this.kit.get_name() }}
+}).addTo({{ this._parent.get_name() }});
+{{ this.get_name() }}.addData({{ this.data_js }});
+{% endmacro %}""")
+
+    def __init__(self, data: dict, kit: MacroElement) -> None:
+        super().__init__()
+        self._name, self.layer_name, self.kit = "Communities", "communities", kit
+        self.data = data
+        self.data_js = js_literal(data)
+
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]  # as MacroElement's: draws into the page
+        """Put the script into the page without compiling it (see the class docstring)."""
+        script = self._template.module.script(self, kwargs)
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "a layer renders inside its map's page"
+        figure.script.add_child(_PlainText(script), name=self.get_name())
+
+
+def points_layer(frame: pd.DataFrame, lang: str, layer: str, datum: str, selected: str | None) -> list:
+    """The kit and the ONE GeoJson layer holding every community."""
+    features, vocab = point_features(frame, lang, datum, selected)
+    text = {k: html.escape(t(f"maps.field_{k}", lang)) for k in ("type", "brand", "stage", "district")}
+    vocab.update(
+        by={"type": "t", "stage": "s"}.get(layer),
+        grey=POINT_GREY,
+        href=PROFILE_HREF,
+        lang=lang,
+        radius=3 if layer == "progress" else 5,
+        opacity=0.7 if layer == "progress" else 0.9,
+        stroke="#ffffff" if layer == "type" else "#333333",
+        text={**text, "open": html.escape(t("maps.open_profile", lang))},
+    )
+    kit = _PointKit(vocab)
+    return [kit, _PointsLayer({"type": "FeatureCollection", "features": features}, kit)]
