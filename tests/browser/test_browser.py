@@ -6,21 +6,16 @@ Figures come from the bundled sample (data/sample/), read here from its CSV.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from harness import DRAWN_CHARTS, MAP_FRAME, POINTS, ROOT, SAMPLE, SHAPES, assert_no_error, expect, heading, wait_for_charts
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api").expect
-
-ROOT = Path(__file__).resolve().parents[2]
 PAGE_NAMES = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))  # url_path is the file's stem in app.py
 URLS = {"overview": "/"}  # the default page is served at the root; /overview is "Page not found"
-SAMPLE = list(csv.DictReader((ROOT / "data/sample/communities.csv").open(encoding="utf-8")))
 NAMES_ZH = {row["community_id"]: row["name_zh"] for row in SAMPLE}
 DISTRICT_OUTLINES = len(json.loads((ROOT / "data/xining_districts.geojson").read_text(encoding="utf-8"))["features"])
 QIANYING = "630103003002"  # 前营街社区, the community of the source story
@@ -33,36 +28,22 @@ TITLES = {
 CHARTS = {"overview": 1, "progress": 4, "profile": 2}  # Altair charts each page draws
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-SHAPES = ".leaflet-overlay-pane path.leaflet-interactive"
-POINTS = SHAPES + '[d*="a"]'  # circle markers are drawn with arcs; district outlines are only M/L/z
-DRAWN_CHARTS = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
-
 
 def sample_count(**where: str) -> int:
     return sum(all(row[k] == v for k, v in where.items()) for row in SAMPLE)
-
-
-def expect_charts(page, count: int) -> None:
-    page.wait_for_function(f"document.querySelectorAll({DRAWN_CHARTS!r}).length >= {count}")
-
-
-def heading(page) -> str:
-    return page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_page_draws_without_errors(visit, name, lang):
     page = visit.open(URLS.get(name, f"/{name}") + f"?lang={lang}" + (f"&community={QIANYING}" if name == "profile" else ""))
-    assert page.locator('[data-testid="stException"]').count() == 0
     title = heading(page)
     if name in TITLES:
         assert title == TITLES[name][lang == "en"]
     else:
         assert bool(CJK.search(title)) == (lang == "zh"), title
     if name in CHARTS:
-        expect_charts(page, CHARTS[name])
+        wait_for_charts(page, CHARTS[name])
         assert page.locator(DRAWN_CHARTS).count() >= CHARTS[name]
     if name in ("map", "overview", "profile"):
         expect(page.frame_locator(MAP_FRAME).first.locator(POINTS).first).to_be_visible()
@@ -102,7 +83,7 @@ def test_clicking_a_marker_opens_its_profile(visit):
     assert NAMES_ZH[community] in {row["name_zh"] for row in SAMPLE if row["district"] == "huangyuan"}
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(NAMES_ZH[community])
     assert "district=huangyuan" in page.url  # the filters travel with the visitor
-    assert page.locator('[data-testid="stException"]').count() == 0
+    assert_no_error(page)
 
 
 def test_language_switch_in_the_sidebar(visit):
@@ -142,7 +123,7 @@ def test_bookmark_restores_the_filters(first_visit):
 @pytest.mark.parametrize("visit", [{"width": 390, "height": 844}], indirect=True)
 def test_overview_is_readable_on_a_phone(visit):
     page = visit.open("/")
-    expect_charts(page, 1)
+    wait_for_charts(page, 1)
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390 + 2
     main = page.locator('[data-testid="stMain"]')
     assert main.evaluate("el => el.scrollWidth - el.clientWidth") <= 2

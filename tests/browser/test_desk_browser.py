@@ -6,65 +6,39 @@ database is not reachable for creating accounts): an empty SQLite file, the
 two accounts made beforehand with ``python -m dashboard users add`` and the
 password piped in, exactly as an administrator would. The tests run in file
 order and continue one story: editor rejects and commits, admin restores.
-Screenshots go to test-artifacts/screenshots/desk-*.png.
+Screenshots go to test-artifacts/screenshots/desk-*.png; the harness (harness.py)
+is the page tests' own.
 """
 
 from __future__ import annotations
 
-import csv
-import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
 from appserver import running_app
+from harness import MAP_FRAME, POINTS, ROOT, SAMPLE, Visit, app_env, expect, require_chromium, visiting
 from sqlalchemy import create_engine
 
 from dashboard.schema import COMMUNITIES
 from dashboard.storage import store
 
 pytestmark = pytest.mark.browser
-sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tier needs the playwright package")
-expect = sync_api.expect
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "Browser-desk-pass-1"
-TIMEOUT_MS = 30_000
-SAMPLE = list(csv.DictReader((ROOT / "data/sample/communities.csv").open(encoding="utf-8")))
 NEW_ID = "630199999001"
 XSS = "<img src=x onerror=alert(1)>"
 FORMULA = "=cmd|' /C calc'!A0"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-POINTS = '.leaflet-overlay-pane path.leaflet-interactive[d*="a"]'  # circle markers are arcs; outlines are not
 
 
 @pytest.fixture(scope="module")
 def desk_server(tmp_path_factory):
     """The app on a free port over an empty database, with accounts ``ed`` (editor) and ``boss`` (admin)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+    require_chromium()
     folder = tmp_path_factory.mktemp("desk-browser")
-    env = {
-        **os.environ,
-        "DASHBOARD_DATABASE_URL": f"sqlite:///{folder / 'desk.db'}",
-        "DASHBOARD_LANG": "en",
-        "DASHBOARD_BASEMAP": "none",
-    }
+    env = app_env(folder / "desk.db", "en")
     for name, role in (("ed", "editor"), ("boss", "admin")):
         made = subprocess.run(
             [sys.executable, "-m", "dashboard", "users", "add", name, "--role", role],
@@ -83,87 +57,28 @@ def desk_server(tmp_path_factory):
     assert PASSWORD not in log.read_text(errors="replace")  # nothing logged a password
 
 
-@pytest.fixture(scope="module")
-def chromium(desk_server):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-class Session:
-    """One browser context (one Streamlit session per page) that records requests and alert dialogs."""
-
-    def __init__(self, chromium, base: str) -> None:
-        self.base = base
-        self.context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.context.on("request", lambda request: self.requests.append(request.url))
-        self.page = self.new_page()
-
-    def new_page(self):
-        page = self.context.new_page()
-        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
-        return page
-
-    def open(self, path: str, page=None):
-        page = page or self.page
-        page.goto(self.base + path)
-        settle(page)
-        return page
-
-    def foreign(self) -> list[str]:
-        return [
-            u
-            for u in self.requests
-            if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).hostname not in ("127.0.0.1", "localhost")
-        ]
-
-    def close(self) -> None:
-        assert not self.dialogs, f"a script ran: {self.dialogs}"
-        assert not self.foreign(), self.foreign()[:5]
-        self.context.close()
-
-
 @pytest.fixture
-def session(chromium, desk_server):
-    current = Session(chromium, desk_server["base"])
-    yield current
-    current.close()
+def session(browser, desk_server, request):
+    """A fresh browser context on this module's server."""
+    with visiting(browser, desk_server["base"], request.node, locale=None) as current:
+        yield current
 
 
-def settle(page) -> None:
-    """Wait for the script run to finish (twice: a click or an upload starts the next run a moment later)."""
-    for _ in range(2):
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT_MS)
-        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=TIMEOUT_MS)
-        page.wait_for_timeout(200)
-    errors = page.locator('[data-testid="stException"]')
-    assert errors.count() == 0, errors.first.inner_text()
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"desk-{name}.png"), full_page=True)
-
-
-def sign_in(session: Session, name: str):
+def sign_in(session: Visit, name: str):
     page = session.open("/desk?lang=en")
     page.get_by_label("Account", exact=True).fill(name)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    settle(page)
+    session.settle()
     expect(page.get_by_text(f"Signed in as {name}")).to_be_visible()
     return page
 
 
-def upload(page, name: str, data: bytes) -> None:
-    page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(
+def upload(session: Visit, name: str, data: bytes) -> None:
+    session.page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
     )
-    settle(page)
+    session.settle()
 
 
 def metric(page, label: str) -> str:
@@ -171,7 +86,7 @@ def metric(page, label: str) -> str:
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-def communities_enrolled(session: Session) -> int:
+def communities_enrolled(session: Visit) -> int:
     """The Overview's figure (the default page lives at "/": "/overview" shows "Page not found")."""
     page = session.open("/?lang=en", session.new_page())
     value = int(metric(page, "Communities enrolled").replace(",", ""))
@@ -179,13 +94,13 @@ def communities_enrolled(session: Session) -> int:
     return value
 
 
-def map_points(session: Session, name: str) -> int:
+def map_points(session: Visit, name: str) -> int:
     page = session.open("/map?lang=en", session.new_page())
     points = page.frame_locator(MAP_FRAME).locator(POINTS)
     expect(points.first).to_be_attached()
     page.wait_for_timeout(300)
     count = points.count()
-    shot(page, name)
+    session.shot(f"desk-{name}", page)
     page.close()
     return count
 
@@ -233,8 +148,8 @@ def test_editor_sees_a_broken_file_rejected_row_by_row_then_commits_a_gbk_file(s
     before = len(SAMPLE)  # the bundled sample, loaded by the server on its first run (the page tests check it is drawn)
     page = sign_in(session, "ed")
     assert active_communities(desk_server) == before
-    shot(page, "signed-in-editor")
-    upload(page, f"{XSS}.csv", BROKEN)
+    session.shot("desk-signed-in-editor")
+    upload(session, f"{XSS}.csv", BROKEN)
     rejected = page.locator('[data-testid="stAlert"]').filter(has_text="Rejected:")
     expect(rejected).to_have_text(
         f"Rejected: 4 problems in 3 rows of {XSS}.csv. Nothing was changed. Fix the file and upload it again.",
@@ -247,21 +162,21 @@ def test_editor_sees_a_broken_file_rejected_row_by_row_then_commits_a_gbk_file(s
         page.get_by_role("button", name="Download the report (CSV)").click()
     report = Path(caught.value.path()).read_text(encoding="utf-8-sig")
     assert f"'{FORMULA}" in report and "'@SUM(A1)" in report and "\n4,longitude,@SUM" not in report
-    shot(page, "rejected")
+    session.shot("desk-rejected")
     assert communities_enrolled(session) == before  # nothing changed
 
-    upload(page, "社区名单-GBK.csv", gbk_file_with_a_new_community())
+    upload(session, "社区名单-GBK.csv", gbk_file_with_a_new_community())
     expect(page.get_by_text(f"Accepted: {len(SAMPLE) + 1} rows for the communities table")).to_be_visible()
     assert (metric(page, "Added"), metric(page, "Changed"), metric(page, "Removed")) == ("1", "0", "0")
     expect(page.get_by_text("New or moved communities")).to_be_visible()
     expect(page.frame_locator(MAP_FRAME).locator(POINTS)).to_have_count(1)  # the new one, on the preview map
-    shot(page, "accepted-preview")
+    session.shot("desk-accepted-preview")
     page.get_by_label("Note for the history (what and why)").fill("新社区 630199999001 (GBK file)")
     page.get_by_role("button", name="Commit as a new version").click()
-    settle(page)
+    session.settle()
     expect(page.get_by_text("Committed: communities is now at version 2.")).to_be_visible()
     expect(page.locator('[data-testid="stMetric"]')).to_have_count(0)  # the uploader is empty again
-    shot(page, "committed")
+    session.shot("desk-committed")
 
     assert active_communities(desk_server) == before + 1
     assert map_points(session, "map-after-commit") == before + 1  # one more marker
@@ -282,20 +197,20 @@ def test_admin_restores_the_earlier_communities_version_on_the_history_page(sess
     page = sign_in(session, "boss")
     expect(page.get_by_role("heading", name="Accounts")).to_be_visible()
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Version history").click()
-    settle(page)
+    session.settle()
     expect(page.get_by_role("heading", name="Version history")).to_be_visible()
     page.get_by_role("combobox", name="Version to download or restore").click()
     page.get_by_role("option", name="1", exact=True).click()
-    settle(page)
+    session.settle()
     restore = page.get_by_role("button", name="Restore version 1")
     expect(restore).to_be_disabled()
     page.get_by_text("I understand that version 1 will become the active data of communities.").click()
-    settle(page)
+    session.settle()
     restore.click()
-    settle(page)
+    session.settle()
     expect(page.get_by_text("Version 1 of communities restored as version 3.")).to_be_visible()
-    shot(page, "history-restored")
+    session.shot("desk-history-restored")
 
     overview = session.open("/?lang=en", session.new_page())
     assert metric(overview, "Communities enrolled") == f"{len(SAMPLE):,}"
-    shot(overview, "overview-after-restore")
+    session.shot("desk-overview-after-restore", overview)

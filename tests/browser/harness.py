@@ -1,0 +1,196 @@
+"""The browser tier's harness, shared by every browser test module and conftest.py.
+
+Chromium is Debian's (/usr/bin/chromium): ``playwright install`` is never run.
+A :class:`Visit` is one browser context: it opens a page and waits until
+Streamlit has drawn it, fails on an error element, records every request (one
+to anything but the local server fails the test) and every dialog a script
+opens, and saves screenshots under test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tier needs the playwright package")
+expect = sync_api.expect
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+SAMPLE = list(csv.DictReader((ROOT / "data/sample/communities.csv").open(encoding="utf-8")))  # the bundled sample
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1400, "height": 1000}
+RUN_TIMEOUT_MS = 30_000
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+ERRORS = '[data-testid="stException"]'
+DRAWN_CHARTS = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SHAPES = ".leaflet-overlay-pane path.leaflet-interactive"
+POINTS = SHAPES + '[d*="a"]'  # circle markers are drawn with arcs; district outlines are only M/L/z
+MAX_SHOT_HEIGHT = 5000
+NO_SKELETONS = """() => !document.querySelector(
+  '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"], [data-testid="stAppSkeleton"]')"""
+SCROLL_HEIGHT = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  return Math.max(document.scrollingElement.scrollHeight, main ? main.scrollHeight : 0);
+}"""
+CHIPS = """el => Object.fromEntries([...el.querySelectorAll('[data-testid="stMultiSelect"]')].map(m => [
+  m.querySelector('[data-testid="stWidgetLabel"]').innerText.trim(),
+  [...m.querySelectorAll('.react-aria-ComboBox [data-tag]')].map(tag => tag.getAttribute('aria-label')),
+]))"""
+
+
+def require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+
+
+def app_env(database: Path, lang: str) -> dict[str, str]:
+    """The environment of a test server: its own SQLite file, a default language, no map tiles from outside."""
+    return {**os.environ, "DASHBOARD_DATABASE_URL": f"sqlite:///{database}", "DASHBOARD_LANG": lang, "DASHBOARD_BASEMAP": "none"}
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Headless Debian Chromium (Playwright's sync API allows one at a time)."""
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def settle(page: Any, *, after_click: bool = False) -> None:
+    """Wait until the script has finished its run, the status widget is gone and every element is drawn.
+
+    A click (or an upload) starts its run a moment later, so after one the finished state is awaited twice.
+    """
+    for _ in range(2 if after_click else 1):
+        if after_click:
+            page.wait_for_timeout(250)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
+        page.wait_for_function(NO_SKELETONS)  # widgets whose code is still loading show placeholders
+
+
+def assert_no_error(page: Any) -> None:
+    errors = page.locator(ERRORS)
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+def wait_for_charts(page: Any, count: int) -> None:
+    """Until at least ``count`` Altair charts are drawn."""
+    page.wait_for_function(f"document.querySelectorAll({DRAWN_CHARTS!r}).length >= {count}")
+
+
+def heading(page: Any) -> str:
+    return page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+
+
+class Visit:
+    """A browser context (one Streamlit session per page) that records requests and dialogs."""
+
+    def __init__(self, browser: Any, base: str, viewport: dict[str, int] | None = None, locale: str | None = "zh-CN") -> None:
+        self.base = base
+        self.context = browser.new_context(viewport=viewport or DESKTOP, locale=locale, accept_downloads=True)
+        self.context.set_default_timeout(RUN_TIMEOUT_MS)
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.page = self.new_page()
+
+    def new_page(self) -> Any:
+        page = self.context.new_page()
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        return page
+
+    def open(self, path: str, page: Any = None) -> Any:
+        """Go to ``path`` (on this visit's page unless another is given) and wait until it is drawn, without error."""
+        page = page or self.page
+        page.goto(self.base + path)
+        settle(page)
+        assert_no_error(page)
+        return page
+
+    def settle(self, page: Any = None) -> None:
+        """Wait for the run a click or an upload started; it must end without error."""
+        page = page or self.page
+        settle(page, after_click=True)
+        assert_no_error(page)
+
+    def shot(self, name: str, page: Any = None) -> None:
+        """Save a screenshot of the whole page as test-artifacts/screenshots/``name``.png.
+
+        Streamlit scrolls its main area itself, so the window is made as tall
+        as that area for the picture and then given its size back.
+        """
+        page = page or self.page
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        size = page.viewport_size
+        height = page.evaluate(SCROLL_HEIGHT)
+        if height > size["height"]:
+            page.set_viewport_size({"width": size["width"], "height": min(height, MAX_SHOT_HEIGHT)})
+            page.wait_for_timeout(400)  # charts and the map redraw at the new size
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        page.set_viewport_size(size)
+
+    def describe(self) -> dict[str, Any]:
+        """What a reader sees first: address, title, sidebar filters, captions, menu, requests that left."""
+        page = self.page
+        return {
+            "url": page.url,
+            "h1": heading(page),
+            "chips": page.locator('[data-testid="stSidebar"]').evaluate(CHIPS),
+            "captions": page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').all_inner_texts(),
+            "nav": page.locator('[data-testid="stSidebarNav"] a').all_inner_texts(),
+            "foreign": self.foreign_requests(),
+        }
+
+    def foreign_requests(self) -> list[str]:
+        def local(url: str) -> bool:
+            parts = urlsplit(url)
+            return parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS
+
+        return [url for url in self.requests if not local(url)]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@contextmanager
+def visiting(browser: Any, base: str, node: pytest.Item, **options: Any) -> Iterator[Visit]:
+    """A :class:`Visit` for the test ``node``; afterwards a screenshot if the test failed, then the
+    checks that no request left the local server and no script opened a dialog."""
+    current = Visit(browser, base, **options)
+    yield current
+    try:
+        report = getattr(node, "rep_call", None)
+        if report is not None and report.failed:
+            current.shot(f"FAILED-{node.name}")
+    finally:
+        current.close()
+    foreign = current.foreign_requests()
+    assert not foreign, f"requests left the local server: {foreign[:5]}"
+    assert not current.dialogs, f"a script opened a dialog: {current.dialogs}"
