@@ -275,22 +275,21 @@ def test_overview_map_and_chart():
     assert len(charts(at)) == 1
 
 
-def test_a_rerun_shows_the_same_map_without_building_it_again(monkeypatch):
-    """The map is built once per content and st_folium sends the very same component on a rerun.
+def test_a_rerun_shows_the_same_map_without_serialising_the_points_again(monkeypatch):
+    """The points are serialised once per content and st_folium sends the very same component on a rerun.
 
     A different script or key on the second run would remount the map in the
-    browser and lose a click (streamlit-folium renames the map's elements the
-    first time it reads it; ui/maps_view.py does that once, when it builds).
+    browser and lose a click.
     """
     from dashboard.render import maps
 
     at = open_page("map")
     first = [e.proto for e in at.get("component_instance")]
-    built = []
-    monkeypatch.setattr(maps, "build_map", lambda *a, **k: built.append(1))
+    made = []
+    monkeypatch.setattr(maps, "point_payload", lambda *a, **k: made.append(1))
     at.run()
     again = [e.proto for e in at.get("component_instance")]
-    assert built == [], "the map was built again for the same content"
+    assert made == [], "the points were serialised again for the same content"
     assert [(p.id, p.json_args) for p in again] == [(p.id, p.json_args) for p in first]
 
 

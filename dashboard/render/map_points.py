@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import numpy as np
@@ -82,9 +83,9 @@ var {{ this.get_name() }} = (function (V) {
 })({{ this.vocab }});
 {% endmacro %}""")
 
-    def __init__(self, vocab: dict) -> None:
+    def __init__(self, vocab_js: str) -> None:
         super().__init__()
-        self._name, self.vocab = "PointKit", js_literal(vocab)
+        self._name, self.vocab = "PointKit", vocab_js
 
 
 def _escaped(values: pd.Series) -> list[str]:
@@ -202,11 +203,15 @@ var {{ this.get_name() }} = L.geoJson(null, {
 {{ this.get_name() }}.addData({{ this.data_js }});
 {% endmacro %}""")
 
-    def __init__(self, data: dict, kit: MacroElement) -> None:
+    def __init__(self, data_js: str, kit: MacroElement) -> None:
         super().__init__()
         self._name, self.layer_name, self.kit = "Communities", "communities", kit
-        self.data = data
-        self.data_js = js_literal(data)
+        self.data_js = data_js
+
+    @property
+    def data(self) -> dict:
+        """The feature collection (decoded again: for tests and tools, the page uses ``data_js``)."""
+        return json.loads(self.data_js)
 
     def render(self, **kwargs: object) -> None:  # type: ignore[override]  # as MacroElement's: draws into the page
         """Put the script into the page without compiling it (see the class docstring)."""
@@ -216,8 +221,20 @@ var {{ this.get_name() }} = L.geoJson(null, {
         figure.script.add_child(_PlainText(script), name=self.get_name())
 
 
-def points_layer(frame: pd.DataFrame, lang: str, layer: str, datum: str, selected: str | None) -> list:
-    """The kit and the ONE GeoJson layer holding every community."""
+@dataclass(frozen=True)
+class PointPayload:
+    """The communities as the map's script reads them, serialised once.
+
+    The same payload serves every map of the same content, so a page can keep
+    it and build a fresh map around it on each run at little cost.
+    """
+
+    data_js: str  # the GeoJSON feature collection
+    vocab_js: str  # the kit's tables, texts and style choices
+
+
+def point_payload(frame: pd.DataFrame, lang: str, layer: str, datum: str, selected: str | None) -> PointPayload:
+    """Features and the kit's tables for ``frame`` (rows with coordinates), in ``datum``."""
     features, vocab = point_features(frame, lang, datum, selected)
     text = {k: html.escape(t(f"maps.field_{k}", lang)) for k in ("type", "brand", "stage", "district")}
     vocab.update(
@@ -230,5 +247,10 @@ def points_layer(frame: pd.DataFrame, lang: str, layer: str, datum: str, selecte
         stroke="#ffffff" if layer == "type" else "#333333",
         text={**text, "open": html.escape(t("maps.open_profile", lang))},
     )
-    kit = _PointKit(vocab)
-    return [kit, _PointsLayer({"type": "FeatureCollection", "features": features}, kit)]
+    return PointPayload(js_literal({"type": "FeatureCollection", "features": features}), js_literal(vocab))
+
+
+def points_layer(payload: PointPayload) -> list[MacroElement]:
+    """The kit and the ONE layer holding every community."""
+    kit = _PointKit(payload.vocab_js)
+    return [kit, _PointsLayer(payload.data_js, kit)]

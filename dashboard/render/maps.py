@@ -24,13 +24,14 @@ from dashboard import config
 from dashboard.coords import to_datum
 from dashboard.i18n import fmt_pct, t
 from dashboard.render.map_assets import save_standalone_map, use_assets
-from dashboard.render.map_points import js_literal, points_layer
+from dashboard.render.map_points import PointPayload, js_literal, point_payload, points_layer
 
 __all__ = [
     "build_map",
     "build_small_map",
     "legend_entries",
     "load_districts",
+    "map_payload",
     "progress_color",
     "resolve_basemap",
     "save_standalone_map",
@@ -231,25 +232,29 @@ def build_map(
     height_hint: int | None = None,
     selected: str | None = None,
     legend: bool = True,
+    payload: PointPayload | None = None,
 ) -> folium.Map:
     """The campaign map: outlines, every community as a point, and a legend.
 
     ``layer`` colours points by "type" or "stage", or ("progress") draws a
     district choropleth of ``progress_by_district`` (district, progress 0..1)
     under small grey points. Points are WGS84 and moved to the tiles' datum.
+    ``payload``: the points as ``map_payload`` made them for these arguments
+    before (a page keeps it, so a rerun does not serialise them again).
     """
     if layer not in LAYERS:
         raise ValueError(f"layer must be one of {LAYERS}, not {layer!r}")
     base = resolve_basemap(basemap)
     datum = base.extra.get("datum", "WGS84")
     points = communities.dropna(subset=["latitude", "longitude"])
+    payload = payload or point_payload(points, lang, layer, datum, selected)
     m = _base_map(base, len(points), height_hint)
     progress = progress_by_district if layer == "progress" else None
     if layer == "progress" and progress is None:
         progress = pd.DataFrame({"district": [], "progress": []})
     districts = _district_layer(districts_geojson, lang, datum, progress)
     districts.add_to(m)
-    for element in points_layer(points, lang, layer, datum, selected):
+    for element in points_layer(payload):
         element.add_to(m)
     if legend:
         _Legend(*legend_entries(layer, lang), areas=layer == "progress").add_to(m)
@@ -257,6 +262,14 @@ def build_map(
     fit_points = points.iloc[0:0] if layer == "progress" and not selected else points
     _fit(m, fit_points, districts, datum, selected)
     return use_assets(m, assets)
+
+
+def map_payload(
+    communities: pd.DataFrame, *, lang: str, layer: str = "type", basemap: str = "none", selected: str | None = None
+) -> PointPayload:
+    """The points ``build_map`` draws for these arguments, serialised: what a page keeps between runs."""
+    datum = resolve_basemap(basemap).extra.get("datum", "WGS84")
+    return point_payload(communities.dropna(subset=["latitude", "longitude"]), lang, layer, datum, selected)
 
 
 def build_small_map(

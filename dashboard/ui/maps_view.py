@@ -1,25 +1,22 @@
 """Maps on pages: st_folium with only the click returned, so panning never reruns the app.
 
-Building a map costs about 0.1 s at 10,000 points. The Overview and Map
-pages therefore keep the built map per content (the points' columns that
-reach the map, the district progress, the language, layer and base map) and
-show it with ``st_folium(..., render=False)``, streamlit-folium's own option
-for a cached map: a rerun that does not change the map builds nothing, and
-turning it into the component's script takes about 0.05 s at 10,000 points.
-The profile's small map is built on each run.
+Turning 10,000 communities into the map's points costs about 0.1 s. The
+Overview and Map pages keep the serialised points per content (the
+columns of the communities that reach the map, language, layer and base map)
+and build a fresh folium map around them on each run, which streamlit-folium
+then renders as usual (about 0.05 s at 10,000 points, the points' text passed
+through as it is). A fresh map each time matters: streamlit-folium renames a
+map's elements when it reads it, so showing one map object twice breaks its
+script. The profile's small map is built whole on each run.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import folium
 import pandas as pd
 import streamlit as st
-import streamlit_folium
 from streamlit_folium import st_folium
 
 from dashboard import config
@@ -68,74 +65,44 @@ def _frame_digest(frame: pd.DataFrame | None, columns: list[str]) -> str:
     return hashlib.blake2b(rows.tobytes() + repr((present, len(frame))).encode(), digest_size=16).hexdigest()
 
 
-# --- one built map per content, shown by st_folium --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _PreparedMap:
-    """A built and rendered map, and the lock that keeps two sessions from rendering it at once."""
-
-    map: folium.Map
-    lock: threading.Lock
+# --- the points, serialised once per content; a fresh map around them on each run ----------------------------
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
-def _prepared(content: str, _build: Callable[[], folium.Map]) -> _PreparedMap:
-    """The map for this content, built and rendered once per process.
-
-    ``st_folium(..., render=False)`` needs the map rendered once before. It
-    also renames the map's elements the first time it turns the map into a
-    script: doing that here, once, gives every rerun the very same script and
-    so the same component key, and a click is never lost to a remount.
-    """
-    m = _build()
-    m.get_root().render()
-    streamlit_folium.generate_leaflet_string(m)
-    return _PreparedMap(m, threading.Lock())
+def _payload(content: str, _communities: pd.DataFrame, lang: str, layer: str) -> maps.PointPayload:
+    """The map's points for this content, made once per process (immutable text, shared by sessions)."""
+    return maps.map_payload(_communities, lang=lang, layer=layer, basemap=basemap())
 
 
-def _show(content: str, key: str, height: int, build: Callable[[], folium.Map]) -> dict | None:
-    """st_folium of the map ``build`` makes, built only when this content is new to the process."""
-    prepared = _prepared(content, build)
-    with prepared.lock:  # st_folium renders the map object again: one session at a time
-        return st_folium(prepared.map, key=key, height=height, use_container_width=True, returned_objects=RETURNED, render=False)
+def _show(key: str, height: int, m: folium.Map) -> dict | None:
+    """The map through streamlit-folium, returning only the clicked feature."""
+    return st_folium(m, key=key, height=height, use_container_width=True, returned_objects=RETURNED)
 
 
-def _content(communities: pd.DataFrame, lang: str, layer: str, progress: pd.DataFrame | None) -> str:
-    """What the map shows depends on: the points, the progress, language, layer and base map."""
-    base = basemap()
-    key_set = bool(config.TIANDITU_KEY.value())  # decides whether Tianditu is drawn
-    return "|".join(
-        [
-            _frame_digest(communities, MAP_COLUMNS),
-            _frame_digest(progress, ["district", "progress"]),
-            lang,
-            layer,
-            base,
-            str(key_set),
-        ]
-    )
+def _points(communities: pd.DataFrame, lang: str, layer: str) -> maps.PointPayload:
+    """The kept points for this content: which communities (the columns the map reads), language, layer, base map."""
+    content = "|".join([_frame_digest(communities, MAP_COLUMNS), lang, layer, basemap()])
+    return _payload(content, communities, lang, layer)
 
 
 def full_map(communities: pd.DataFrame, lang: str, layer: str, progress: pd.DataFrame | None, key: str) -> str | None:
     """The Map page's map; returns the id of a clicked community."""
-
-    def build() -> folium.Map:
-        return maps.build_map(communities, districts(), lang=lang, layer=layer, basemap=basemap(), progress_by_district=progress)
-
-    shown = progress if layer == "progress" else None  # build_map ignores the progress on other layers
-    event = _show(_content(communities, lang, layer, shown), key, 620, build)
-    return clicked_community(event, communities)
+    m = maps.build_map(
+        communities,
+        districts(),
+        lang=lang,
+        layer=layer,
+        basemap=basemap(),
+        progress_by_district=progress,
+        payload=_points(communities, lang, layer),
+    )
+    return clicked_community(_show(key, 620, m), communities)
 
 
 def compact_map(communities: pd.DataFrame, lang: str, key: str) -> str | None:
     """A smaller map of the filtered communities (Overview)."""
-
-    def build() -> folium.Map:
-        return maps.build_map(communities, districts(), lang=lang, basemap=basemap())
-
-    event = _show(_content(communities, lang, "type", None), key, 380, build)
-    return clicked_community(event, communities)
+    m = maps.build_map(communities, districts(), lang=lang, basemap=basemap(), payload=_points(communities, lang, "type"))
+    return clicked_community(_show(key, 380, m), communities)
 
 
 def small_map(communities: pd.DataFrame, focus_id: str, lang: str, key: str) -> None:
