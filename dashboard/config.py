@@ -276,6 +276,12 @@ LOCKOUT_MINUTES = Setting(
     "DASHBOARD_LOCKOUT_MINUTES", 15.0, "How long a locked account stays locked, in minutes (> 0).", Number()
 )
 SESSION_MINUTES = Setting("DASHBOARD_SESSION_MINUTES", 480.0, "How long a staff sign-in lasts, in minutes (> 0).", Number())
+ORG_NAME = Setting(
+    "DASHBOARD_ORG_NAME",
+    "",
+    "The reporting body (汇报单位) on a briefing's cover and closing slide; empty means the scope's campaign office.",
+    Text(),
+)
 TIMING = Setting("DASHBOARD_TIMING", False, "Log each page run's server time to stderr (for benchmarks/): 1 or 0.", Flag())
 
 SETTINGS: tuple[Setting, ...] = (
@@ -287,6 +293,7 @@ SETTINGS: tuple[Setting, ...] = (
     LOCKOUT_ATTEMPTS,
     LOCKOUT_MINUTES,
     SESSION_MINUTES,
+    ORG_NAME,
     TIMING,
 )
 

@@ -12,7 +12,7 @@ from dashboard import config
 from dashboard.dataset import Dataset, empty_dataset, read_csv_dir, typed_frame
 from dashboard.figures import queries
 from dashboard.i18n import catalogue, t
-from dashboard.render import charts
+from dashboard.render import bars, charts
 from dashboard.render.chart_export import EXPORT_WIDTH, chart_csv, chart_png, chart_svg, export_spec
 
 DAY = date(2025, 3, 31)
@@ -69,7 +69,8 @@ ONE = Dataset(
 
 BUILDERS = {
     "funnel": lambda ds, lang: charts.funnel_chart(queries.funnel(ds), lang),
-    "pace": lambda ds, lang: charts.pace_chart(ds, DAY, lang),
+    "pace": lambda ds, lang: bars.pace_chart(ds, DAY, lang),
+    "categories": lambda ds, lang: bars.category_chart(ds.activities, lang),
     "monthly": lambda ds, lang: charts.monthly_chart(queries.monthly_activity(ds), lang),
     "satisfaction": lambda ds, lang: charts.satisfaction_chart(queries.satisfaction_trend(ds), lang, 75.0),
     "progress": lambda ds, lang: charts.district_progress_chart(queries.district_progress(ds, DAY), lang),
@@ -180,7 +181,8 @@ def test_english_chart_has_no_chinese_in_its_texts_and_chinese_chart_has(name):
     ("name", "fields"),
     [
         ("funnel", {"district_label", "stage_label", "communities", "share"}),
-        ("pace", {"district_label", "line_label", "date", "value", "share"}),
+        ("pace", {"label", "actual", "target", "rate"}),
+        ("categories", {"label", "activities", "participants"}),
         ("monthly", {"month", "category_label", "participants"}),
         ("satisfaction", {"month", "mean", "p10", "p25", "p75", "p90", "communities"}),
         ("progress", {"district_label", "named", "target_named_communities", "named_share", "progress"}),
@@ -208,45 +210,44 @@ def test_empty_input_gives_none(name):
 def test_empty_edge_cases_give_none():
     assert charts.funnel_chart(queries.funnel(DS).assign(communities=0), "en") is None
     assert charts.district_progress_chart(queries.district_progress(DS, DAY).assign(named_share=float("nan")), "en") is None
-    no_year = Dataset(DS.communities, DS.activities.iloc[:0], DS.surveys, DS.targets.iloc[:0])
-    assert charts.pace_chart(no_year, DAY, "en") is None
+    no_target = Dataset(DS.communities, DS.activities, DS.surveys, DS.targets.iloc[:0])
+    assert bars.pace_chart(no_target, DAY, "en") is None
 
 
 def _pace_frame(chart) -> pd.DataFrame:
+    """The bars' rows (the layers' data; the elapsed-year rule has its own one-row dataset)."""
     spec = chart.to_dict()
-    return pd.DataFrame(_rows(spec)).assign(date=lambda f: pd.to_datetime(f["date"]))
+    return pd.DataFrame(next(rows for rows in spec["datasets"].values() if "rate" in rows[0]))
 
 
-def test_pace_single_district_target_line_ends_at_the_target():
-    frame = _pace_frame(charts.pace_chart(ONE, DAY, "en"))
-    target = frame[frame["line"] == "target"].sort_values("date")
-    assert target["shown"].tolist() == [0.0, 40.0]
-    assert target["date"].dt.date.tolist() == [date(2025, 1, 1), date(2025, 12, 31)]
-    actual = frame[frame["line"] == "actual"].sort_values("date")
-    assert actual["shown"].iloc[-1] == 2.0  # c1 on 5 Jan and c2 on 11 Feb; 2024 and April are outside
-    projection = frame[frame["line"] == "projection"].sort_values("date")
-    assert projection["shown"].iloc[-1] == pytest.approx(2.0 / queries.year_fraction(DAY), abs=0.01)
+def test_pace_ranks_districts_by_their_share_of_the_annual_target():
+    frame = _pace_frame(bars.pace_chart(DS, DAY, "zh"))
+    assert frame["label"].tolist() == ["城西区", "城东区"]  # 3 / 20 ahead of 2 / 40
+    assert frame["rate"].tolist() == [pytest.approx(3 / 20), pytest.approx(2 / 40)]
+    assert frame["text"].tolist() == ["15%", "5%"]
 
 
-def test_pace_several_districts_are_shares_of_their_own_targets():
-    frame = _pace_frame(charts.pace_chart(DS, DAY, "zh"))
-    target = frame[frame["line"] == "target"].sort_values("date")
-    assert target["shown"].tolist() == [0.0, 1.0]
-    now = frame[frame["now"]].set_index("district_label")["share"]
-    assert now.to_dict() == {"城东区": pytest.approx(2 / 40), "城西区": pytest.approx(3 / 20)}
+def test_pace_marks_the_share_of_the_year_gone_and_colours_those_behind_it():
+    spec = bars.pace_chart(DS, DAY, "en").to_dict()
+    elapsed = [row for rows in spec["datasets"].values() for row in rows if "x" in row]
+    assert elapsed == [{"x": pytest.approx(queries.year_fraction(DAY)), "label": "Year gone: 25%"}]
+    frame = _pace_frame(bars.pace_chart(DS, DAY, "en"))
+    assert set(frame["status"]) == {"Behind the year gone"}  # 15 % and 5 % against 25 % of the year
 
 
-def test_pace_named_communities_is_todays_count():
-    frame = _pace_frame(charts.pace_chart(ONE, DAY, "en", metric="named_communities"))
-    assert frame.loc[frame["now"], "value"].tolist() == [1.0]
-    assert frame.loc[frame["line"] == "target", "shown"].max() == 2.0
+def test_pace_of_one_district_is_a_bar_per_target():
+    frame = _pace_frame(bars.pace_chart(ONE, DAY, "en"))
+    assert frame.set_index("label")["rate"].to_dict() == {
+        "Activities": pytest.approx(2 / 40),  # c1 on 5 Jan and c2 on 11 Feb; 2024 and April are outside
+        "Named communities": pytest.approx(1 / 2),
+    }
 
 
 def test_pace_notes_districts_without_a_target():
     ds = Dataset(DS.communities, DS.activities, DS.surveys, DS.targets[DS.targets["district"] == "chengdong"])
-    spec = charts.pace_chart(ds, DAY, "en").to_dict()
+    spec = bars.pace_chart(ds, DAY, "en").to_dict()
     assert "Chengxi" in " ".join(spec["title"]["subtitle"])
-    assert {r["district_label"] for r in _rows(spec)} == {"Chengdong", "All districts"}
+    assert set(_pace_frame(bars.pace_chart(ds, DAY, "en"))["label"]) == {"Chengdong"}
 
 
 @pytest.mark.parametrize(
@@ -255,20 +256,28 @@ def test_pace_notes_districts_without_a_target():
 def test_pace_lists_several_districts_without_a_target_the_readers_way(lang, note):
     communities = DS.communities.assign(district=DS.communities["district"].where(DS.communities.index != 0, "chengzhong"))
     ds = Dataset(communities, DS.activities, DS.surveys, DS.targets[DS.targets["district"] == "chengdong"])
-    assert charts.pace_chart(ds, DAY, lang).to_dict()["title"]["subtitle"][-1] == note
+    assert bars.pace_chart(ds, DAY, lang).to_dict()["title"]["subtitle"][-1] == note
+
+
+def test_category_bars_are_ranked_with_their_counts():
+    spec = bars.category_chart(DS.activities, "en").to_dict()
+    frame = pd.DataFrame(_rows(spec))
+    order = ["cleanup", "culture", "patrol", "elderly_care"]  # 2, 2, 2 and 1 activities; ties by code
+    assert frame["label"].tolist() == [config.label("categories", c, "en") for c in order]
+    assert frame["activities"].tolist() == [2, 2, 2, 1]
 
 
 def test_district_colours_are_distinct_and_stable():
     colours = charts._colors("districts")
     assert len(set(colours.values())) == len(config.codes("districts"))
-    scale = _encodings(charts.pace_chart(DS, DAY, "zh").to_dict(), "color")[0]["scale"]
-    assert scale["range"] == [colours["chengdong"], colours["chengxi"]]
+    scale = _encodings(charts.funnel_chart(queries.funnel(DS), "zh").to_dict(), "y")[0]
+    assert scale["sort"] == ["城东区", "城西区"]
 
 
 @pytest.mark.parametrize(
     ("builder", "args"),
     [
-        (charts.pace_chart, (DS, DAY, "en", "participants")),
+        (bars.pace_chart, (DS, DAY, "en", "participants")),
         (charts.monthly_chart, (queries.monthly_activity(DS), "en", "satisfaction")),
         (charts.district_progress_chart, (queries.district_progress(DS, DAY), "en", "named")),
     ],

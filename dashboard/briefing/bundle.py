@@ -1,4 +1,8 @@
-"""A briefing's files: the deck (.pptx), the PDF, and a ZIP of every chart (PNG and SVG) with the written summary.
+"""A briefing's files: the deck (.pptx), the PDF, and a ZIP of every chart (PNG, SVG, and its data as CSV and Excel).
+
+Like Metabase's and Superset's exports, the ZIP ships the numbers with the
+pictures: each chart's rows (and the ranking table's) as ``NN-key.csv``
+(UTF-8 with BOM, for Excel) and ``NN-key.xlsx``, beside the written summary.
 
 The charts are drawn once per file, on the server (vl-convert, no browser),
 at twice their on-screen size so they stay sharp on a projector. The command
@@ -11,8 +15,10 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any  # Altair types a layer as any of its chart kinds
 
 import altair as alt
+import pandas as pd
 
 from dashboard.briefing.content import Briefing
 from dashboard.i18n import t
@@ -55,6 +61,10 @@ def slide_chart(chart: Chart) -> Chart:
                     setattr(section, key, round(value * SLIDE_TYPE_SCALE))
         if copy.config.legend is not alt.Undefined:  # the default limit (180 px) would cut "Characteristic type"
             copy.config.legend.titleLimit = round(LEGEND_TITLE_LIMIT * SLIDE_TYPE_SCALE)
+    if isinstance(copy, alt.HConcatChart) or copy.projection is not alt.Undefined:
+        return copy  # a map is drawn for a slide already, its projection fitted to its size
+    if isinstance(copy, alt.LayerChart):  # value labels written on the bars grow with the axis labels
+        copy.layer = [_larger_text(layer) for layer in copy.layer]
     if copy.width == "container":
         copy.width = SLIDE_CHART_WIDTH
     elif isinstance(copy.width, int):
@@ -62,6 +72,16 @@ def slide_chart(chart: Chart) -> Chart:
     if isinstance(copy.height, int):
         copy.height = round(copy.height * SLIDE_PLOT_SCALE)
     return copy
+
+
+def _larger_text(layer: Any) -> Any:
+    """A layer whose text mark sets its own ``fontSize``, copied with the type scaled like the theme's."""
+    mark = getattr(layer, "mark", alt.Undefined)
+    if not isinstance(mark, alt.MarkDef) or not isinstance(mark.fontSize, int | float):
+        return layer
+    bigger = layer.copy(deep=False)
+    bigger.mark = alt.MarkDef(**{**mark.to_dict(), "fontSize": round(mark.fontSize * SLIDE_TYPE_SCALE)})
+    return bigger
 
 
 def slide_charts(briefing: Briefing) -> dict[str, Chart]:
@@ -75,8 +95,19 @@ def chart_images(briefing: Briefing, scale: float = PNG_SCALE) -> dict[str, byte
 
 
 def chart_stems(briefing: Briefing) -> dict[str, str]:
-    """File names without extension, numbered like the slides: {"map": "03-map", ...}."""
-    return {s.key: f"{n:02d}-{s.key}" for n, s in enumerate(briefing.slides, start=1) if s.chart is not None}
+    """File names without extension, numbered like the slides: {"map": "05-map", ...} (slides with a chart or data)."""
+    return {
+        s.key: f"{n:02d}-{s.key}" for n, s in enumerate(briefing.slides, start=1) if s.chart is not None or s.data is not None
+    }
+
+
+def data_files(frame: pd.DataFrame, sheet: str) -> tuple[bytes, bytes]:
+    """``frame`` as CSV (UTF-8 with BOM: Excel on a Chinese Windows opens it right) and as an Excel workbook."""
+    csv = frame.to_csv(index=False).encode("utf-8-sig")
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return csv, out.getvalue()
 
 
 def summary_text(briefing: Briefing) -> str:
@@ -97,14 +128,21 @@ def summary_text(briefing: Briefing) -> str:
 
 
 def zip_bytes(briefing: Briefing, images: dict[str, bytes] | None = None) -> bytes:
-    """A ZIP of each chart as ``NN-key.png`` and ``NN-key.svg``, and ``summary.txt`` (UTF-8 with BOM, for Notepad)."""
+    """A ZIP of each chart as ``NN-key.png``/``.svg`` with its data as ``.csv``/``.xlsx``, and ``summary.txt``."""
     images = chart_images(briefing) if images is None else images
     charts = slide_charts(briefing)
+    slides = {s.key: s for s in briefing.slides}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for key, stem in chart_stems(briefing).items():
-            archive.writestr(f"{stem}.png", images[key])
-            archive.writestr(f"{stem}.svg", chart_svg(charts[key]))
+            if key in charts:
+                archive.writestr(f"{stem}.png", images[key])
+                archive.writestr(f"{stem}.svg", chart_svg(charts[key]))
+            frame = slides[key].data
+            if frame is not None:
+                csv, xlsx = data_files(frame, slides[key].title)
+                archive.writestr(f"{stem}.csv", csv)
+                archive.writestr(f"{stem}.xlsx", xlsx)
         archive.writestr("summary.txt", summary_text(briefing).encode("utf-8-sig"))
     return out.getvalue()
 

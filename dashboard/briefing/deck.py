@@ -1,11 +1,15 @@
-"""The briefing as a PowerPoint deck (16:9): native, editable text, charts as sharp pictures, speaker notes.
+"""The briefing as a PowerPoint deck (16:9): native, editable text and tables, charts as sharp pictures, speaker notes.
 
 Each slide uses the "Title Only" layout, so its title is a real title (the
 outline view, screen readers and "go to slide" list it); everything else is a
-text box the district office can still edit. python-pptx names only the
-Latin typeface of a run; PowerPoint picks the font for Chinese characters from
-the East Asian typeface (``a:ea``), so both are set, else Chinese falls back to
-whatever font the viewer's Office has for East Asian text.
+text box or a table the district office can still edit.
+
+Fonts: the deck names 微软雅黑 (Microsoft YaHei), which every Windows office PC
+has, for Latin and East Asian text (``a:latin`` and ``a:ea``; python-pptx names
+only the first), marked as a GB2312 face so a machine without it substitutes a
+Simplified Chinese one. Noto Sans CJK SC stays the font of the chart pictures
+and of the PDF, which embed it; text is fitted with Noto's widths, whose Han
+characters are one em wide as YaHei's are.
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ from pptx.text.text import TextFrame, _Run
 from pptx.util import Emu, Inches, Pt
 
 from dashboard.briefing import layout as L
+from dashboard.briefing.compose import image_sizes, layout_pages
 from dashboard.briefing.content import Briefing
-from dashboard.briefing.fonts import FAMILY
-from dashboard.briefing.pages import BULLET_INDENT, Fill, Page, Picture, Text, image_sizes, layout_pages
+from dashboard.briefing.pages import BULLET_INDENT, Fill, Grid, Item, Page, Picture, Text
 
 TITLE_ONLY = 5  # index of "Title Only" in python-pptx's default template
+DECK_FONT = "Microsoft YaHei"  # 微软雅黑: on every Windows office PC
+GB2312_CHARSET = "-122"  # tells Office the face is Simplified Chinese, for substitution where it is missing
+CELL_PAD = 0.08
 ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
 LANG_TAGS = {"zh": "zh-CN", "en": "en-GB"}
 # Names in PowerPoint's selection pane, so whoever edits the deck (or a test) can tell the boxes apart.
@@ -38,6 +45,9 @@ SHAPE_NAMES = {
     "body": "Text",
     "figure": "Figure",
     "label": "Figure label",
+    "detail": "Figure comparison",
+    "org": "Reporting body",
+    "meeting": "Meeting",
     "footer": "Footer",
     "page": "Slide number",
 }
@@ -48,7 +58,7 @@ def style_run(run: _Run, size: float, *, bold: bool = False, color: str = L.INK,
     font = run.font
     font.size, font.bold = Pt(size), bold
     font.color.rgb = RGBColor.from_string(color)
-    font.name = FAMILY  # the a:latin element
+    font.name = DECK_FONT  # the a:latin element
     r_pr = run._r.get_or_add_rPr()
     r_pr.set("lang", LANG_TAGS.get(lang, "zh-CN"))
     r_pr.set("altLang", "en-US" if lang == "zh" else "zh-CN")
@@ -58,7 +68,9 @@ def style_run(run: _Run, size: float, *, bold: bool = False, color: str = L.INK,
         if element is None:
             element = etree.SubElement(r_pr, qn(tag))
             previous.addnext(element)
-        element.set("typeface", FAMILY)
+        element.set("typeface", DECK_FONT)
+        if tag == "a:ea":
+            element.set("charset", GB2312_CHARSET)
         previous = element
 
 
@@ -67,7 +79,7 @@ def _bullet(paragraph, indent: float) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
     p_pr.set("marL", str(Emu(Inches(indent))))
     p_pr.set("indent", str(-Emu(Inches(indent))))
-    etree.SubElement(p_pr, qn("a:buFont")).set("typeface", FAMILY)  # schema order: buFont, then buChar
+    etree.SubElement(p_pr, qn("a:buFont")).set("typeface", DECK_FONT)  # schema order: buFont, then buChar
     etree.SubElement(p_pr, qn("a:buChar")).set("char", "•")
 
 
@@ -94,9 +106,50 @@ def _place(shape, box: L.Box) -> None:
     shape.left, shape.top, shape.width, shape.height = Inches(box.x), Inches(box.y), Inches(box.w), Inches(box.h)
 
 
-def _draw(slide: PptxSlide, item: Text | Picture | Fill, images: Mapping[str, bytes], lang: str) -> None:
+def _cell(cell, value: str, size: float, *, bold: bool, color: str, fill: str, align: str, lang: str) -> None:
+    cell.fill.solid()
+    cell.fill.fore_color.rgb = RGBColor.from_string(fill)
+    cell.margin_left = cell.margin_right = Inches(CELL_PAD)
+    cell.margin_top = cell.margin_bottom = Emu(0)
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    frame = cell.text_frame
+    frame.clear()
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = ALIGN[align]
+    run = paragraph.add_run()
+    run.text = value
+    style_run(run, size, bold=bold, color=color, lang=lang)
+
+
+def _table(slide: PptxSlide, item: Grid, lang: str) -> None:
+    """A native table: the office can correct a figure or re-sort rows in PowerPoint itself."""
+    box = item.box
+    shape = slide.shapes.add_table(
+        len(item.rows) + 1, len(item.widths), Inches(box.x), Inches(box.y), Inches(box.w), Inches(box.h)
+    )
+    shape.name = "Ranking table"
+    table = shape.table
+    table.first_row, table.horz_banding = True, False
+    for number, width in enumerate(item.widths):
+        table.columns[number].width = Inches(width)
+    table.rows[0].height = Inches(item.header_h)
+    for j, value in enumerate(item.header):
+        _cell(
+            table.cell(0, j), value, item.header_size, bold=True, color="FFFFFF", fill=item.header_fill, align="center", lang=lang
+        )
+    for i, row in enumerate(item.rows, start=1):
+        table.rows[i].height = Inches(item.row_h)
+        for j, value in enumerate(row):
+            fill, align = item.fills[i - 1], item.align[j]
+            _cell(table.cell(i, j), value, item.size, bold=item.bold[i - 1], color=L.INK, fill=fill, align=align, lang=lang)
+
+
+def _draw(slide: PptxSlide, item: Item, images: Mapping[str, bytes], lang: str) -> None:
     shapes = slide.shapes
-    if isinstance(item, Fill):
+    if isinstance(item, Grid):
+        _table(slide, item, lang)
+    elif isinstance(item, Fill):
         shape = shapes.add_shape(
             MSO_SHAPE.ROUNDED_RECTANGLE if item.rounded else MSO_SHAPE.RECTANGLE,
             Inches(item.box.x),

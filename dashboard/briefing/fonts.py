@@ -18,7 +18,7 @@ from PIL import ImageFont
 
 from dashboard import config
 
-FAMILY = "Noto Sans CJK SC"  # what the deck names for East Asian text, and the face picked from a collection
+FAMILY = "Noto Sans CJK SC"  # the face of the chart pictures and the PDF (the deck names 微软雅黑), picked from a collection
 FONT_DIRS = config.CJK_FONT_DIRS
 FILE_NAMES = {
     "regular": ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf"),
@@ -69,3 +69,8 @@ def _pil_font(weight: str, size: float) -> ImageFont.FreeTypeFont:
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width in inches of ``text`` set at ``size`` points: how the deck decides what fits on a slide."""
     return _pil_font("bold" if bold else "regular", size).getlength(text) / 10 / 72
+
+
+def bold_width(text: str, size: float) -> float:
+    """:func:`text_width` in the bold face."""
+    return text_width(text, size, bold=True)

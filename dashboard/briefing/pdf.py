@@ -17,8 +17,9 @@ from fpdf import FPDF
 
 from dashboard.briefing import fonts
 from dashboard.briefing import layout as L
+from dashboard.briefing.compose import footer, image_sizes, layout_pages
 from dashboard.briefing.content import Briefing
-from dashboard.briefing.pages import BULLET_INDENT, Fill, Page, Picture, Text, footer, image_sizes, layout_pages
+from dashboard.briefing.pages import BULLET_INDENT, Fill, Grid, Page, Picture, Text
 from dashboard.i18n import t
 
 FAMILY = "NotoSansCJK"
@@ -67,12 +68,44 @@ def _draw_text(pdf: FPDF, item: Text) -> None:
         y += step * L.PARAGRAPH_GAP
 
 
+def _draw_grid(pdf: FPDF, item: Grid) -> None:
+    """The table's cells: the header on the accent colour, each body row on its fill, thin rules between rows."""
+    pad = 0.08
+    y = item.box.y
+    heights = [item.header_h] + [item.row_h] * len(item.rows)
+    for number, height in enumerate(heights):
+        x = item.box.x
+        fill = item.header_fill if number == 0 else item.fills[number - 1]
+        pdf.set_fill_color(*_rgb(fill))
+        pdf.rect(x, y, item.box.w, height, style="F")
+        for column, width in enumerate(item.widths):
+            if number == 0:
+                lines, size, bold, color, align = item.header_lines[column], item.header_size, True, "FFFFFF", "center"
+            else:
+                lines, size = [item.rows[number - 1][column]], item.size
+                bold, color, align = item.bold[number - 1], L.INK, item.align[column]
+            pdf.set_font(FAMILY, "B" if bold else "", size)
+            pdf.set_text_color(*_rgb(color))
+            step = L.line_height(size)
+            top = y + (height - step * len(lines)) / 2
+            for k, value in enumerate(lines):
+                pdf.set_xy(x + pad, top + k * step)
+                pdf.cell(width - 2 * pad, step, value, align=ALIGN[align])
+            x += width
+        y += height
+        pdf.set_draw_color(*_rgb("C9CED6"))
+        pdf.set_line_width(0.01)
+        pdf.line(item.box.x, y, item.box.x + item.box.w, y)
+
+
 def draw_page(pdf: FPDF, page: Page, images: Mapping[str, bytes]) -> None:
     """One slide as one page: fills first, then pictures and text, in the layout's order."""
     pdf.add_page()
     for item in page.items:
         box = item.box
-        if isinstance(item, Fill):
+        if isinstance(item, Grid):
+            _draw_grid(pdf, item)
+        elif isinstance(item, Fill):
             pdf.set_fill_color(*_rgb(item.color))
             pdf.rect(box.x, box.y, box.w, box.h, style="F", round_corners=item.rounded, corner_radius=0.12)
         elif isinstance(item, Picture):
@@ -125,6 +158,7 @@ def _paginate(blocks: list[list[_Row]]) -> list[list[_Row]]:
 
 
 def _draw_notes(pdf: FPDF, briefing: Briefing, sheet: list[_Row], number: int, total: int) -> None:
+    """A notes page, labelled as one ("讲稿备注 1 / 2"): page numbers count slides only."""
     title = L.Box(L.TITLE.x, L.TITLE.y, L.TITLE.w, 0.7)
     items = [
         Fill(L.ACCENT_BAR, L.ACCENT),
@@ -136,7 +170,7 @@ def _draw_notes(pdf: FPDF, briefing: Briefing, sheet: list[_Row], number: int, t
             bold=True,
             role="title",
         ),
-        *footer(briefing, number, total),
+        *footer(briefing, t("brief_files.notes_page", briefing.lang, n=number, total=total)),
     ]
     draw_page(pdf, Page("notes", number, items), {})
     y = NOTES_BOX.y
@@ -150,13 +184,11 @@ def _draw_notes(pdf: FPDF, briefing: Briefing, sheet: list[_Row], number: int, t
 
 
 def pdf_bytes(briefing: Briefing, images: Mapping[str, bytes]) -> bytes:
-    """The PDF: every slide (numbered "n / total"), then the speaker notes pages."""
+    """The PDF: every slide (numbered "n / slides"), then the speaker notes pages ("讲稿备注 n / notes pages")."""
     sheets = _paginate(_note_blocks(briefing))
-    slides = len(briefing.slides)
-    total = slides + len(sheets)
     pdf = new_document(briefing)
-    for page in layout_pages(briefing, image_sizes(images), total=total):
+    for page in layout_pages(briefing, image_sizes(images)):
         draw_page(pdf, page, images)
-    for offset, sheet in enumerate(sheets, start=1):
-        _draw_notes(pdf, briefing, sheet, slides + offset, total)
+    for number, sheet in enumerate(sheets, start=1):
+        _draw_notes(pdf, briefing, sheet, number, len(sheets))
     return bytes(pdf.output())

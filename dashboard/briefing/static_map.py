@@ -1,22 +1,30 @@
-"""A map drawn without a browser, for slides and PDFs: district outlines and communities by type.
+"""A map drawn without a browser, for slides and PDFs: district outlines, communities by type, names and counts.
 
-An Altair geoshape layer rendered to PNG by vl-convert on the server; the
-interactive map's colours and labels, the same as the legend everywhere.
+An Altair geoshape layer rendered to PNG by vl-convert on the server, in the
+interactive map's colours. The city map has an inset of the four urban
+districts, which are too small on the whole municipality to tell apart; each
+district is labelled with its name and its number of communities. A
+district's map labels its 街道 (and 镇) instead, where the data names them.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TypedDict
 
 import altair as alt
 import pandas as pd
 
 from dashboard import config
+from dashboard.briefing import wording
 from dashboard.i18n import community_names, t
-from dashboard.render.charts import themed
+from dashboard.render.charts import Chart, themed
 from dashboard.render.maps import load_districts
 
 RING_LIMIT = 2_000  # communities up to which each dot gets a white ring
+URBAN = ("chengdong", "chengzhong", "chengxi", "chengbei")  # the four districts of the city proper
+LABEL_SIZE = 19  # px at the picture's size: about 13 pt on a slide
+INSET_COLOR = "#7a1f1f"
 
 
 def dot_size(count: int) -> int:
@@ -47,21 +55,98 @@ def _inline_csv(frame: pd.DataFrame) -> alt.InlineData:
     )
 
 
-def static_map(
-    communities: pd.DataFrame, lang: str, district: str | None = None, width: int = 720, height: int = 560
-) -> alt.LayerChart:
-    """Outlines (the chosen district emphasised) and one dot per community, coloured by type."""
-    geo = load_districts()
-    features = [f for f in geo["features"] if district is None or f["properties"].get("code") == district]
-    outlines = alt.Data(values=features or geo["features"])
-    base = alt.Chart(outlines).mark_geoshape(fill="#f3f2ed", stroke="#555555", strokeWidth=1.2)
+def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
+    """(area, lon, lat) of a polygon ring by the shoelace formula."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if not area:
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        return 0.0, sum(xs) / len(xs), sum(ys) / len(ys)
+    return abs(area) / 2, cx / (3 * area), cy / (3 * area)
+
+
+def centroid(feature: dict) -> tuple[float, float]:
+    """Where a district's label goes: the centroid of its largest polygon (lon, lat)."""
+    geometry = feature["geometry"]
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    _, lon, lat = max((_ring_centroid(polygon[0]) for polygon in polygons), key=lambda c: c[0])
+    return lon, lat
+
+
+def _bounds(features: list[dict]) -> tuple[float, float, float, float]:
+    points = [
+        p
+        for f in features
+        for polygon in (
+            f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon" else [f["geometry"]["coordinates"]]
+        )
+        for p in polygon[0]
+    ]
+    return min(p[0] for p in points), min(p[1] for p in points), max(p[0] for p in points), max(p[1] for p in points)
+
+
+def _box(features: list[dict], pad: float = 0.01) -> dict:
+    """A rectangle around ``features`` as a GeoJSON feature (the inset's frame on the city map)."""
+    x0, y0, x1, y1 = _bounds(features)
+    ring = [[x0 - pad, y0 - pad], [x0 - pad, y1 + pad], [x1 + pad, y1 + pad], [x1 + pad, y0 - pad], [x0 - pad, y0 - pad]]
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def _labels(frame: pd.DataFrame) -> list[alt.Chart]:
+    """Name-and-count labels (``text`` at ``longitude``/``latitude``): a white halo under dark type."""
+    base = alt.Chart(frame).encode(longitude="longitude:Q", latitude="latitude:Q", text="text:N")
+
+    def label(halo: bool) -> alt.Chart:
+        style = alt.MarkDef(
+            type="text", fontSize=LABEL_SIZE, fontWeight="bold", lineBreak="\n", align="center", baseline="middle"
+        )
+        if halo:
+            style.stroke, style.strokeWidth, style.opacity = "white", 5, 0.9
+        else:
+            style.color = "#1f2933"
+        return base.mark_text().properties(mark=style)
+
+    return [label(halo=True), label(halo=False)]
+
+
+def _district_labels(features: list[dict], communities: pd.DataFrame, lang: str) -> pd.DataFrame:
+    counts = communities["district"].value_counts()
+    rows = []
+    for f in features:
+        code = f["properties"].get("code")
+        lon, lat = centroid(f)
+        text = f"{config.label('districts', code, lang)}\n{wording.amount(int(counts.get(code, 0)), 'communities', lang)}"
+        rows.append({"longitude": lon, "latitude": lat, "text": text})
+    return pd.DataFrame(rows)
+
+
+def _subdistrict_labels(communities: pd.DataFrame, lang: str) -> pd.DataFrame | None:
+    """One label per 街道 (or 镇) at the middle of its communities, with their count; None when no row names one."""
+    named = communities.assign(
+        sub=communities["subdistrict"].astype(object).map(lambda v: v.strip() if isinstance(v, str) else "")
+    )
+    named = named[named["sub"] != ""].dropna(subset=["longitude", "latitude"])
+    if named.empty:
+        return None
+    grouped = named.groupby("sub").agg(longitude=("longitude", "mean"), latitude=("latitude", "mean"), n=("sub", "size"))
+    grouped["text"] = [
+        f"{sub}\n{wording.amount(n, 'communities', lang)}" for sub, n in zip(grouped.index, grouped["n"], strict=True)
+    ]
+    return grouped.reset_index()[["longitude", "latitude", "text"]]
+
+
+def _points(communities: pd.DataFrame, lang: str, legend: bool = True) -> alt.Chart:
     codes = config.codes("types")
     labels = [config.label("types", c, lang) for c in codes]  # no icon glyphs: they change the label's font
     frame = communities.assign(
         type_label=communities["characteristic"].map(dict(zip(codes, labels, strict=True))),
         name=community_names(communities, lang),
     )
-    points = (
+    return (
         alt.Chart(_inline_csv(frame[["longitude", "latitude", "type_label", "name"]]))
         .mark_circle(size=dot_size(len(frame)), opacity=0.9, **_ring(len(frame)))
         .encode(
@@ -71,9 +156,67 @@ def static_map(
                 "type_label:N",
                 title=t("brief.map_legend", lang),
                 scale=alt.Scale(domain=labels, range=[config.term("types", c).color for c in codes]),
-                legend=alt.Legend(orient="right", columns=1),
-            ),  # sizes from the theme, enlarged for slides
+                legend=alt.Legend(orient="right", columns=1) if legend else None,
+            ),
         )
     )
-    layered = alt.LayerChart(layer=[base, points]).project(type="mercator").properties(width=width, height=height)
-    return themed(layered)
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def fitted(features: list[dict], width: int, height: int, margin: float = 0.94) -> alt.Projection:
+    """Mercator centre and scale that fit ``features`` in ``width`` x ``height`` px.
+
+    Computed here rather than left to Vega-Lite: in a concatenation it merges
+    projections that look alike and would fit both panels to the whole city.
+    """
+    x0, y0, x1, y1 = _bounds(features)
+    span_x, span_y = math.radians(x1 - x0), _mercator_y(y1) - _mercator_y(y0)
+    scale = margin * min(width / span_x if span_x else 1e9, height / span_y if span_y else 1e9)
+    middle = math.degrees(math.atan(math.sinh((_mercator_y(y0) + _mercator_y(y1)) / 2)))
+    return alt.Projection(type="mercator", center=[(x0 + x1) / 2, middle], scale=scale, translate=[width / 2, height / 2])
+
+
+def _panel(features: list[dict], layers: list[alt.Chart], width: int, height: int, title: str = "") -> alt.LayerChart:
+    outlines = alt.Chart(alt.Data(values=features)).mark_geoshape(fill="#f3f2ed", stroke="#555555", strokeWidth=1.2)
+    panel = alt.LayerChart(layer=[outlines, *layers]).project()
+    panel.projection = fitted(features, width, height)
+    panel = panel.properties(width=width, height=height)
+    return panel.properties(title=title) if title else panel
+
+
+def static_map(communities: pd.DataFrame, lang: str, district: str | None = None, width: int = 720, height: int = 560) -> Chart:
+    """A district's outline, dots and 街道 labels; or the city with names and counts and an inset of the urban districts."""
+    geo = load_districts()
+    features = geo["features"]
+    if district is not None:
+        own = [f for f in features if f["properties"].get("code") == district] or features
+        labels = _subdistrict_labels(communities, lang)
+        layers = [_points(communities, lang), *(_labels(labels) if labels is not None else [])]
+        return themed(_panel(own, layers, width, height))
+    urban = [f for f in features if f["properties"].get("code") in URBAN]
+    if not urban:  # outlines without the urban districts (another city): one map, every district labelled
+        layers = [_points(communities, lang), *_labels(_district_labels(features, communities, lang))]
+        return themed(_panel(features, layers, width, height))
+    rural = [f for f in features if f["properties"].get("code") not in URBAN]
+    frame = alt.Chart(alt.Data(values=[_box(urban)])).mark_geoshape(
+        filled=False, stroke=INSET_COLOR, strokeWidth=2.5, strokeDash=[7, 4]
+    )
+    city = _panel(
+        features,
+        [frame, _points(communities, lang), *_labels(_district_labels(rural, communities, lang))],
+        round(width * 0.62),
+        height,
+        t("brief.map_city", lang),
+    )
+    inside = communities[communities["district"].isin(URBAN)]
+    inset = _panel(
+        urban,
+        [_points(inside, lang), *_labels(_district_labels(urban, communities, lang))],
+        round(width * 0.62),
+        height,
+        t("brief.map_urban", lang),
+    )
+    return themed(alt.hconcat(city, inset, spacing=24).resolve_scale(color="shared"))

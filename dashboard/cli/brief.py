@@ -1,8 +1,9 @@
 """``python -m dashboard brief --out FILE``: the district meeting kit from the command line.
 
 The file's extension chooses what is written: ``.pptx`` (the deck), ``.pdf``
-(the same slides and the speaker notes) or ``.zip`` (every chart as PNG and SVG
-with the written summary). Without options it briefs the whole city on the
+(the same slides and the speaker notes) or ``.zip`` (every chart as PNG and SVG,
+its data as CSV and Excel, and the written summary). ``--org``, ``--meeting``
+and ``--date`` fill the cover (汇报单位, the meeting and its date). Without options it briefs the whole city on the
 year to date of the last day with data, in the configured language.
 Mistakes in the request (an unknown district, a date that is not one, the
 wrong extension) exit 2 before any data is read.
@@ -73,7 +74,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
         print(t("brief_files.empty_district", lang, district=scope_label(district, lang)), file=sys.stderr)
         return REJECTED
     period = default_period(ds, district, args.start, args.end)
-    briefing = content.build(ds, period, lang)
+    imported = store.last_import(get_engine())
+    cover = content.Cover(org=args.org or "", meeting=args.meeting or "", day=args.date)
+    briefing = content.build(ds, period, lang, cover, data_date=imported.date() if imported else None)
     path = Path(args.out)
     try:
         bundle.write(briefing, path)
@@ -105,5 +108,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="first day (default: 1 January of the --to year)"
     )
     p.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="last day (default: the last day with data)")
+    p.add_argument("--org", metavar="TEXT", help="the reporting body (汇报单位) on the cover; default: DASHBOARD_ORG_NAME")
+    p.add_argument("--meeting", metavar="TEXT", help="the meeting's name on the cover (default: the campaign's progress meeting)")
+    p.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="the meeting's date on the cover (default: today)")
     add_lang_option(p)
     p.set_defaults(run=cmd_brief)

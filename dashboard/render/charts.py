@@ -12,27 +12,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import replace
-from datetime import date
 from typing import TypeVar
 
 import altair as alt
 import pandas as pd
 
 from dashboard import config
-from dashboard.dataset import Dataset
-from dashboard.figures import queries
-from dashboard.i18n import fmt_date, fmt_pct, join_list, t
+from dashboard.i18n import fmt_pct, t
 from dashboard.render.maps import progress_color
 
-Chart = alt.Chart | alt.LayerChart
+Chart = alt.Chart | alt.LayerChart | alt.HConcatChart
 ChartT = TypeVar("ChartT", bound=Chart)
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 HEIGHT = 380
 ROW_HEIGHT = 40  # px per bar row: room for a 15 px label on a projector
 GREY = "#999999"
-INK = "#444444"
+INK = "#444444"  # 9.7:1 on white
+TEXT = "#0E1116"  # the app's body text (.streamlit/config.toml)
 # Districts declare no colour in campaign.toml yet; until they do, ColorBrewer Dark2 in declared order.
 DISTRICT_FALLBACK = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
 # Satisfaction has no codes: a sequential blue for the mean and its spread, grey for the reference.
@@ -40,15 +37,20 @@ SATISFACTION_COLORS = {"mean": "#08519c", "band50": "#9ecae1", "band80": "#deebf
 PACE_METRICS = ("activities", "volunteer_hours", "named_communities")
 MONTHLY_MEASURES = ("participants", "volunteer_hours", "activities")
 PROGRESS_MEASURES = ("named_share", "progress")
-PACE_DASH = {"actual": [1, 0], "projection": [8, 5], "target": [2, 3]}
 
 
 def themed(chart: ChartT) -> ChartT:
-    """One look for every chart: the CJK font (glyphs match in browser and PNG), sizes for a projector."""
+    """One look for every chart: the CJK font (glyphs match in browser and PNG), sizes for a projector.
+
+    Every text colour is set here, at least 4.5:1 on white (WCAG AA): Streamlit's chart theme would otherwise
+    draw axis text in #808495 (3.7:1).
+    """
     return (
         chart.configure(font=FONT)
-        .configure_title(fontSize=20, subtitleFontSize=14, subtitleColor=INK, anchor="start", offset=12)
-        .configure_axis(labelFontSize=14, titleFontSize=15, labelLimit=280, titleFontWeight="normal")
+        .configure_title(fontSize=20, color=TEXT, subtitleFontSize=14, subtitleColor=INK, anchor="start", offset=12)
+        .configure_axis(
+            labelFontSize=14, titleFontSize=15, labelLimit=280, titleFontWeight="normal", labelColor=INK, titleColor=INK
+        )
         .configure_legend(
             orient="bottom",
             columns=3,
@@ -57,6 +59,8 @@ def themed(chart: ChartT) -> ChartT:
             labelLimit=360,
             symbolSize=180,
             titleFontWeight="normal",
+            labelColor=INK,
+            titleColor=INK,
         )
         .configure_view(stroke=None)
     )
@@ -179,119 +183,6 @@ def funnel_chart(funnel_df: pd.DataFrame, lang: str) -> Chart | None:
         )
     )
     return _finish(chart, _t("funnel_title", lang), _rows_height(len(districts)))
-
-
-def _actual(ds: Dataset, day: date, metric: str, districts: list[str]) -> pd.DataFrame:
-    """Per district, the metric's running total from 1 January to ``day`` (named: today's count only)."""
-    start, end = pd.Timestamp(date(day.year, 1, 1)), pd.Timestamp(day)
-    if metric == "named_communities":
-        named = ds.communities[ds.communities["stage"] == "named"].groupby("district").size()
-        return pd.DataFrame({"district": districts, "date": end, "value": [float(named.get(d, 0)) for d in districts]})
-    a = ds.activities[(ds.activities["date"] >= start) & (ds.activities["date"] <= end)]
-    grouped = a.merge(ds.communities[["community_id", "district"]], on="community_id").groupby(["district", "date"])
-    daily = (grouped.size() if metric == "activities" else grouped["volunteer_hours"].sum()).rename("value").reset_index()
-    daily["value"] = daily.groupby("district")["value"].cumsum().astype(float)
-    daily = daily.groupby(["district", daily["date"].dt.to_period("W")]).tail(1)  # weekly points: light, same line
-    totals = daily.groupby("district")["value"].last()
-    starts = pd.DataFrame({"district": districts, "date": start, "value": 0.0})
-    ends = pd.DataFrame({"district": districts, "date": end, "value": [float(totals.get(d, 0.0)) for d in districts]})
-    frame = pd.concat([starts, daily[daily["district"].isin(districts)], ends], ignore_index=True)
-    return frame.drop_duplicates(["district", "date", "value"]).reset_index(drop=True)
-
-
-def _targets(ds: Dataset, year: int, metric: str, districts: list[str]) -> dict[str, float]:
-    """Each district's target for the year (``queries.target_total`` of its rows); districts without one left out."""
-    out = {}
-    for d in districts:
-        target = queries.target_total(replace(ds, targets=ds.targets[ds.targets["district"] == d]), year, metric)
-        if target > 0:
-            out[d] = target
-    return out
-
-
-def _pace_rows(actual: pd.DataFrame, day: date, targets: dict[str, float], as_share: bool, lang: str) -> pd.DataFrame:
-    """Actual, projection and target lines in one long frame; ``shown`` is what the y axis plots."""
-    year_end = pd.Timestamp(date(day.year, 12, 31))
-    now = actual[actual["date"] == pd.Timestamp(day)]
-    projection = pd.concat([now, now.assign(date=year_end, value=now["value"] / queries.year_fraction(day))])
-    rows = [actual.assign(line="actual"), projection.assign(line="projection")]
-    if targets:
-        rows.append(
-            pd.DataFrame(
-                {
-                    "district": "all" if as_share else next(iter(targets)),
-                    "line": "target",
-                    "date": [pd.Timestamp(date(day.year, 1, 1)), year_end],
-                    "value": [0.0, sum(targets.values())],
-                }
-            )
-        )
-    frame = pd.concat(rows, ignore_index=True)
-    if as_share:
-        frame["share"] = frame["value"] / frame["district"].map(targets).fillna(sum(targets.values()))
-    frame["shown"] = frame["share"] if as_share else frame["value"]
-    frame["now"] = (frame["line"] == "actual") & (frame["date"] == pd.Timestamp(day))
-    all_label = _t("pace_all_districts", lang)
-    frame["district_label"] = [all_label if c == "all" else config.label("districts", c, lang) for c in frame["district"]]
-    frame["line_label"] = [_t(f"pace_{k}", lang) for k in frame["line"]]
-    return frame.drop(columns="district").round({"value": 2, "share": 4, "shown": 4})
-
-
-def _pace_title(metric: str, day: date, lang: str, missing: list[str]) -> alt.Title:
-    subtitle = [_t("pace_subtitle", lang, day=fmt_date(day, lang))]
-    if metric == "named_communities":
-        subtitle.append(_t("pace_named_note", lang))
-    if missing:
-        subtitle.append(_t("pace_no_target", lang, districts=join_list(_labels("districts", missing, lang), lang)))
-    return alt.Title(_t("pace_title", lang, metric=config.label("metrics", metric, lang), year=day.year), subtitle=subtitle)
-
-
-def _pace_tooltip(metric: str, lang: str, as_share: bool) -> list[alt.Tooltip]:
-    tips = [
-        _tip("district_label:N", "district", lang),
-        _tip("line_label:N", "pace_line", lang),
-        _tip("date:T", "date", lang, _day_format(lang)),
-        alt.Tooltip("value:Q", title=config.label("metrics", metric, lang), format=",.0f"),
-    ]
-    return [*tips, _tip("share:Q", "pace_share", lang, ".0%")] if as_share else tips
-
-
-def pace_chart(ds: Dataset, day: date, lang: str, metric: str = "activities") -> Chart | None:
-    """This year's running total against the straight-line target pace, and where the current pace leads.
-
-    Several districts are drawn as shares of their own targets, so one target line (0 → 100 %) serves all;
-    one district is drawn in its own units against its target.
-    """
-    if metric not in PACE_METRICS:
-        raise ValueError(f"metric must be one of {PACE_METRICS}, not {metric!r}")
-    districts = _ordered("districts", ds.communities["district"])
-    targets = _targets(ds, day.year, metric, districts)
-    actual = _actual(ds, day, metric, districts)
-    if not districts or (actual["value"].sum() == 0 and not targets):
-        return None
-    as_share = len(districts) > 1 and bool(targets)
-    missing = [d for d in districts if d not in targets] if as_share else []
-    districts = [d for d in districts if d not in missing]
-    frame = _pace_rows(actual[actual["district"].isin(districts)], day, targets, as_share, lang)
-    x = alt.X("date:T", title=_t("date", lang), axis=alt.Axis(format=_month_format(lang), labelAngle=0))
-    y = alt.Y(
-        "shown:Q",
-        title=_t("pace_share", lang) if as_share else config.label("metrics", metric, lang),
-        axis=alt.Axis(format=".0%" if as_share else ",~f"),
-    )
-    colour = alt.Color("district_label:N", title=_t("district", lang), scale=_scale("districts", districts, lang))
-    dash = alt.StrokeDash(
-        "line_label:N",
-        title=_t("pace_line", lang),
-        scale=alt.Scale(domain=[_t(f"pace_{k}", lang) for k in PACE_DASH], range=list(PACE_DASH.values())),
-    )
-    tooltip = _pace_tooltip(metric, lang, as_share)
-    base = alt.Chart(frame)
-    target = base.transform_filter(alt.datum.line == "target").mark_line(color=INK, strokeWidth=2).encode(x, y, dash)
-    lines = base.transform_filter(alt.datum.line != "target").mark_line(strokeWidth=3).encode(x, y, colour, dash)
-    dots = base.transform_filter(alt.datum.now).mark_circle(size=110, opacity=1).encode(x, y, colour, tooltip=tooltip)
-    hover = base.mark_circle(size=70, opacity=0).encode(x, y, tooltip=tooltip)
-    return _finish(alt.LayerChart(layer=[target, lines, dots, hover]), _pace_title(metric, day, lang, missing))
 
 
 def monthly_chart(monthly_df: pd.DataFrame, lang: str, measure: str = "participants") -> Chart | None:

@@ -132,6 +132,15 @@ def data_version(engine: Engine) -> str:
     return f"{newest or 0}.{count}"
 
 
+def last_import(engine: Engine) -> datetime | None:
+    """When the newest version of any table was committed (None before the first import): a briefing's data date."""
+    with engine.connect() as conn:
+        when = conn.execute(select(func.max(versions.c.created_at))).scalar()
+    if isinstance(when, str):  # SQLite may hand back the stored text
+        when = datetime.fromisoformat(when)
+    return when
+
+
 def list_versions(engine: Engine, table: str | None = None) -> list[dict]:
     """Every version, newest first, with who, when, file, checksum, rows, note and ``active``."""
     query = select(versions).order_by(versions.c.table_name, versions.c.version.desc())

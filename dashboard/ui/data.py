@@ -22,7 +22,7 @@ from dashboard.dataset import Dataset
 from dashboard.figures import profiles, queries
 from dashboard.figures.filters import Filters, apply_filters, data_range
 from dashboard.ingest import sample
-from dashboard.render import charts
+from dashboard.render import bars, charts
 from dashboard.render.map_assets import install_static_assets
 from dashboard.storage import database, store
 
@@ -126,7 +126,7 @@ def funnel_chart(version: str, f: Filters, lang: str):
 
 
 def pace_chart(version: str, f: Filters, day: date, lang: str):
-    return charts.pace_chart(filtered(version, f, dates=False), day, lang)
+    return bars.pace_chart(filtered(version, f, dates=False), day, lang)
 
 
 def monthly_chart(version: str, f: Filters, lang: str, measure: str):

@@ -85,10 +85,10 @@ def show(slide: Slide, briefing_: Briefing) -> None:
     st.title(slide.title)
     if slide.subtitle and slide.chart is None:
         st.subheader(slide.subtitle)
-    if slide.figures:
+    if slide.cards:
         cols = st.columns(3)
-        for i, (label, value) in enumerate(slide.figures):
-            cols[i % 3].metric(label, value, border=True)
+        for i, card in enumerate(slide.cards):
+            cols[i % 3].metric(card.label, card.value, border=True)
     if slide.key == "map" and slide.chart is not None:
         # GeoJSON inline data is not something st.altair_chart can convert: show the server-rendered picture.
         st.image(_map_png(briefing_.facts.period.district, briefing_.lang, data.data_version()), width="content")

@@ -1,0 +1,143 @@
+"""Ranked bar charts that read from across a room: target completion against the year elapsed, activities by category.
+
+The pace chart replaced one line per district (seven tangled lines, no labels):
+a bar per district of "年度目标完成率", ranked, each with its value written at
+its end, and one rule for the share of the year gone, so "behind" is a bar
+that stops short of the rule. One district is drawn as a bar per target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from dashboard import config
+from dashboard.dataset import Dataset
+from dashboard.figures import queries
+from dashboard.i18n import fmt_date, fmt_pct, join_list
+from dashboard.render.charts import INK, PACE_METRICS, Chart, _colors, _finish, _labels, _ordered, _rows_height, _t, _tip
+
+AHEAD, BEHIND = "#2166ac", "#d6604d"  # blue and orange-red: told apart with red-green colour blindness
+LABEL_SIZE = 15
+
+
+def _actual_ytd(ds: Dataset, day: date, metric: str) -> pd.Series:
+    """Per district, the metric from 1 January to ``day`` (named communities: the count now)."""
+    c = ds.communities
+    if metric == "named_communities":
+        return c[c["stage"] == "named"].groupby("district").size().astype(float)
+    a = ds.activities
+    inside = (a["date"] >= pd.Timestamp(date(day.year, 1, 1))) & (a["date"] <= pd.Timestamp(day))
+    district = a["community_id"][inside].map(c.drop_duplicates("community_id").set_index("community_id")["district"])
+    values = pd.Series(1.0, index=district.index) if metric == "activities" else a["volunteer_hours"][inside].fillna(0)
+    return values.groupby(district).sum().astype(float)
+
+
+def _target(ds: Dataset, district: str, year: int, metric: str) -> float:
+    return queries.target_total(replace(ds, targets=ds.targets[ds.targets["district"] == district]), year, metric)
+
+
+def completion(ds: Dataset, day: date, metric: str = "activities") -> pd.DataFrame:
+    """One row per district with a target: actual to ``day``, target, and their ratio (``rate``), best first."""
+    districts = _ordered("districts", ds.communities["district"])
+    actual = _actual_ytd(ds, day, metric)
+    rows = [
+        {"district": d, "actual": float(actual.get(d, 0.0)), "target": target}
+        for d in districts
+        if (target := _target(ds, d, day.year, metric)) > 0
+    ]
+    frame = pd.DataFrame(rows, columns=["district", "actual", "target"])
+    frame["rate"] = frame["actual"] / frame["target"]
+    return frame.sort_values(["rate", "district"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _bars(frame: pd.DataFrame, elapsed: float, lang: str, title: alt.Title) -> Chart:
+    """Ranked horizontal bars of ``rate`` with their labels, coloured ahead/behind, and the elapsed-year rule."""
+    ahead, behind = _t("pace_ahead", lang), _t("pace_behind", lang)
+    frame = frame.assign(
+        status=[ahead if r >= elapsed else behind for r in frame["rate"]],
+        text=[fmt_pct(r, lang) for r in frame["rate"]],
+    )
+    top = max(1.0, float(frame["rate"].max()), elapsed) * 1.18
+    y = alt.Y("label:N", title=None, sort=frame["label"].tolist())
+    x = alt.X("rate:Q", title=_t("pace_share", lang), axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, top]))
+    tooltip = [
+        alt.Tooltip("label:N", title=_t("pace_item", lang)),
+        alt.Tooltip("actual:Q", title=_t("pace_actual", lang), format=",.0f"),
+        alt.Tooltip("target:Q", title=_t("progress_target", lang), format=",.0f"),
+        _tip("rate:Q", "pace_share", lang, ".0%"),
+    ]
+    base = alt.Chart(frame)
+    colour = alt.Color("status:N", title=None, scale=alt.Scale(domain=[ahead, behind], range=[AHEAD, BEHIND]))
+    bars = base.mark_bar(height={"band": 0.7}).encode(y, x, colour, tooltip=tooltip)
+    values = base.mark_text(align="left", dx=6, fontSize=LABEL_SIZE, fontWeight="bold", color=INK).encode(y, x, text="text:N")
+    mark = alt.Chart(pd.DataFrame({"x": [elapsed], "label": [_t("pace_elapsed", lang, share=fmt_pct(elapsed, lang))]}))
+    rule = mark.mark_rule(color=INK, strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("x:Q"))
+    rule_label = mark.mark_text(align="left", dx=5, dy=-4, baseline="bottom", fontSize=LABEL_SIZE, color=INK).encode(
+        x=alt.X("x:Q"), y=alt.value(0), text="label:N"
+    )
+    return _finish(alt.LayerChart(layer=[bars, values, rule, rule_label]), title, _rows_height(len(frame)))
+
+
+def pace_chart(ds: Dataset, day: date, lang: str, metric: str = "activities") -> Chart | None:
+    """Each district's share of its annual ``metric`` target reached by ``day``, ranked, against the year elapsed.
+
+    With one district in ``ds``, a bar for each of its targets instead. None when no district has a target.
+    """
+    if metric not in PACE_METRICS:
+        raise ValueError(f"metric must be one of {PACE_METRICS}, not {metric!r}")
+    districts = _ordered("districts", ds.communities["district"])
+    if not districts:
+        return None
+    elapsed = queries.year_fraction(day)
+    subtitle = [_t("pace_subtitle_bars", lang, day=fmt_date(day, lang), share=fmt_pct(elapsed, lang))]
+    if len(districts) == 1:
+        rows = [completion(ds, day, m).assign(label=config.label("metrics", m, lang)) for m in PACE_METRICS]
+        frame = pd.concat([r for r in rows if not r.empty], ignore_index=True) if any(not r.empty for r in rows) else None
+        heading = _t("pace_title_one", lang, year=day.year)
+    else:
+        frame = completion(ds, day, metric)
+        frame = frame.assign(label=_labels("districts", frame["district"], lang))
+        missing = [d for d in districts if d not in set(frame["district"])]
+        if missing:
+            subtitle.append(_t("pace_no_target", lang, districts=join_list(_labels("districts", missing, lang), lang)))
+        heading = _t("pace_title", lang, metric=config.label("metrics", metric, lang), year=day.year)
+    if frame is None or frame.empty:
+        return None
+    return _bars(frame, elapsed, lang, alt.Title(heading, subtitle=subtitle))
+
+
+def category_chart(activities: pd.DataFrame, lang: str) -> Chart | None:
+    """Activities of the period by category, most first, each bar with its count (and participants in the tooltip)."""
+    if activities.empty:
+        return None
+    grouped = activities.groupby("category").agg(activities=("category", "size"), participants=("participants", "sum"))
+    frame = grouped.reset_index().sort_values(["activities", "category"], ascending=[False, True])
+    frame = frame.assign(label=_labels("categories", frame["category"], lang), participants=frame["participants"].astype(float))
+    colours = _colors("categories")
+    palette = [colours.get(c, "#999999") for c in frame["category"]]
+    y = alt.Y("label:N", title=None, sort=frame["label"].tolist())
+    x = alt.X("activities:Q", title=_t("activities", lang), axis=alt.Axis(format=",d", tickMinStep=1))
+    top = float(frame["activities"].max()) * 1.15
+    base = alt.Chart(frame)
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        y,
+        x.scale(domain=[0, top]),
+        color=alt.Color(
+            "label:N",
+            legend=None,
+            scale=alt.Scale(domain=frame["label"].tolist(), range=palette),
+        ),
+        tooltip=[
+            _tip("label:N", "category", lang),
+            _tip("activities:Q", "activities", lang, ",d"),
+            _tip("participants:Q", "participants", lang, ",d"),
+        ],
+    )
+    values = base.mark_text(align="left", dx=6, fontSize=LABEL_SIZE, fontWeight="bold", color=INK).encode(
+        y, x.scale(domain=[0, top]), text=alt.Text("activities:Q", format=",d")
+    )
+    return _finish(alt.LayerChart(layer=[bars, values]), _t("category_title", lang), _rows_height(len(frame)))
