@@ -43,10 +43,12 @@ from sqlalchemy import (
     inspect,
     text,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.pool import NullPool
 
 from dashboard import config
 from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES
+from dashboard.storage.sqlite_guard import GuardedConnection
 
 metadata = MetaData()
 OBSOLETE_INDEXES = (
@@ -142,10 +144,17 @@ def database_url() -> str:
 
 @cache
 def engine_for(url: str) -> Engine:
-    """One engine per URL, with tables created on first use."""
-    engine = create_engine(url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
+    """One engine per URL, with tables created on first use.
+
+    SQLite connections are opened per use (opening a file costs microseconds)
+    and only while the bulk path's own SQLite library has the file closed
+    (``sqlite_guard``): a pooled connection would keep the file open forever.
+    """
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, poolclass=NullPool, connect_args={"factory": GuardedConnection})
         _tune_sqlite(engine)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
     _ensure_schema(engine)
     return engine
 

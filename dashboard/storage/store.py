@@ -1,10 +1,12 @@
 """Versioned storage of the four tables: commit a validated frame, list, restore, read.
 
-Writes go through the DBAPI in bulk (``executemany`` on plain tuples on
-SQLite, ``COPY`` on PostgreSQL) inside one write transaction; ORM objects
-would be 10x slower at a million rows. Version numbers count per table from
-1; the newest version of a table is its active one, and a restore is a new
-version with the old rows.
+The rows move in bulk as Arrow tables through ADBC (``bulk``): a commit
+ingests the validated frame's typed columns (prepared INSERTs in C on
+SQLite, binary ``COPY`` on PostgreSQL) inside one write transaction, and a
+read fetches a version's rows straight into Arrow before typing them
+(``arrow_frames``). SQLAlchemy keeps the schema and the small queries.
+Version numbers count per table from 1; the newest version of a table is its
+active one, and a restore is a new version with the old rows.
 
 Which rows make up version ``v`` (see ``database``): those added from the
 version's *base* (the newest replace or restore at or before ``v``; 0 when
@@ -16,34 +18,28 @@ being written meanwhile.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain, islice
-from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pa_csv
+import pyarrow.compute as pc
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.schema import CreateIndex
 
 from dashboard.dataset import Dataset
-from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES
+from dashboard.schema import TABLES
+from dashboard.storage import arrow_frames, bulk
+from dashboard.storage.bulk import BulkConnection
 from dashboard.storage.database import STORED_COLUMNS, data_tables, versions, write_transaction
-
-if TYPE_CHECKING:
-    import psycopg
 
 MODES = ("replace", "append")
 BASE_MODES = ("replace", "restore")  # versions whose rows stand alone
-ROWS_PER_INSERT = 32  # SQLite: rows per INSERT statement (32 x 12 columns stays far below the 32,766 parameters)
 BIG_LOAD = 100_000  # SQLite: rows from which rebuilding indexes after the insert beats keeping them up to date
-COPY_BLOCK = 50_000  # PostgreSQL: rows per block of CSV sent through COPY
-FETCH_BLOCK = 50_000  # reading: rows fetched at a time (their tuples are freed block by block)
 
 
 class VersionConflict(Exception):
@@ -96,7 +92,7 @@ class Span:
         return f"vfrom BETWEEN {base} AND {v} AND (vto IS NULL OR vto > {v})"
 
 
-def latest_version(conn: Connection, table: str) -> int:
+def latest_version(conn: Connection | BulkConnection, table: str) -> int:
     """The active (newest) version of ``table``; 0 before the first import."""
     query = select(func.max(versions.c.version)).where(versions.c.table_name == table)
     return conn.execute(query).scalar() or 0
@@ -120,7 +116,7 @@ def _span_of(table: str, history: list[tuple[int, str]], version: int | None = N
     return Span(version, base)
 
 
-def _span(conn: Connection, table: str, version: int | None = None) -> Span:
+def _span(conn: Connection | BulkConnection, table: str, version: int | None = None) -> Span:
     query = select(versions.c.version, versions.c.mode).where(versions.c.table_name == table)
     return _span_of(table, [tuple(r) for r in conn.execute(query)], version)
 
@@ -199,29 +195,30 @@ def commit_frames(engine: Engine, commits: Iterable[Commit], *, only_if_empty: b
     for item in commits:
         if item.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {item.mode!r}")
-    with write_transaction(engine) as conn:
+    rows = [arrow_frames.to_arrow(item.table, item.frame, STORED_COLUMNS[item.table]) for item in commits]  # before the lock
+    with bulk.write_transaction(engine) as conn:
         if only_if_empty and conn.execute(select(func.count()).select_from(versions)).scalar():
             return []
-        return [_commit(conn, item) for item in commits]
+        return [_commit(conn, item, table_rows) for item, table_rows in zip(commits, rows, strict=True)]
 
 
-def _commit(conn: Connection, item: Commit) -> int:
+def _commit(conn: BulkConnection, item: Commit, rows: pa.Table) -> int:
     current = _span(conn, item.table)
     if item.expected_version is not None and item.expected_version != current.version:
         raise VersionConflict(item.table, item.expected_version, current.version)
     if item.table in ("activities", "surveys"):
-        _check_communities(conn, item.table, item.frame)
+        _check_communities(conn, item.table, rows)
     version = current.version + 1
-    _record_version(conn, item.table, version, item.meta, rows=len(item.frame), mode=item.mode)
-    insert_rows(conn, item.table, item.frame, version)
+    _record_version(conn, item.table, version, item.meta, rows=rows.num_rows, mode=item.mode)
+    insert_rows(conn, item.table, rows, version)
     if item.mode == "append":
         _close_matching(conn, item.table, current, version)
     return version
 
 
-def _check_communities(conn: Connection, table: str, frame: pd.DataFrame) -> None:
+def _check_communities(conn: BulkConnection, table: str, rows: pa.Table) -> None:
     """Validation checked the codes before the lock; check them again now that nothing can change."""
-    wanted = set(frame["community_id"].dropna().unique())
+    wanted = set(pc.unique(rows["community_id"]).drop_null().to_pylist())
     missing = wanted - _community_ids(conn)
     if missing:
         raise UnknownCommunities(table, missing)
@@ -254,7 +251,14 @@ def restore(engine: Engine, table: str, to_version: int, user: str, note: str = 
 
 
 def _record_version(
-    conn: Connection, table: str, version: int, meta: ImportMeta, *, rows: int, mode: str, restored_from: int | None = None
+    conn: Connection | BulkConnection,
+    table: str,
+    version: int,
+    meta: ImportMeta,
+    *,
+    rows: int,
+    mode: str,
+    restored_from: int | None = None,
 ) -> None:
     conn.execute(
         versions.insert().values(
@@ -272,7 +276,7 @@ def _record_version(
     )
 
 
-def _close_matching(conn: Connection, table: str, previous: Span, version: int) -> None:
+def _close_matching(conn: Connection | BulkConnection, table: str, previous: Span, version: int) -> None:
     """Append mode: active rows whose key the new rows bring again end at ``version``.
 
     The new rows are already inserted, so the database matches the keys itself
@@ -289,27 +293,25 @@ def _close_matching(conn: Connection, table: str, previous: Span, version: int) 
     )
 
 
-def insert_rows(conn: Connection, table: str, frame: pd.DataFrame, version: int) -> None:
-    """Bulk-insert ``frame`` as rows alive from ``version``."""
-    if frame.empty:
+def insert_rows(conn: BulkConnection, table: str, rows: pa.Table, version: int) -> None:
+    """Bulk-insert ``rows`` (``arrow_frames.to_arrow``) as alive from ``version``, ingested by ADBC in one go."""
+    if not rows.num_rows:
         return
-    frame = frame[STORED_COLUMNS[table]]
-    if conn.dialect.name == "postgresql":
-        _copy_rows(conn, table, frame, version)
-    elif len(frame) >= BIG_LOAD and len(frame) >= _stored_rows(conn, table):
+    rows = rows.add_column(0, "vfrom", pa.array(np.full(rows.num_rows, version, dtype="int32")))  # an INTEGER column
+    if conn.dialect_name == "sqlite" and rows.num_rows >= BIG_LOAD and rows.num_rows >= _stored_rows(conn, table):
         with _indexes_rebuilt(conn, table):
-            _executemany_rows(conn, table, frame, version)
+            conn.ingest(table, rows)
     else:
-        _executemany_rows(conn, table, frame, version)
+        conn.ingest(table, rows)
 
 
-def _stored_rows(conn: Connection, table: str) -> int:
+def _stored_rows(conn: BulkConnection, table: str) -> int:
     """About how many rows the table holds (rows are never deleted, so the newest row id)."""
-    return conn.execute(text(f"SELECT max(row_id) FROM {table}")).scalar() or 0  # noqa: S608
+    return conn.execute(f"SELECT max(row_id) FROM {table}").scalar() or 0  # noqa: S608
 
 
 @contextmanager
-def _indexes_rebuilt(conn: Connection, table: str) -> Iterator[None]:
+def _indexes_rebuilt(conn: BulkConnection, table: str) -> Iterator[None]:
     """SQLite: drop the table's indexes for a big load and build them again after.
 
     Building an index from the loaded rows once is cheaper than keeping it up
@@ -318,71 +320,10 @@ def _indexes_rebuilt(conn: Connection, table: str) -> Iterator[None]:
     """
     indexes = sorted(data_tables[table].indexes, key=lambda ix: str(ix.name))  # every index of ours is named
     for index in indexes:
-        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
+        conn.execute_sql(f"DROP INDEX IF EXISTS {index.name}")
     yield
     for index in indexes:
-        index.create(conn)
-
-
-def _executemany_rows(conn: Connection, table: str, frame: pd.DataFrame, version: int) -> None:
-    """SQLite: prepared INSERTs of ROWS_PER_INSERT rows each, run over plain tuples streamed from the columns.
-
-    Several rows per statement save the per-statement work of ``executemany``
-    (about a quarter of the time at a million rows); the remainder goes one
-    row at a time.
-    """
-    columns = list(frame.columns)
-    width, count = len(columns), len(frame)
-    flat = chain.from_iterable(zip(*(_python_values(frame[c]) for c in columns), strict=True))
-    cursor = cast(sqlite3.Cursor, conn.connection.cursor())  # SQLite only: the stdlib cursor takes any iterable of rows
-    batches, rest = divmod(count, ROWS_PER_INSERT)
-    for rows, statements in ((ROWS_PER_INSERT, batches), (1, rest)):
-        params = (tuple(islice(flat, rows * width)) for _ in range(statements))
-        cursor.executemany(_insert_sql(table, columns, version, rows), params)
-
-
-def _insert_sql(table: str, columns: list[str], version: int, rows: int) -> str:
-    row = f"({int(version)}, {', '.join('?' * len(columns))})"
-    return f"INSERT INTO {table} (vfrom, {', '.join(columns)}) VALUES {', '.join([row] * rows)}"  # noqa: S608
-
-
-def _python_values(series: pd.Series) -> list:
-    """A column as Python values the DBAPI binds: None for missing, ISO text for dates."""
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return _iso_dates(series)
-    values = series.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]  # pandas-stubs refuse na_value=None
-    return values.tolist()
-
-
-def _iso_dates(series: pd.Series) -> list:
-    """Dates as 'YYYY-MM-DD', formatted once per distinct day (a few thousand, not a million)."""
-    codes, uniques = pd.factorize(series)
-    days = pd.DatetimeIndex(uniques)  # what factorizing a datetime column gives; the stubs say only Index
-    labels = np.append(days.strftime("%Y-%m-%d").to_numpy(dtype=object), [None])
-    return labels[codes].tolist()  # code -1 (missing) picks the trailing None
-
-
-def _copy_rows(conn: Connection, table: str, frame: pd.DataFrame, version: int) -> None:
-    """PostgreSQL: stream the rows as CSV through COPY, in blocks of COPY_BLOCK rows.
-
-    Arrow writes the CSV (3x faster than pandas), and block by block, so the
-    server parses one block while the next is written (two processes, two
-    cores). Arrow quotes every text value and leaves missing ones empty and
-    unquoted, which COPY reads as "" and NULL respectively.
-    """
-    arrow = pa.Table.from_pandas(frame, preserve_index=False)
-    for position, field in enumerate(arrow.schema):
-        if pa.types.is_timestamp(field.type):
-            arrow = arrow.set_column(position, field.name, arrow.column(position).cast(pa.date32()))
-    arrow = arrow.add_column(0, "vfrom", pa.array(np.full(len(frame), version, dtype="int32")))
-    options = pa_csv.WriteOptions(include_header=False)
-    sql = f"COPY {table} (vfrom, {', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv)"
-    cursor = cast("psycopg.Cursor[Any]", conn.connection.cursor())  # PostgreSQL only: COPY is psycopg's extension of the DBAPI
-    with cursor, cursor.copy(sql) as copy:
-        for block in arrow.to_batches(max_chunksize=COPY_BLOCK):
-            sink = pa.BufferOutputStream()
-            pa_csv.write_csv(block, sink, options)
-            copy.write(memoryview(sink.getvalue()))
+        conn.execute(CreateIndex(index))
 
 
 # --- reading ----------------------------------------------------------------------------------------------
@@ -391,91 +332,32 @@ def _copy_rows(conn: Connection, table: str, frame: pd.DataFrame, version: int) 
 def load_table(engine: Engine, table: str, version: int | None = None) -> pd.DataFrame:
     """The rows of a table's active version (or of ``version``), typed per the contract."""
     with engine.connect() as conn:
-        return _load(conn, table, _span(conn, table, version))
+        span = _span(conn, table, version)
+    with bulk.connect(engine) as reader:
+        return _load(reader, table, span)
 
 
-def _load(conn: Connection, table: str, span: Span) -> pd.DataFrame:
-    """Fetch a span's rows in insertion order and build the contract's dtypes column by column.
+def _load(conn: BulkConnection, table: str, span: Span) -> pd.DataFrame:
+    """A span's rows in insertion order, read into Arrow and typed column by column.
 
     Rows of versions from ``base`` on are stored after every older row (row
     ids grow and writers take turns), so the query walks the primary key from
     the base's first row: in order, without a sort, and past the history.
+    Committed versions never change, so any connection reads the same rows.
     """
     columns = STORED_COLUMNS[table]
-    first = conn.execute(
-        text(
-            f"SELECT row_id FROM {table} WHERE vfrom >= :base ORDER BY vfrom, row_id LIMIT 1"  # noqa: S608
-        ),
-        {"base": span.base},
-    ).scalar()
-    blocks: list[np.ndarray] = []
-    if first is not None and span.version > 0:
-        where = span.where().replace("vfrom BETWEEN", "+vfrom BETWEEN", 1)  # "+": walk row_id, not the vfrom index
-        sql = f"SELECT {', '.join(columns)} FROM {table} WHERE row_id >= {int(first)} AND {where} ORDER BY row_id"  # noqa: S608
-        shared = _shared_text_columns(table)
-        cursor = conn.connection.cursor()
-        try:
-            cursor.execute(sql)
-            while rows := cursor.fetchmany(FETCH_BLOCK):
-                block = np.array(rows, dtype=object)  # 3x faster than zip(*rows)
-                for i in shared:
-                    block[:, i] = [shared[i].setdefault(v, v) for v in block[:, i]]
-                blocks.append(block)
-        finally:
-            cursor.close()
-    cells = np.concatenate(blocks) if blocks else np.empty((0, len(columns)), dtype=object)
-    return _typed(table, cells)
-
-
-def _shared_text_columns(table: str) -> dict[int, dict]:
-    """Position → {text: the one str object kept for it}, for the text columns whose values repeat.
-
-    SQLite returns a new str per cell: a million activities hold a million
-    copies of a few thousand community codes, ten categories and a dozen
-    titles. Keeping one object per distinct text, block by block as rows
-    arrive, saves about 200 MB of the server's memory at that size; unique
-    columns (activity_id) are left as they come.
-    """
-    contract = TABLES[table]
-    return {
-        i: {}
-        for i, name in enumerate(STORED_COLUMNS[table])
-        if contract.column(name).kind not in (INTEGER, NUMBER, DATE, MONTH) and not contract.column(name).unique
-    }
-
-
-def _typed(table: str, cells: np.ndarray) -> pd.DataFrame:
-    """Cells from the database (rows x columns of Python values) in the dtypes of ``dataset.typed_frame``.
-
-    The database already knows each column's type, so this skips
-    ``typed_frame``'s parsing of text, which costs a second at a million rows;
-    a test checks both give the same frame.
-    """
-    contract = TABLES[table]
-    data = {
-        name: _typed_column(contract.column(name).kind, np.ascontiguousarray(cells[:, i]))
-        for i, name in enumerate(STORED_COLUMNS[table])
-    }
-    return pd.DataFrame(data, index=pd.RangeIndex(len(cells)))
-
-
-def _typed_column(kind: str, values: np.ndarray) -> pd.Series:
-    """One column of Python values (None where missing) as the contract's dtype."""
-    if kind == INTEGER:
-        try:
-            return pd.Series(values.astype("int64"), dtype="Int64")
-        except TypeError:  # missing values (None)
-            return pd.Series(pd.array(values, dtype="Int64"))
-    if kind == NUMBER:
-        missing = pd.isna(values)
-        numbers = np.full(len(values), np.nan)
-        numbers[~missing] = values[~missing].astype("float64")
-        return pd.Series(numbers)
-    if kind in (DATE, MONTH):  # ISO text (SQLite) or dates (PostgreSQL): parse each distinct day once
-        codes, days = pd.factorize(values)
-        stamps = pd.to_datetime(pd.Series(days, dtype=object), errors="coerce").astype("datetime64[ns]").to_numpy()
-        return pd.Series(np.append(stamps, np.datetime64("NaT", "ns"))[codes], dtype="datetime64[ns]")
-    return pd.Series(values, dtype=object)
+    first = None
+    if span.version > 0:
+        first = conn.execute(
+            f"SELECT row_id FROM {table} WHERE vfrom >= :base ORDER BY vfrom, row_id LIMIT 1",  # noqa: S608
+            {"base": span.base},
+        ).scalar()
+    if first is None:
+        empty = pa.table({name: pa.array([], arrow_frames.arrow_type(table, name)) for name in columns})
+        return arrow_frames.to_frame(table, empty)
+    where = span.where().replace("vfrom BETWEEN", "+vfrom BETWEEN", 1)  # "+": walk row_id, not the vfrom index
+    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE row_id >= {int(first)} AND {where} ORDER BY row_id"  # noqa: S608
+    return arrow_frames.to_frame(table, conn.arrow(sql))
 
 
 def load_dataset(engine: Engine) -> Dataset:
@@ -486,11 +368,12 @@ def load_dataset(engine: Engine) -> Dataset:
     """
     with engine.connect() as conn:
         spans, token = _spans(conn)
-        frames = {name: _load(conn, name, spans[name]) for name in TABLES}
+    with bulk.connect(engine) as reader:
+        frames = {name: _load(reader, name, spans[name]) for name in TABLES}
     return Dataset(**frames, version=token)
 
 
-def _community_ids(conn: Connection) -> set[str]:
+def _community_ids(conn: Connection | BulkConnection) -> set[str]:
     span = _span(conn, "communities")
     return {r[0] for r in conn.execute(text(f"SELECT community_id FROM communities WHERE {span.where()}"))}  # noqa: S608
 
