@@ -5,11 +5,15 @@ A :class:`Visit` is one browser context: it opens a page and waits until
 Streamlit has drawn it, fails on an error element, records every request (one
 to anything but the local server fails the test) and every dialog a script
 opens, and saves screenshots under test-artifacts/screenshots/.
+:func:`axe_violations` runs axe-core (the copy the ``axe-playwright-python``
+package ships, injected from disk: nothing is fetched) in the page and in
+every frame inside it, such as the map's.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +25,7 @@ import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tier needs the playwright package")
 expect = sync_api.expect
+axe_base = pytest.importorskip("axe_playwright_python.base", reason="the accessibility audit needs axe-playwright-python")
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -59,6 +64,45 @@ CHIPS = """el => Object.fromEntries([...el.querySelectorAll('[data-testid="stMul
   m.querySelector('[data-testid="stWidgetLabel"]').innerText.trim(),
   [...m.querySelectorAll('.react-aria-ComboBox [data-tag]')].map(tag => tag.getAttribute('aria-label')),
 ]))"""
+
+
+# axe-core's rules for WCAG 2.0 and 2.1, levels A and AA (what GB/T 37668-2019 asks of a web page).
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+    "iframes": False,  # every frame is audited on its own, below, so a finding names its frame
+}
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 A/AA violations in the page and every frame inside it, one row per rule and frame:
+    frame (its URL), lang (its ``<html lang>``), id, impact, nodes (how many elements) and the first elements."""
+    found = []
+    for frame in page.frames:
+        if frame.is_detached() or frame.url in ("", "about:blank"):  # nothing drawn in it
+            continue
+        frame.evaluate(axe_base.AXE_SCRIPT)
+        result = frame.evaluate(f"axe.run(document, {json.dumps(AXE_OPTIONS)})")
+        lang = frame.evaluate("document.documentElement.lang")
+        found += [
+            {
+                "frame": frame.url,
+                "lang": lang,
+                "id": rule["id"],
+                "impact": rule["impact"],
+                "nodes": len(rule["nodes"]),
+                "html": [node["html"][:200] for node in rule["nodes"][:3]],
+                "why": rule["nodes"][0].get("failureSummary", "")[:400] if rule["nodes"] else "",
+            }
+            for rule in result["violations"]
+        ]
+    return found
+
+
+def blocking(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The serious and critical ones: what the audit does not let through."""
+    return [row for row in found if row["impact"] in BLOCKING_IMPACTS]
 
 
 def require_chromium() -> None:
