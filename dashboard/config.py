@@ -271,11 +271,25 @@ TIANDITU_KEY = Setting(
     "DASHBOARD_TIANDITU_KEY", "", "Key for Tianditu tiles (required when DASHBOARD_BASEMAP=tianditu); never commit it.", Text()
 )
 UPLOAD_LIMIT_MB = Setting("DASHBOARD_UPLOAD_LIMIT_MB", 50.0, "Largest file staff may upload, in megabytes (> 0).", Number())
-LOCKOUT_ATTEMPTS = Setting("DASHBOARD_LOCKOUT_ATTEMPTS", 5, "Failed sign-ins in a row that lock an account (>= 1).", Whole())
+LOCKOUT_ATTEMPTS = Setting(
+    "DASHBOARD_LOCKOUT_ATTEMPTS", 5, "Failed sign-ins in a row from one client address that block it (>= 1).", Whole()
+)
 LOCKOUT_MINUTES = Setting(
-    "DASHBOARD_LOCKOUT_MINUTES", 15.0, "How long a locked account stays locked, in minutes (> 0).", Number()
+    "DASHBOARD_LOCKOUT_MINUTES", 15.0, "How long a blocked client address waits, in minutes (> 0).", Number()
 )
 SESSION_MINUTES = Setting("DASHBOARD_SESSION_MINUTES", 480.0, "How long a staff sign-in lasts, in minutes (> 0).", Number())
+PUBLIC = Setting(
+    "DASHBOARD_PUBLIC", True, "1: anyone may read the dashboard; 0: every page asks for sign-in first (viewer role).", Flag()
+)
+REMOVAL_LIMIT_PERCENT = Setting(
+    "DASHBOARD_REMOVAL_LIMIT_PERCENT",
+    10.0,
+    "Removing more than this share of the rows in scope (in percent, > 0) needs the number removed typed to confirm.",
+    Number(),
+)
+PASSWORD_MIN_LENGTH = Setting(
+    "DASHBOARD_PASSWORD_MIN_LENGTH", 10, "Fewest characters a staff password may have (>= 8).", Whole(low=8)
+)
 ORG_NAME = Setting(
     "DASHBOARD_ORG_NAME",
     "",
@@ -293,6 +307,9 @@ SETTINGS: tuple[Setting, ...] = (
     LOCKOUT_ATTEMPTS,
     LOCKOUT_MINUTES,
     SESSION_MINUTES,
+    PUBLIC,
+    REMOVAL_LIMIT_PERCENT,
+    PASSWORD_MIN_LENGTH,
     ORG_NAME,
     TIMING,
 )

@@ -17,16 +17,24 @@ if user is None:
 
 signin_view.signed_in_bar(user, lang)
 flash.show_flashes(lang)
+if user.must_change_password:
+    signin_view.change_password_form(user, lang, required=True)
+    st.stop()
 
-upload, table, mode = upload_view.choose_file(lang)
-if upload is not None:
-    staged = upload_view.check(upload, table, mode, lang)
-    if staged is not None and not staged.report.valid:
-        upload_view.show_rejected(staged, upload.getvalue(), lang)
-    elif staged is not None:
-        upload_view.show_warnings(staged, lang)
-        upload_view.show_preview(staged, lang)
-        upload_view.commit_form(staged, lang)
+if not user.can("import"):
+    st.info(t("desk.viewer_no_import", lang), icon=":material/visibility:")
+else:
+    upload, table, mode = upload_view.choose_file(lang)
+    if upload is not None:
+        staged = upload_view.check(upload, table, mode, lang)
+        if staged is not None and not staged.report.valid:
+            upload_view.show_rejected(staged, upload.getvalue(), lang)
+        elif staged is not None:
+            upload_view.show_warnings(staged, lang)
+            upload_view.show_preview(staged, lang)
+            upload_view.commit_form(staged, lang)
 
+with st.expander(t("desk.change_password", lang), icon=":material/password:"):
+    signin_view.change_password_form(user, lang, required=False)
 if user.can("manage"):
     accounts_view.manage(user, lang)

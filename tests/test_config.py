@@ -38,7 +38,10 @@ def clean_settings(monkeypatch):
 
 def test_unset_settings_are_their_typed_defaults(clean_settings):
     assert config.check_settings() == []
-    assert [type(s.value()) for s in config.SETTINGS] == [str, str, str, str, float, int, float, float, bool]
+    types = {config.Text: str, config.Choice: str, config.Number: float, config.Whole: int, config.Flag: bool}
+    assert {s.name: type(s.value()) for s in config.SETTINGS} == {s.name: types[type(s.kind)] for s in config.SETTINGS}
+    assert config.PUBLIC.value() is True and config.REMOVAL_LIMIT_PERCENT.value() == 10.0
+    assert config.PASSWORD_MIN_LENGTH.value() == 10
     assert config.UPLOAD_LIMIT_MB.value() == 50.0 and config.LOCKOUT_ATTEMPTS.value() == 5 and config.TIMING.value() is False
 
 

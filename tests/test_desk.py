@@ -240,8 +240,8 @@ def test_without_any_account_the_desk_explains_how_to_create_the_first(db):
     [
         lambda now: {"name": "boss", "since": now, "sig": "forged"},
         lambda now: {"name": "boss", "since": now, "sig": "签名"},  # non-ASCII: must not crash compare_digest
-        lambda now: {"name": "boss", "since": now, "sig": session._signature("ed", now)},  # someone else's signature
-        lambda now: {"name": "boss", "since": now + 1, "sig": session._signature("boss", now)},  # time changed
+        lambda now: {"name": "boss", "since": now, "sig": session._signature("ed", now, "")},  # someone else's signature
+        lambda now: {"name": "boss", "since": now + 1, "sig": session._signature("boss", now, "")},  # time changed
         lambda now: {"name": "boss", "since": "now", "sig": ""},
         lambda now: "boss",
     ],
@@ -266,7 +266,7 @@ def test_crafted_url_signs_nobody_in(db):
 def test_editor_uploads_but_cannot_restore_or_manage_and_signs_out_in_one_click(db):
     at = sign_in(open_page(), "ed")
     assert not at.exception and signed_in(at)
-    assert "Signed in as **ed** (editor)" in shown_text(at)
+    assert "Signed in as **ed** (editor) · may change: **the whole city**" in shown_text(at)
     assert "Accounts" not in [s.value for s in at.subheader] and not at.dataframe
     at.switch_page("pages/history.py")
     at.run()
@@ -280,24 +280,23 @@ def test_editor_uploads_but_cannot_restore_or_manage_and_signs_out_in_one_click(
     assert "staff_session" not in at.session_state
 
 
-def test_wrong_password_is_refused_and_five_lock_the_account_even_for_the_right_one(db, monkeypatch):
+def test_wrong_password_is_refused_and_five_from_one_client_block_it_even_for_the_right_one(db, monkeypatch):
     monkeypatch.setattr(auth, "slowdown_seconds", lambda _failures: 0)
     at = open_page()
-    for _ in range(5):
-        sign_in(at, "ed", "not-the-password")
+    for name in ("ed", "nobody", "ed", "boss", "ed"):  # the same answer whether the account exists or not
+        sign_in(at, name, "not-the-password")
         assert at.error[0].value == "Wrong account name or password."
     sign_in(at, "ed", PASSWORD)
     assert not signed_in(at)
-    assert at.error[0].value.startswith("Too many failed sign-ins: this account is locked for about 15 more minutes")
+    assert at.error[0].value == "Too many failed sign-ins from this address: try again in about 15 minutes."
+    assert auth.authenticate(db, "ed", PASSWORD, client="10.9.9.9", sleep=lambda _s: None).name == "ed"  # not locked
 
 
 def test_session_expires_after_the_configured_time(db, monkeypatch):
     monkeypatch.setenv("DASHBOARD_SESSION_MINUTES", "0.5")  # 30 s: fractions are allowed
-    fresh = time.time() - 20
-    at = open_page(staff_session={"name": "ed", "since": fresh, "sig": session._signature("ed", fresh)})
+    at = open_page(staff_session=signed_in_state(db, "ed", time.time() - 20))
     assert signed_in(at)
-    old = time.time() - 40
-    at.session_state["staff_session"] = {"name": "ed", "since": old, "sig": session._signature("ed", old)}
+    at.session_state["staff_session"] = signed_in_state(db, "ed", time.time() - 40)
     at.run()
     assert_sign_in_form(at)
     assert t("auth.session_expired", "en") in shown_text(at)
@@ -312,27 +311,34 @@ def test_a_removed_account_stops_working_at_the_next_run(db):
 
 def test_admin_manages_accounts_with_escaped_names(db):
     at = sign_in(open_page(), "boss")
-    assert "Signed in as **boss** (administrator)" in shown_text(at)
+    assert "Signed in as **boss** (administrator) · may change: **the whole city**" in shown_text(at)
     assert "Accounts" in [s.value for s in at.subheader]
     listed = at.dataframe[0].value
     assert sorted(listed["Account"]) == ["boss", "ed"] and not any("argon2" in str(v) for v in listed.to_numpy().ravel())
 
-    at.text_input(key="acc_new_name").input(MARKDOWN)
+    at.text_input(key="acc_new_name").input(MARKDOWN)  # not a name an account may have
+    at.text_input(key="acc_new_password").input("New-staff-pass-1")
+    button(at, "Create").click()
+    at.run()
+    assert at.error[0].value == t("auth.bad_name", "en") and auth.account(db, MARKDOWN) is None
+
+    at.text_input(key="acc_new_name").input("new.staff_1")
     at.selectbox(key="acc_new_role").set_value("editor")
     at.text_input(key="acc_new_password").input("New-staff-pass-1")
     button(at, "Create").click()
     at.run()
     assert not at.exception
-    assert at.success[0].value == f"Account “{md_escape(MARKDOWN)}” created (editor)."
+    assert at.success[0].value == f"Account “{md_escape('new.staff_1')}” created (editor, the whole city)."
     with db.connect() as conn:
-        stored = conn.execute(select(database.users.c.password_hash).where(database.users.c.name == MARKDOWN)).scalar()
+        stored = conn.execute(select(database.users.c.password_hash).where(database.users.c.name == "new.staff_1")).scalar()
     assert stored.startswith("$argon2") and stored != "New-staff-pass-1"
+    assert auth.account(db, "new.staff_1").must_change_password  # the form's default for a new account
 
     at.text_input(key="acc_new_name").input("ed")
     at.text_input(key="acc_new_password").input("New-staff-pass-1")
     button(at, "Create").click()
     at.run()
-    assert at.error[0].value == "An account named “ed” already exists."
+    assert at.error[0].value == "An account named “ed” already exists (names are compared regardless of letter case)."
 
     at.selectbox(key="acc_rm_name").set_value("ed")
     button(at, "Remove").click()
@@ -387,7 +393,7 @@ def test_no_password_reaches_logs_output_or_session_state(db, capsys):
         at.text_input(key="acc_new_password").input("Carols-secret-9")
         button(at, "Create").click()
         at.run()
-        assert auth.role_of(db, "carol") == "editor"
+        assert auth.role_of(db, "carol") == "viewer"  # the least role is the default
     finally:
         for lg, level in zip(loggers, levels, strict=True):
             lg.removeHandler(handler)
@@ -409,9 +415,11 @@ def _click_script() -> None:
         st.markdown(f"done by {user.name}" if user else "refused")
 
 
-def signed_in_state(name: str) -> dict:
-    since = time.time()
-    return {"name": name, "since": since, "sig": session._signature(name, since)}
+def signed_in_state(engine, name: str, since: float | None = None) -> dict:
+    """The session a sign-in of ``name`` at ``since`` (default now) leaves behind, with the account's token."""
+    since = time.time() if since is None else since
+    token = auth.account(engine, name).token
+    return {"name": name, "since": since, "token": token, "sig": session._signature(name, since, token)}
 
 
 @pytest.mark.parametrize(
@@ -430,7 +438,7 @@ def test_a_click_is_allowed_by_the_role_read_at_the_click(db, name, action, allo
     at = AppTest.from_function(_click_script)
     at.session_state["action"] = action
     if name:
-        at.session_state["staff_session"] = signed_in_state(name)
+        at.session_state["staff_session"] = signed_in_state(db, name)
     at.run()
     at.button(key="act").click().run()
     assert not at.exception
@@ -443,7 +451,7 @@ def test_a_click_is_allowed_by_the_role_read_at_the_click(db, name, action, allo
 def test_a_click_after_the_role_was_lowered_is_refused(db):
     at = AppTest.from_function(_click_script)
     at.session_state["action"] = "restore"
-    at.session_state["staff_session"] = signed_in_state("boss")
+    at.session_state["staff_session"] = signed_in_state(db, "boss")
     at.run()
     with db.begin() as conn:
         conn.execute(update(database.users).where(database.users.c.name == "boss").values(role="editor"))

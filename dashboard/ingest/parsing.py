@@ -113,6 +113,11 @@ def enum_codes(values: pd.Series, kind: str) -> pd.Series:
     return by_distinct(values, lambda v: forms.get(_enum_key(v), np.nan))
 
 
+def district_code(text: str) -> str | None:
+    """The district a person names by code, English name (with or without "District"/"County"), Chinese name or adcode."""
+    return enum_forms("district").get(_enum_key(text))
+
+
 def suggest(value: str, kind: str) -> str | None:
     """The code of the accepted form nearest to ``value``, if one is near enough."""
     forms = enum_forms(kind)

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -40,11 +41,13 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
     inspect,
     text,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
+from sqlalchemy.schema import CreateColumn
 
 from dashboard import config
 from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES
@@ -84,10 +87,41 @@ users = Table(
     Column("name", String(120), nullable=False, unique=True),
     Column("role", String(16), nullable=False),
     Column("password_hash", String(255), nullable=False),
+    # failed_attempts and locked_until belonged to the per-account lock of databases made before; sign-in
+    # failures are now counted in sign_in_throttle (per client and per name), and these stay 0 and NULL.
     Column("failed_attempts", Integer, nullable=False, default=0),
     Column("locked_until", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("districts", Text, nullable=False, server_default=""),  # the scope: district codes, empty = the whole city
+    Column("must_change_password", Boolean, nullable=False, server_default=false()),
+    Column("session_token", String(64), nullable=False, server_default=""),  # a new one ends every open session
 )
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("user_name", String(120), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("source", String(8), nullable=False),
+    Column("details", Text, nullable=False, default="{}"),  # JSON
+)
+Index("ix_audit_log_at", audit_log.c.at)
+
+sign_in_throttle = Table(
+    "sign_in_throttle",
+    metadata,
+    Column("key", String(80), primary_key=True),  # "client:<address>" or "name:<sha256 of the lower-cased name>"
+    Column("failures", Integer, nullable=False, default=0),
+    Column("last_failure", DateTime(timezone=True), nullable=True),
+    Column("blocked_until", DateTime(timezone=True), nullable=True),
+)
+
+# Columns added after the first release: a database made before gets them (ALTER TABLE ... ADD COLUMN) on start.
+ADDED_COLUMNS = {"users": ("districts", "must_change_password", "session_token")}
+APPEND_ONLY = "audit_log"  # triggers refuse UPDATE and DELETE on it, whoever asks
 
 _SQL_TYPES = {INTEGER: BigInteger, NUMBER: Float, DATE: Date, MONTH: Date}
 STORED_COLUMNS = {name: table.stored_names for name, table in TABLES.items()}
@@ -170,6 +204,10 @@ def _ensure_schema(engine: Engine) -> None:
         return
     with write_transaction(engine) as conn:
         metadata.create_all(conn)
+        for column in _missing_columns(conn):  # a database made before these columns existed
+            conn.exec_driver_sql(
+                f"ALTER TABLE {column.table.name} ADD COLUMN {CreateColumn(column).compile(dialect=conn.dialect)}"
+            )
         present = _index_names(conn)
         for name in OBSOLETE_INDEXES:
             conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
@@ -177,6 +215,53 @@ def _ensure_schema(engine: Engine) -> None:
             for index in table.indexes:
                 if index.name not in present:
                     index.create(conn)
+        for statement in _APPEND_ONLY_SQL.get(conn.dialect.name, []):
+            conn.exec_driver_sql(statement)
+
+
+_REFUSE = "the audit log is append-only"
+_APPEND_ONLY_SQL = {
+    "sqlite": [
+        f"CREATE TRIGGER IF NOT EXISTS {APPEND_ONLY}_no_{verb} BEFORE {verb.upper()} ON {APPEND_ONLY} "
+        f"BEGIN SELECT RAISE(ABORT, '{_REFUSE}'); END"
+        for verb in ("update", "delete")
+    ],
+    "postgresql": [
+        f"CREATE OR REPLACE FUNCTION {APPEND_ONLY}_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN RAISE EXCEPTION '{_REFUSE}'; END $$",
+        f"CREATE OR REPLACE TRIGGER {APPEND_ONLY}_no_change BEFORE UPDATE OR DELETE ON {APPEND_ONLY} "
+        f"FOR EACH ROW EXECUTE FUNCTION {APPEND_ONLY}_refuse()",
+        f"CREATE OR REPLACE TRIGGER {APPEND_ONLY}_no_truncate BEFORE TRUNCATE ON {APPEND_ONLY} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {APPEND_ONLY}_refuse()",
+    ],
+}
+_TRIGGER_NAMES = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+    "postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
+}
+_WANTED_TRIGGERS = {
+    "sqlite": {f"{APPEND_ONLY}_no_update", f"{APPEND_ONLY}_no_delete"},
+    "postgresql": {f"{APPEND_ONLY}_no_change", f"{APPEND_ONLY}_no_truncate"},
+}
+
+
+def _missing_columns(bind: Engine | Connection) -> list[Column[Any]]:
+    """Columns of ADDED_COLUMNS that an existing table lacks."""
+    inspector = inspect(bind)
+    missing = []
+    for name, added in ADDED_COLUMNS.items():
+        present = {column["name"] for column in inspector.get_columns(name)}
+        missing += [metadata.tables[name].c[column] for column in added if column not in present]
+    return missing
+
+
+def _triggers_ready(engine: Engine) -> bool:
+    dialect = engine.dialect.name
+    if dialect not in _TRIGGER_NAMES:
+        return True  # another database: the product itself still never updates or deletes audit records
+    with engine.connect() as conn:
+        names = {row[0] for row in conn.exec_driver_sql(_TRIGGER_NAMES[dialect])}
+    return _WANTED_TRIGGERS[dialect] <= names
 
 
 def _index_names(bind: Engine | Connection) -> set[str | None]:  # reflection types a name as optional
@@ -190,7 +275,8 @@ def _schema_ready(engine: Engine) -> bool:
         return False
     present = _index_names(engine)
     wanted = {ix.name for table in data_tables.values() for ix in table.indexes}
-    return wanted <= present and not present & set(OBSOLETE_INDEXES)
+    ready = wanted <= present and not present & set(OBSOLETE_INDEXES)
+    return ready and not _missing_columns(engine) and _triggers_ready(engine)
 
 
 def get_engine() -> Engine:

@@ -1,4 +1,4 @@
-"""The desk's sign-in form, first-run instructions and sign-out button."""
+"""The desk's sign-in form, first-run instructions, sign-out button and the form to change one's own password."""
 
 from __future__ import annotations
 
@@ -25,16 +25,41 @@ def sign_in_form(lang: str) -> None:
         submitted = st.form_submit_button(t("desk.sign_in", lang), type="primary")
     if submitted:
         try:
-            user = auth.authenticate(data.engine(), name, password)
+            user = auth.authenticate(data.engine(), name, password, client=session.client_address(), source="desk")
         except auth.AuthError as error:
-            st.error(t(f"auth.{error.code}", lang, **error.params))
+            st.error(error.message(lang))
             return
         session.sign_in(user)
         st.rerun()
 
 
 def signed_in_bar(user: auth.User, lang: str) -> None:
-    """Who is signed in, with their role, and a one-click sign-out."""
+    """Who is signed in, with their role and the districts they may change, and a one-click sign-out."""
     left, right = st.columns([4, 1])
-    left.markdown(t("desk.signed_in_as", lang, name=md_escape(user.name), role=t(f"desk.role_{user.role}", lang)))
+    role = t(f"desk.role_{user.role}", lang)
+    left.markdown(t("desk.signed_in_as_scoped", lang, name=md_escape(user.name), role=role, scope=user.scope.label(lang)))
     right.button(t("desk.sign_out", lang), on_click=session.sign_out, key="signout", icon=":material/logout:")
+
+
+def change_password_form(user: auth.User, lang: str, *, required: bool) -> None:
+    """A new password, twice; ``required`` when the account must change it before anything else."""
+    if required:
+        st.warning(t("desk.must_change_password", lang), icon=":material/password:")
+    with st.form("own_password", clear_on_submit=True, width=420):
+        st.markdown(f"**{t('desk.change_password', lang)}**")
+        first = st.text_input(t("desk.new_password", lang), type="password", key="own_pw_1")
+        again = st.text_input(t("desk.new_password_again", lang), type="password", key="own_pw_2")
+        submitted = st.form_submit_button(t("desk.save", lang), type="primary")
+    if not submitted:
+        return
+    if first != again:
+        st.error(t("auth.passwords_differ", lang))
+        return
+    try:
+        token = auth.set_password(data.engine(), user.name, first, by=user, source="desk")
+    except auth.AuthError as error:
+        st.error(error.message(lang, md_escape))
+        return
+    session.renew(user, token)
+    flash.flash("success", "auth.own_password_changed", icon=":material/check_circle:")
+    st.rerun()
