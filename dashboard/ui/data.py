@@ -25,6 +25,7 @@ from dashboard.ingest import sample
 from dashboard.render import bars, charts
 from dashboard.render.map_assets import install_static_assets
 from dashboard.storage import database, store
+from dashboard.storage.preload import PRELOADER
 
 
 def run_clock() -> tuple[float, float]:
@@ -66,7 +67,12 @@ def data_version() -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _dataset(version: str) -> Dataset:
-    return store.load_dataset(engine())
+    return PRELOADER.take(engine(), version) or store.load_dataset(engine())
+
+
+def preload_new_version() -> None:
+    """After this server committed: load the new version's data in the background for the next visitor."""
+    PRELOADER.start(engine())
 
 
 def dataset() -> Dataset:

@@ -79,6 +79,7 @@ def restore(table: str, version: int, user: User | None, lang: str) -> None:
         except (ValueError, SQLAlchemyError):
             st.error(t("history.restore_failed", lang, version=version))
             return
+        data.preload_new_version()
         flash.flash("success", "history.restored", icon=":material/history:", to=version, table=table_name, version=new_version)
         st.rerun()
 

@@ -187,6 +187,7 @@ def commit_form(staged: staging.Staged, lang: str) -> None:
         st.rerun()
         return
     st.session_state.pop(STAGED_KEY, None)
+    data.preload_new_version()
     flash.flash(
         "success", "desk.committed", icon=":material/check_circle:", table=table_label(staged.table, lang), version=version
     )

@@ -1,0 +1,78 @@
+"""Loading a new version's data in the background, for the next visitor of this server.
+
+After a commit the data version changes, and whoever opens a page next would
+wait for ``store.load_dataset``. The server that committed knows it first:
+it starts that load at once, in a thread of its own, and the page run that
+next asks for this version takes the result (waiting for the load to finish
+if it is still going) instead of loading again.
+
+Plain threads and no Streamlit call: Streamlit's API is not meant to be used
+from a thread of one's own, so the page's cache asks :meth:`Preloader.take`
+and keeps what it gets.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+
+from dashboard.dataset import Dataset
+from dashboard.storage import store
+
+
+class Preloader:
+    """At most one background load at a time, keyed by database and data version."""
+
+    def __init__(self, load: Callable[[Engine], Dataset] = store.load_dataset) -> None:
+        self._load = load
+        self._lock = threading.Lock()
+        self._key: tuple[str, str] | None = None
+        self._done = threading.Event()
+        self._result: Dataset | None = None
+
+    def start(self, engine: Engine) -> threading.Thread | None:
+        """Load the active data of ``engine`` in a daemon thread; None when that version is already being loaded."""
+        key = (_url(engine), store.data_version(engine))
+        with self._lock:
+            if self._key == key:
+                return None
+            self._key, self._result, self._done = key, None, threading.Event()
+            done = self._done
+        thread = threading.Thread(target=self._run, args=(engine, key, done), name="dashboard-preload", daemon=True)
+        thread.start()
+        return thread
+
+    def _run(self, engine: Engine, key: tuple[str, str], done: threading.Event) -> None:
+        try:
+            dataset = self._load(engine)
+        except Exception as error:  # a failed preload only means the next visitor loads it: said in the log, never to a user
+            print(f"[dashboard] preloading data version {key[1]} failed: {error!r}", file=sys.stderr, flush=True)
+            dataset = None
+        with self._lock:
+            if self._key == key and dataset is not None and dataset.version == key[1]:
+                self._result = dataset
+        done.set()
+
+    def take(self, engine: Engine, version: str, timeout: float = 600) -> Dataset | None:
+        """The preloaded data of ``version`` (waiting for a load in progress), once; None when there is none."""
+        key = (_url(engine), version)
+        with self._lock:
+            if self._key != key:
+                return None
+            done = self._done
+        done.wait(timeout)
+        with self._lock:
+            if self._key != key:
+                return None
+            result, self._result, self._key = self._result, None, None
+        return result
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+PRELOADER = Preloader()
