@@ -14,7 +14,7 @@ import pytest
 
 from dashboard import config, i18n
 from dashboard.dataset import typed_frame
-from dashboard.render import map_assets, maps
+from dashboard.render import map_access, map_assets, map_points, maps
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CDN = re.compile(r"cdn|jsdelivr|unpkg|cloudflare|googleapis|bootstrapcdn|code\.jquery", re.IGNORECASE)
@@ -194,7 +194,7 @@ def test_no_cdn_url_with_local_assets(communities, districts, layer, basemap):
     urls = re.findall(r"https?://[^\s\"'<>)]+", html)
     assert not [u for u in urls if CDN.search(u)]
     links = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
-    assert links and all(link.startswith("/app/static/vendor/") for link in links)
+    assert links and all(link.startswith(map_assets.VENDOR_URL + "/") for link in links)
 
 
 def test_local_asset_urls_exist_after_install(tmp_path, communities, districts):
@@ -202,9 +202,9 @@ def test_local_asset_urls_exist_after_install(tmp_path, communities, districts):
     urls = map_assets.local_asset_urls()
     wanted = [*urls["js"].values(), *urls["css"].values(), map_assets.icon_image_path() + "marker-icon.png"]
     html = rendered(maps.build_map(communities, districts, lang="zh"))
-    wanted += re.findall(r'(?:src|href)="(/app/static/[^"]+)"', html)
+    wanted += re.findall(r'(?:src|href)="(\.\./\.\./app/static/[^"]+)"', html)
     for url in wanted:
-        assert (tmp_path / url.removeprefix("/app/static/")).is_file(), url
+        assert (tmp_path / url.removeprefix("../../app/static/")).is_file(), url
     before = {p: p.stat().st_mtime_ns for p in vendor.rglob("*") if p.is_file()}
     map_assets.install_static_assets(tmp_path)
     assert {p: p.stat().st_mtime_ns for p in vendor.rglob("*") if p.is_file()} == before
@@ -280,3 +280,45 @@ def test_a_marker_cluster_added_by_a_page_is_served_locally(communities, distric
     assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in html
     assert "/app/static/vendor/markercluster/MarkerCluster.Default.css" in html
     assert not CDN.search(html)
+
+
+# --- keyboard and screen readers (render/map_access.py) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "tag", "title", "zoom_in"),
+    [("zh", "zh-CN", "社区分布地图", "放大"), ("en", "en", "Map of the communities", "Zoom in")],
+)
+def test_the_map_names_itself_in_the_readers_language(communities, districts, lang, tag, title, zoom_in):
+    m = maps.build_map(communities, districts, lang=lang)
+    access = next(c for c in m._children.values() if isinstance(c, map_access.MapAccess))
+    names = [type(child).__name__ for child in m._children.values()]
+    assert names.index("MapAccess") > max(names.index("_PointsLayer"), names.index("_Legend"))  # after every layer
+    texts = json.loads(access.texts)
+    assert (texts["lang"], texts["title"], texts["zoomIn"]) == (tag, title, zoom_in)
+    assert texts["label"] == i18n.t("maps.map_label", lang, count=len(communities))
+    html = rendered(m)
+    assert "setPrefix(false)" in html  # the base map's credit only, no Leaflet prefix
+    assert "setAttribute('tabindex', '-1')" in html and "aria-hidden" in html
+
+
+def test_one_community_is_named_in_the_singular():
+    assert map_access.access_texts("en", 1)["label"].startswith("Map of 1 community.")
+
+
+@pytest.mark.parametrize(
+    ("community", "params", "expected"),
+    [
+        ("630103003002", None, "./profile?community=630103003002&lang=zh"),
+        ("c 5/?", {"district": "chengxi,chengzhong"}, "./profile?community=c%205%2F%3F&lang=zh&district=chengxi%2Cchengzhong"),
+    ],
+)
+def test_profile_links_of_the_popups_and_the_list_are_one(communities, districts, community, params, expected):
+    assert map_points.profile_href(community, "zh", params) == expected
+    html = rendered(maps.build_map(communities, districts, lang="zh", link_params=params))
+    query = expected.split(community if community.isalnum() else "c%205%2F%3F", 1)[1]
+    assert i18n_escaped(query) in html  # the kit's query: the same text, escaped for the popup's HTML
+
+
+def i18n_escaped(text: str) -> str:
+    return json.dumps(text.replace("&", "&amp;"))[1:-1].replace("&", "\\u0026")

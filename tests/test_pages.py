@@ -271,7 +271,7 @@ def test_overview_map_and_chart():
     assert sorted(map_points(overview_map)) == sorted(
         ["630102009001", "630102009002", "630102009003", "630103009001", "630103009002", JINGAN, JINQIAO, "630104009002"]
     )
-    assert all(link.startswith("/app/static/") for link in overview_map["js_links"] + overview_map["css_links"])
+    assert all(link.startswith("../../app/static/") for link in overview_map["js_links"] + overview_map["css_links"])
     assert len(charts(at)) == 1
 
 

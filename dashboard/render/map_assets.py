@@ -24,7 +24,9 @@ from folium.template import Template
 
 from dashboard import config
 
-VENDOR_URL = "/app/static/vendor"
+# Relative to the page the map runs in, streamlit-folium's <base URL path>/component/streamlit_folium.st_folium/
+# index.html: an absolute /app/static/... would miss the app when it is served under a base URL path.
+VENDOR_URL = "../../app/static/vendor"
 
 # vendor sub-folder → (xstatic data dir, files the map needs from it).
 _PACKAGES: dict[str, tuple[Path, tuple[str, ...]]] = {

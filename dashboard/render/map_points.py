@@ -11,8 +11,9 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ class _PointKit(MacroElement):
     """Styles, tooltips and popups of the point layer, defined once."""
 
     _template = Template("""{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = (function (V) {
+var {{ this.get_name() }} = (function (V, Q) {
   function colour(p) { return V.by === 't' ? V.types[p.t][2] : V.by === 's' ? V.stages[p.s][2] : V.grey; }
   function style(p) {
     var s = {radius: V.radius, fill: true, fillColor: colour(p), fillOpacity: V.opacity, color: V.stroke, weight: 1};
@@ -61,9 +62,9 @@ var {{ this.get_name() }} = (function (V) {
   function kind(p) { var k = V.types[p.t]; return (k[1] ? k[1] + ' ' : '') + k[0]; }
   function tip(p) { return '<b>' + (V.lang === 'en' ? p.e || p.z : p.z) + '</b><br>' + kind(p); }
   function link(p) {
-    var rel = V.href + (p.u || p.id) + '&lang=' + V.lang, framed = window.top !== window;
-    try { if (framed) { rel = new URL(rel, window.top.location.href).href; } } catch (e) { framed = true; }
-    return '<a href="' + rel + '" target="' + (framed ? '_blank' : '_self') + '">' + V.text.open + '</a>';
+    var rel = V.href + (p.u || p.id) + Q, href = rel;
+    try { href = new URL(rel, window.top.location.href).href; } catch (e) {}
+    return '<a class="ju-profile" href="' + href + '" target="_top">' + V.text.open + '</a>';
   }
   function popup(p) {
     var where = [V.districts[p.d], V.subs[p.sd]].filter(Boolean).join(' · ');
@@ -80,12 +81,12 @@ var {{ this.get_name() }} = (function (V) {
     layer.on('mouseover', function () { layer.setStyle({weight: s.weight + 2, color: '#000000'}); });
     layer.on('mouseout', function () { layer.setStyle(s); });
   };
-})({{ this.vocab }});
+})({{ this.vocab }}, {{ this.query }});
 {% endmacro %}""")
 
-    def __init__(self, vocab_js: str) -> None:
+    def __init__(self, vocab_js: str, query: str) -> None:
         super().__init__()
-        self._name, self.vocab = "PointKit", vocab_js
+        self._name, self.vocab, self.query = "PointKit", vocab_js, js_literal(html.escape(query))
 
 
 def _escaped(values: pd.Series) -> list[str]:
@@ -250,7 +251,20 @@ def point_payload(frame: pd.DataFrame, lang: str, layer: str, datum: str, select
     return PointPayload(js_literal({"type": "FeatureCollection", "features": features}), js_literal(vocab))
 
 
-def points_layer(payload: PointPayload) -> list[MacroElement]:
-    """The kit and the ONE layer holding every community."""
-    kit = _PointKit(payload.vocab_js)
+def profile_query(lang: str, params: Mapping[str, str] | None = None) -> str:
+    """What follows the community id in a profile link: the language, then the reader's filters.
+
+    The popups and the list of communities beside the map build their links from this one function.
+    """
+    return "&" + urlencode({"lang": lang, **(params or {})}, quote_via=quote)
+
+
+def profile_href(community_id: str, lang: str, params: Mapping[str, str] | None = None) -> str:
+    """A community's profile, relative to the app's pages (so it keeps any base URL path)."""
+    return PROFILE_HREF + quote(str(community_id), safe="") + profile_query(lang, params)
+
+
+def points_layer(payload: PointPayload, query: str) -> list[MacroElement]:
+    """The kit and the ONE layer holding every community; ``query`` follows the id in profile links."""
+    kit = _PointKit(payload.vocab_js, query)
     return [kit, _PointsLayer(payload.data_js, kit)]

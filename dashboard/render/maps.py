@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import folium
@@ -23,8 +24,9 @@ from folium.utilities import JsCode
 from dashboard import config
 from dashboard.coords import to_datum
 from dashboard.i18n import fmt_pct, t
+from dashboard.render.map_access import MapAccess
 from dashboard.render.map_assets import save_standalone_map, use_assets
-from dashboard.render.map_points import PointPayload, js_literal, point_payload, points_layer
+from dashboard.render.map_points import PointPayload, js_literal, point_payload, points_layer, profile_query
 
 __all__ = [
     "build_map",
@@ -233,6 +235,7 @@ def build_map(
     selected: str | None = None,
     legend: bool = True,
     payload: PointPayload | None = None,
+    link_params: Mapping[str, str] | None = None,
 ) -> folium.Map:
     """The campaign map: outlines, every community as a point, and a legend.
 
@@ -241,6 +244,7 @@ def build_map(
     under small grey points. Points are WGS84 and moved to the tiles' datum.
     ``payload``: the points as ``map_payload`` made them for these arguments
     before (a page keeps it, so a rerun does not serialise them again).
+    ``link_params``: the reader's filters, carried by the popups' profile links.
     """
     if layer not in LAYERS:
         raise ValueError(f"layer must be one of {LAYERS}, not {layer!r}")
@@ -254,10 +258,11 @@ def build_map(
         progress = pd.DataFrame({"district": [], "progress": []})
     districts = _district_layer(districts_geojson, lang, datum, progress)
     districts.add_to(m)
-    for element in points_layer(payload):
+    for element in points_layer(payload, profile_query(lang, link_params)):
         element.add_to(m)
     if legend:
         _Legend(*legend_entries(layer, lang), areas=layer == "progress").add_to(m)
+    MapAccess(lang, len(points)).add_to(m)
     # A choropleth is about whole districts: fit them rather than the points.
     fit_points = points.iloc[0:0] if layer == "progress" and not selected else points
     _fit(m, fit_points, districts, datum, selected)

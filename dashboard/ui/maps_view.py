@@ -13,6 +13,7 @@ script. The profile's small map is built whole on each run.
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import parse_qsl, urlsplit
 
 import folium
 import pandas as pd
@@ -20,7 +21,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import config
+from dashboard.i18n import community_names, t
 from dashboard.render import maps
+from dashboard.render.map_points import profile_href
+from dashboard.ui import state
 
 RETURNED = ["last_active_drawing"]  # the clicked feature, whose properties carry the community id
 MAP_COLUMNS = [
@@ -86,7 +90,8 @@ def _points(communities: pd.DataFrame, lang: str, layer: str) -> maps.PointPaylo
 
 
 def full_map(communities: pd.DataFrame, lang: str, layer: str, progress: pd.DataFrame | None, key: str) -> str | None:
-    """The Map page's map; returns the id of a clicked community."""
+    """The Map page's map, after the list of its communities; returns the id of a clicked community."""
+    finder(communities, lang, key)
     m = maps.build_map(
         communities,
         districts(),
@@ -95,14 +100,53 @@ def full_map(communities: pd.DataFrame, lang: str, layer: str, progress: pd.Data
         basemap=basemap(),
         progress_by_district=progress,
         payload=_points(communities, lang, layer),
+        link_params=state.filters().to_params(),
     )
     return clicked_community(_show(key, 620, m), communities)
 
 
 def compact_map(communities: pd.DataFrame, lang: str, key: str) -> str | None:
-    """A smaller map of the filtered communities (Overview)."""
-    m = maps.build_map(communities, districts(), lang=lang, basemap=basemap(), payload=_points(communities, lang, "type"))
+    """A smaller map of the filtered communities (Overview), after the list of its communities."""
+    finder(communities, lang, key)
+    m = maps.build_map(
+        communities,
+        districts(),
+        lang=lang,
+        basemap=basemap(),
+        payload=_points(communities, lang, "type"),
+        link_params=state.filters().to_params(),
+    )
     return clicked_community(_show(key, 380, m), communities)
+
+
+def finder(communities: pd.DataFrame, lang: str, key: str) -> None:
+    """The map's communities for the keyboard: a list to type in or arrow through, then a link to the profile.
+
+    The same names as the map's tooltips (with the district, as in the popups) and the same link as the
+    popups' (``map_points.profile_href``), opened in the same tab. It comes before the map in the Tab order.
+    """
+    rows = communities.dropna(subset=["latitude", "longitude"]).assign(name=community_names(communities, lang))
+    rows = rows.sort_values(["name", "community_id"])
+    names = dict(zip(rows["community_id"], rows["name"], strict=True))
+    places = {code: config.label("districts", code, lang) for code in rows["district"].dropna().unique()}
+    where = dict(zip(rows["community_id"], rows["district"].map(places).fillna(""), strict=True))
+    chosen = st.selectbox(
+        t("maps.find_label", lang),
+        list(names),
+        index=None,
+        format_func=lambda cid: " · ".join(part for part in (names[cid], where[cid]) if part),
+        placeholder=t("maps.find_placeholder", lang),
+        help=t("maps.find_help", lang),
+        key=f"{key}_finder",
+    )
+    if chosen is not None and chosen in names:
+        href = profile_href(chosen, lang, state.filters().to_params())
+        st.page_link(
+            "pages/profile.py",
+            label=t("maps.open_profile_of", lang, name=names[chosen]),
+            icon=":material/arrow_forward:",
+            query_params=dict(parse_qsl(urlsplit(href).query)),
+        )
 
 
 def small_map(communities: pd.DataFrame, focus_id: str, lang: str, key: str) -> None:

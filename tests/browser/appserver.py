@@ -42,10 +42,10 @@ def wait_healthy(base: str, process: subprocess.Popen, log: Path, timeout: float
 
 
 @contextmanager
-def running_app(env: dict[str, str], log: Path) -> Iterator[str]:
-    """The app on a free port with ``env``; yields its base URL and stops it afterwards."""
+def running_app(env: dict[str, str], log: Path, base_path: str = "") -> Iterator[str]:
+    """The app on a free port with ``env`` (under ``base_path``, if given); yields its base URL and stops it afterwards."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
     command = [
         sys.executable,
         "-m",
@@ -62,6 +62,7 @@ def running_app(env: dict[str, str], log: Path) -> Iterator[str]:
         "false",
         "--server.fileWatcherType",
         "none",
+        *(["--server.baseUrlPath", base_path] if base_path else []),
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

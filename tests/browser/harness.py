@@ -50,7 +50,7 @@ LOCAL_SCHEMES = {"data", "blob", "about"}
 
 ERRORS = '[data-testid="stException"]'
 DRAWN_CHARTS = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'  # its title is the map's own, set by the map
 SHAPES = ".leaflet-overlay-pane path.leaflet-interactive"
 POINTS = SHAPES + '[d*="a"]'  # circle markers are drawn with arcs; district outlines are only M/L/z
 MAX_SHOT_HEIGHT = 5000
