@@ -1,4 +1,4 @@
-"""Presentation mode: the current scope and period as full-screen slides, with the briefing to take away."""
+"""Presentation: the briefing's slides for the current scope and period, slide mode for the projector, the files."""
 
 import streamlit as st
 
@@ -6,16 +6,21 @@ from dashboard.i18n import t
 from dashboard.ui import data, present_view, sidebar, state
 
 state.require_app()
-lang, f = state.lang(), state.filters()
-bar = st.columns([1, 1, 1, 2, 2, 1], vertical_alignment="center")
+lang, f, version = state.lang(), state.filters(), data.data_version()
+if present_view.in_slide_mode():  # the projector: the slide alone, keys only
+    present_view.slide_show(version, f, lang)
+    st.stop()
+bar = st.columns([1, 1, 1, 2, 2, 2], vertical_alignment="center")
 with bar[3]:
     district = present_view.scope_picker(f, lang)
 with bar[4]:
     sidebar.language_switch(lang, label_visibility="collapsed")
-bar[5].link_button("", present_view.full_screen_url(lang), icon=":material/fullscreen:", help=t("present.full_screen", lang))
-brief = present_view.briefing(data.data_version(), district, f.start, f.end, lang)
+with bar[5]:
+    present_view.start_button(lang)
+request = present_view.Request(district, f.start, f.end, lang, present_view.cover_inputs(lang))
+brief = present_view.briefing(version, request)
 index = present_view.controls(bar[:3], len(brief.slides), lang)
-present_view.show(brief.slides[index], brief)
+st.html(present_view.slide_block(version, request, index, full=False))
 st.caption(t("present.keys_help", lang))
 with st.expander(t("present.notes", lang)):
     st.text(brief.slides[index].notes)

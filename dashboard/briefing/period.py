@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -88,6 +88,13 @@ def _months_back(p: Period, months: int) -> Period:
     if p.end == date(p.end.year, p.end.month, calendar.monthrange(p.end.year, p.end.month)[1]):
         end = min(last, p.start - timedelta(days=1))  # a whole month is compared with a whole month
     return p.with_dates(start, end)
+
+
+def import_day(when: datetime | None) -> date | None:
+    """The calendar day of an import time, in the server's time zone (stored times are UTC)."""
+    if when is None:
+        return None
+    return (when.astimezone() if when.tzinfo else when).date()
 
 
 def default_period(ds: Dataset, district: str | None = None, start: date | None = None, end: date | None = None) -> Period:

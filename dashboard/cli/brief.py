@@ -58,7 +58,7 @@ def _check_request(args: argparse.Namespace, lang: str) -> str | None:
 
 def cmd_brief(args: argparse.Namespace) -> int:
     from dashboard.briefing import bundle, content  # noqa: PLC0415 - see SUFFIXES
-    from dashboard.briefing.period import default_period, scope_label  # noqa: PLC0415
+    from dashboard.briefing.period import default_period, import_day, scope_label  # noqa: PLC0415
 
     lang = lang_of(args)
     problem = _check_request(args, lang)
@@ -74,9 +74,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
         print(t("brief_files.empty_district", lang, district=scope_label(district, lang)), file=sys.stderr)
         return REJECTED
     period = default_period(ds, district, args.start, args.end)
-    imported = store.last_import(get_engine())
     cover = content.Cover(org=args.org or "", meeting=args.meeting or "", day=args.date)
-    briefing = content.build(ds, period, lang, cover, data_date=imported.date() if imported else None)
+    briefing = content.build(ds, period, lang, cover, data_date=import_day(store.last_import(get_engine())))
     path = Path(args.out)
     try:
         bundle.write(briefing, path)

@@ -18,6 +18,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard import config
+from dashboard.briefing.period import import_day
 from dashboard.dataset import Dataset
 from dashboard.figures import profiles, queries
 from dashboard.figures.filters import Filters, apply_filters, data_range
@@ -73,6 +74,12 @@ def _dataset(version: str) -> Dataset:
 def preload_new_version() -> None:
     """After this server committed: load the new version's data in the background for the next visitor."""
     PRELOADER.start(engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def last_import(version: str) -> date | None:
+    """The day of the newest import (in the server's time zone), per data version: a briefing's data date."""
+    return import_day(store.last_import(engine()))
 
 
 def dataset() -> Dataset:

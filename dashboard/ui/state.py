@@ -14,7 +14,7 @@ from dashboard import config
 from dashboard.figures.filters import Filters
 from dashboard.i18n import LANGS
 
-PAGE_PARAMS = ("community", "slide", "layer")  # page-specific parameters kept alongside the filters
+PAGE_PARAMS = ("community", "slide", "layer", "show")  # page-specific parameters kept alongside the filters
 EMBED_PARAMS = ("embed", "embed_options")  # Streamlit's own: left as they are
 
 
