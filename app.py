@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.ui import data, sidebar, state
+from dashboard.ui import a11y, data, sidebar, state
 from dashboard.ui.page import require_settings
 
 started = data.run_clock()  # DASHBOARD_TIMING=1 logs each run's server time (data.timed_run)
@@ -21,6 +21,7 @@ st.set_page_config(
 )
 state.init()
 lang = state.lang()
+a11y.declare_language(lang)
 require_settings(lang)  # a refused DASHBOARD_* value stops here, in one line
 
 data.engine()

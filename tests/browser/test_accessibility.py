@@ -40,3 +40,15 @@ def test_axe_finds_nothing_serious(visit, name, lang):
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     (ROOT / "test-artifacts" / f"axe-{name}-{lang}.json").write_text(json.dumps(found, ensure_ascii=False, indent=1))
     assert not blocking(found), json.dumps(blocking(found), ensure_ascii=False, indent=1)
+    assert page.evaluate("document.documentElement.lang") == HTML_LANG[lang]
+    frames = [frame for frame in page.frames if "/component/streamlit_folium" in frame.url]
+    assert len(frames) == (1 if name in MAPS else 0)
+    assert all(frame.evaluate("document.documentElement.lang") == HTML_LANG[lang] for frame in frames)
+
+
+def test_the_declared_language_follows_the_switch(visit):
+    page = visit.open("/progress")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    page.locator('[data-testid="stSidebar"]').get_by_role("radio", name="English").click()
+    visit.settle()
+    page.wait_for_function("document.documentElement.lang === 'en'")
