@@ -14,6 +14,7 @@ import math
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
@@ -42,6 +43,14 @@ CJK_FONT_DIRS = (
 LAT_RANGE = (36.0, 37.7)
 LON_RANGE = (100.8, 102.1)
 CITY_CENTER = (36.62, 101.78)
+# The campaign's clock: Xining keeps China Standard Time (UTC+8, no summer time). "Today" in the stage-date rules and
+# the day of a stored version's time (a derived stage date) are read on it, whatever the server's own time zone.
+CAMPAIGN_TZ = timezone(timedelta(hours=8), "CST")
+
+
+def today() -> date:
+    """Today in Xining."""
+    return datetime.now(CAMPAIGN_TZ).date()
 
 
 @dataclass(frozen=True)
@@ -296,6 +305,12 @@ ORG_NAME = Setting(
     "The reporting body (汇报单位) on a briefing's cover and closing slide; empty means the scope's campaign office.",
     Text(),
 )
+STUCK_DAYS = Setting(
+    "DASHBOARD_STUCK_DAYS",
+    180,
+    "Days a community may stay in one stage (short of named) before it is listed as stuck (>= 1).",
+    Whole(),
+)
 TIMING = Setting("DASHBOARD_TIMING", False, "Log each page run's server time to stderr (for benchmarks/): 1 or 0.", Flag())
 
 SETTINGS: tuple[Setting, ...] = (
@@ -311,6 +326,7 @@ SETTINGS: tuple[Setting, ...] = (
     REMOVAL_LIMIT_PERCENT,
     PASSWORD_MIN_LENGTH,
     ORG_NAME,
+    STUCK_DAYS,
     TIMING,
 )
 

@@ -35,6 +35,7 @@ class Column:
     help_en: str = ""
     help_zh: str = ""
     stored: bool = True  # False: input only
+    stage: str = ""  # a stage-date column: the stage (campaign.toml "stages") whose date it holds
 
     @property
     def vocabulary(self) -> str | None:
@@ -67,6 +68,12 @@ class Table:
     def stored_names(self) -> list[str]:
         """The columns kept in storage and in the data pages show: all but the input-only ones."""
         return [c.name for c in self.columns if c.stored]
+
+    @property
+    def stage_dates(self) -> dict[str, str]:
+        """Stage code → the column holding the day the community reached it, in the stages' order."""
+        by_stage = {c.stage: c.name for c in self.columns if c.stage}
+        return {code: by_stage[code] for code in config.codes("stages") if code in by_stage}
 
 
 COMMUNITIES = Table(
@@ -127,6 +134,40 @@ COMMUNITIES = Table(
         ),
         Column("households", "户数", INTEGER, minimum=0, help_en="Households.", help_zh="户数。"),
         Column("residents", "人口", INTEGER, minimum=0, help_en="Residents.", help_zh="常住人口。"),
+        # When the community reached each stage. Optional: a missing one is taken from the stored versions (the first
+        # in which the community had reached the stage) and marked as derived wherever it is shown.
+        Column(
+            "applied_on",
+            "申报日期",
+            DATE,
+            stage="applied",
+            help_en="The day the community applied; not after today.",
+            help_zh="申报的日期；不得晚于今天。",
+        ),
+        Column(
+            "building_on",
+            "创建日期",
+            DATE,
+            stage="building",
+            help_en="The day brand building started; only at stage building or beyond; not before the application.",
+            help_zh="开始创建的日期；创建阶段及以后才填；不得早于申报日期。",
+        ),
+        Column(
+            "assessed_on",
+            "验收日期",
+            DATE,
+            stage="assessed",
+            help_en="The day the brand was assessed; only at stage assessed or named; not before building started.",
+            help_zh="验收的日期；验收或命名阶段才填；不得早于创建日期。",
+        ),
+        Column(
+            "named_on",
+            "命名日期",
+            DATE,
+            stage="named",
+            help_en="The day the brand was named; only at stage named; not before the assessment.",
+            help_zh="命名的日期；命名阶段才填；不得早于验收日期。",
+        ),
     ),
     key=("community_id",),
     default_mode="replace",

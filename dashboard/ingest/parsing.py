@@ -23,7 +23,8 @@ from dashboard import config
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
-BAD, IMPOSSIBLE = "bad", "impossible"
+BAD, IMPOSSIBLE, FAR = "bad", "impossible", "far"
+YEARS = (1900, 2100)  # dates outside these years are a typing slip (and 2999 would not fit pandas' datetime64[ns])
 
 
 def numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -54,8 +55,9 @@ def _arrow_floats(values: pd.Series) -> pd.Series | None:
 
 
 def iso_dates(values: pd.Series) -> pd.Series:
-    """Dates already written as 2025-03-05 parsed in one vectorised pass; NaT elsewhere."""
-    return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+    """Dates already written as 2025-03-05 parsed in one vectorised pass; NaT elsewhere (and outside ``YEARS``)."""
+    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    return parsed.where(parsed.dt.year.between(*YEARS)).astype("datetime64[ns]")
 
 
 @cache
@@ -65,9 +67,10 @@ def parse_date(text: str) -> date | str:
     if not match:
         return BAD
     try:
-        return date(*(int(g) for g in match.groups()))
+        day = date(*(int(g) for g in match.groups()))
     except ValueError:
         return IMPOSSIBLE
+    return day if YEARS[0] <= day.year <= YEARS[1] else FAR
 
 
 @cache
@@ -77,7 +80,9 @@ def parse_month(text: str) -> date | str:
     match = _MONTH.match(normal)
     if match:
         year, month = (int(g) for g in match.groups())
-        return date(year, month, 1) if 1 <= month <= 12 else IMPOSSIBLE
+        if not 1 <= month <= 12:
+            return IMPOSSIBLE
+        return date(year, month, 1) if YEARS[0] <= year <= YEARS[1] else FAR
     day = parse_date(normal)
     return day.replace(day=1) if isinstance(day, date) else day
 

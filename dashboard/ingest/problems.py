@@ -8,10 +8,11 @@ value is the ``"code"`` of the JSON reports and names the message
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from dashboard import config
-from dashboard.i18n import join_list, t
+from dashboard.i18n import fmt_date, join_list, t
 from dashboard.schema import TABLES
 
 
@@ -44,7 +45,12 @@ class Problem(StrEnum):
     BAD_CHOICE_SUGGEST = "bad_choice_suggest"
     BAD_DATE = "bad_date"
     IMPOSSIBLE_DATE = "impossible_date"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
     BAD_MONTH = "bad_month"
+    # stage dates (ingest.stage_dates)
+    STAGE_DATE_FUTURE = "stage_date_future"
+    STAGE_DATES_ORDER = "stage_dates_order"
+    STAGE_DATE_BEYOND_STAGE = "stage_date_beyond_stage"
     # rows together, and other tables
     DUPLICATE_KEY = "duplicate_key"
     UNKNOWN_COMMUNITY = "unknown_community"
@@ -100,6 +106,11 @@ def _localised(params: dict, lang: str) -> dict:
         out["choices"] = join_list(names, lang)
     if "table" in out:
         out["table"] = t(f"validation.table_{out['table']}", lang)
+    for stage in ("current_stage", "date_stage"):  # stage codes of the stage-date rules
+        if stage in out:
+            out[stage] = config.label("stages", out[stage], lang)
+    if "today" in out:
+        out["today"] = fmt_date(date.fromisoformat(out["today"]), lang)
     return out
 
 

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard import config
 from dashboard.coords import to_wgs84
 from dashboard.ingest import parsing
 from dashboard.ingest.headers import HeaderMap, detect_table, match_headers
 from dashboard.ingest.problems import Issue, Problem
 from dashboard.ingest.reading import RawTable
+from dashboard.ingest.stage_dates import findings as stage_date_findings
 from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES, Column, Table
 
 MAX_LISTED = 1000  # problems listed one by one; the rest are counted
@@ -98,6 +100,8 @@ def validate(raw: RawTable, table_name: str | None = None, known_communities: se
     if table.point:
         frame = _check_coordinates(table, frame, cells, collector)
     _check_duplicates(table, frame, cells, collector)
+    for finding in stage_date_findings(table, frame, cells, headers.shown, config.today()):
+        collector.add(finding.mask, finding.code, finding.column, cells[finding.column], **finding.params)
     if known_communities is not None and "community_id" in cells and table.name != "communities":
         unknown = frame["community_id"].notna() & ~frame["community_id"].isin(known_communities)
         collector.add(unknown, Problem.UNKNOWN_COMMUNITY, "community_id", cells["community_id"])
@@ -127,6 +131,8 @@ def _check_column(
     ``bounded=False`` leaves the column's bounds to a later check (a point is checked in WGS84).
     """
     if values is None:
+        if col.kind in (DATE, MONTH):  # an optional date column left out: no dates, typed as dates
+            return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
         filler = col.default if col.default is not None else None
         return pd.Series([filler] * len(index), index=index, dtype=object)
     if col.required:
@@ -186,6 +192,7 @@ def _check_date(col: Column, values: pd.Series, collector: _Collector) -> pd.Ser
     parsed = parsing.by_distinct(rest, parser)
     collector.add(parsed == parsing.BAD, Problem.BAD_DATE if col.kind == DATE else Problem.BAD_MONTH, col.name, values)
     collector.add(parsed == parsing.IMPOSSIBLE, Problem.IMPOSSIBLE_DATE, col.name, values)
+    collector.add(parsed == parsing.FAR, Problem.DATE_OUT_OF_RANGE, col.name, values, low=parsing.YEARS[0], high=parsing.YEARS[1])
     good = parsed[parsed.map(lambda v: not isinstance(v, str))]
     result.loc[good.index] = pd.to_datetime(good.astype(object)).astype("datetime64[ns]")
     return result

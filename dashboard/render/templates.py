@@ -31,6 +31,10 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "coord_system": "WGS84",
             "households": "4,294",
             "residents": "11,900",
+            "applied_on": "2024-03-15",
+            "building_on": "2024-05-06",
+            "assessed_on": "2025-04-28",
+            "named_on": "2025年6月30日",
         },
         {
             "community_id": "630104001002",
@@ -46,6 +50,10 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "coord_system": "GCJ02",
             "households": "3,120",
             "residents": "8,600",
+            "applied_on": "2024/4/1",
+            "building_on": "",
+            "assessed_on": "2026-09-18",
+            "named_on": "",
         },
     ],
     "activities": [

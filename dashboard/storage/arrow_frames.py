@@ -56,6 +56,8 @@ def _typed_column(kind: str, column: pa.ChunkedArray, *, unique: bool) -> pd.Ser
     if kind == NUMBER:
         return pd.Series(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
     if kind in (DATE, MONTH):  # ISO text from SQLite, date32 from PostgreSQL
+        if column.null_count == len(column):  # SQLite's driver types a column of nulls only as int64
+            column = pa.chunked_array([pa.nulls(len(column), pa.date32())])
         days = pc.cast(column, pa.date32()) if not pa.types.is_date32(column.type) else column
         stamps = pc.cast(days, pa.timestamp("ns"))
         return pd.Series(stamps.to_numpy(zero_copy_only=False), dtype="datetime64[ns]")

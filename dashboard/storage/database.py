@@ -120,7 +120,10 @@ sign_in_throttle = Table(
 )
 
 # Columns added after the first release: a database made before gets them (ALTER TABLE ... ADD COLUMN) on start.
-ADDED_COLUMNS = {"users": ("districts", "must_change_password", "session_token")}
+ADDED_COLUMNS = {
+    "users": ("districts", "must_change_password", "session_token"),
+    "communities": ("applied_on", "building_on", "assessed_on", "named_on"),  # the stage dates
+}
 APPEND_ONLY = "audit_log"  # triggers refuse UPDATE and DELETE on it, whoever asks
 
 _SQL_TYPES = {INTEGER: BigInteger, NUMBER: Float, DATE: Date, MONTH: Date}
