@@ -25,6 +25,7 @@ CARD_INSET = 0.08  # inches between neighbouring figure cards
 CARD_FILL = "F1F3F6"
 CHART_KEYS = frozenset({"map", "stages", "pace", "categories", "satisfaction"})  # slides that show a chart when there is data
 CELL_PAD = 0.08  # inches of space left and right inside a table cell
+CELL_SLACK = 0.9  # of a cell's width used: Office without 微软雅黑 substitutes a wider face (LibreOffice: DejaVu Sans)
 TABLE_SIZES = (20, 19, 18, 17, 16, 15, 14, 13, 12)
 LEADER_FILL, LAST_FILL, OWN_FILL, ROW_FILL, ALT_FILL = "DCEFD8", "F9DDD8", "FFF2C7", "FFFFFF", "F4F5F7"
 DETAIL_SIZES = (16, 15, 14, 13)
@@ -146,9 +147,12 @@ def _cards(slide: Slide) -> list[Item]:
 
 
 def _table_size(table: Table, widths: list[float]) -> float:
+    """The largest size at which every body cell fits on one line, with room for a viewer's wider font (cells never wrap)."""
     for size in TABLE_SIZES:
         if all(
-            fonts.text_width(cell, size) <= w - 2 * CELL_PAD for row in table.rows for cell, w in zip(row, widths, strict=True)
+            fonts.text_width(cell, size) <= (w - 2 * CELL_PAD) * CELL_SLACK
+            for row in table.rows
+            for cell, w in zip(row, widths, strict=True)
         ):
             return size
     return TABLE_SIZES[-1]
@@ -159,7 +163,19 @@ def grid(table: Table, box: L.Box = L.BODY) -> Grid:
     scale = box.w / sum(table.widths)
     widths = [w * scale for w in table.widths]
     size = _table_size(table, widths)
-    header_size = size
+    header_size = next(
+        (
+            s
+            for s in (*TABLE_SIZES, 11, 10)
+            if s <= size
+            and all(
+                fonts.bold_width(unit, s) <= w - 2 * CELL_PAD
+                for h, w in zip(table.header, widths, strict=True)
+                for unit in L.tokens(h)
+            )
+        ),
+        10,
+    )  # a header may wrap between words or Han characters, never inside a word
     header_lines = [L.wrap(h, w - 2 * CELL_PAD, header_size, fonts.bold_width) for h, w in zip(table.header, widths, strict=True)]
     header_h = max(len(lines) for lines in header_lines) * L.line_height(header_size) + 0.16
     row_h = min(L.line_height(size) + 0.22, (box.h - header_h) / max(len(table.rows), 1))

@@ -37,6 +37,7 @@ TITLE_ONLY = 5  # index of "Title Only" in python-pptx's default template
 DECK_FONT = "Microsoft YaHei"  # 微软雅黑: on every Windows office PC
 GB2312_CHARSET = "-122"  # tells Office the face is Simplified Chinese, for substitution where it is missing
 CELL_PAD = 0.08
+ONE_LINE = frozenset({"figure", "label", "subtitle", "footer", "page", "org", "meeting"})
 ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
 LANG_TAGS = {"zh": "zh-CN", "en": "en-GB"}
 # Names in PowerPoint's selection pane, so whoever edits the deck (or a test) can tell the boxes apart.
@@ -86,7 +87,7 @@ def _bullet(paragraph, indent: float) -> None:
 def fill_text(frame: TextFrame, item: Text, lang: str) -> None:
     """Write ``item``'s paragraphs into ``frame`` at its fitted size; no autofit, no inner margins (the layout has them)."""
     frame.clear()
-    frame.word_wrap = True
+    frame.word_wrap = item.role not in ONE_LINE  # a one-line box never wraps: a wider viewer font runs on, not down
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.vertical_anchor = MSO_ANCHOR.TOP
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Emu(0)
@@ -106,7 +107,8 @@ def _place(shape, box: L.Box) -> None:
     shape.left, shape.top, shape.width, shape.height = Inches(box.x), Inches(box.y), Inches(box.w), Inches(box.h)
 
 
-def _cell(cell, value: str, size: float, *, bold: bool, color: str, fill: str, align: str, lang: str) -> None:
+def _cell(cell, value: str, size: float, *, bold: bool, color: str, fill: str, align: str, lang: str, wrap: bool = False) -> None:
+    """One table cell: its fill, its text at the layout's size; body cells on one line (the layout sized them for it)."""
     cell.fill.solid()
     cell.fill.fore_color.rgb = RGBColor.from_string(fill)
     cell.margin_left = cell.margin_right = Inches(CELL_PAD)
@@ -114,7 +116,7 @@ def _cell(cell, value: str, size: float, *, bold: bool, color: str, fill: str, a
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     frame = cell.text_frame
     frame.clear()
-    frame.word_wrap = True
+    frame.word_wrap = wrap
     paragraph = frame.paragraphs[0]
     paragraph.alignment = ALIGN[align]
     run = paragraph.add_run()
@@ -136,7 +138,15 @@ def _table(slide: PptxSlide, item: Grid, lang: str) -> None:
     table.rows[0].height = Inches(item.header_h)
     for j, value in enumerate(item.header):
         _cell(
-            table.cell(0, j), value, item.header_size, bold=True, color="FFFFFF", fill=item.header_fill, align="center", lang=lang
+            table.cell(0, j),
+            value,
+            item.header_size,
+            bold=True,
+            color="FFFFFF",
+            fill=item.header_fill,
+            align="center",
+            lang=lang,
+            wrap=True,
         )
     for i, row in enumerate(item.rows, start=1):
         table.rows[i].height = Inches(item.row_h)

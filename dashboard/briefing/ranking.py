@@ -119,7 +119,7 @@ def table(frame: pd.DataFrame, lang: str, own: str | None = None) -> Table:
             ]
         )
     position = frame.index[frame["district"] == own].tolist() if own else []
-    widths = [1.25, 1.3, 1.15, 1.0, 1.1, 1.0, 1.2, 1.0, 1.0, 1.15, 1.05]
+    widths = [1.3, 1.4, 1.15, 1.0, 1.1, 1.0, 1.2, 1.0, 1.1, 1.15, 1.1]
     leader, last_row = (0 if rows else None), (last if last > 0 else None)
     return Table(header, rows, widths, leader=leader, last=last_row, own=position[0] if position else None)
 

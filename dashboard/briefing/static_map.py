@@ -96,8 +96,9 @@ def _box(features: list[dict], pad: float = 0.01) -> dict:
     return {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
 
 
-def _labels(frame: pd.DataFrame) -> list[alt.Chart]:
-    """Name-and-count labels (``text`` at ``longitude``/``latitude``): a white halo under dark type."""
+def _labels(frame: pd.DataFrame, lang: str) -> list[alt.Chart]:
+    """Name-and-count labels (``text`` at ``longitude``/``latitude``): a white halo under dark type (smaller for
+    English, whose "17 communities" is three times as wide as "17个")."""
     base = alt.Chart(frame).encode(longitude="longitude:Q", latitude="latitude:Q", text="text:N")
 
     def label(halo: bool) -> alt.Chart:
@@ -194,11 +195,11 @@ def static_map(communities: pd.DataFrame, lang: str, district: str | None = None
     if district is not None:
         own = [f for f in features if f["properties"].get("code") == district] or features
         labels = _subdistrict_labels(communities, lang)
-        layers = [_points(communities, lang), *(_labels(labels) if labels is not None else [])]
+        layers = [_points(communities, lang), *(_labels(labels, lang) if labels is not None else [])]
         return themed(_panel(own, layers, width, height))
     urban = [f for f in features if f["properties"].get("code") in URBAN]
     if not urban:  # outlines without the urban districts (another city): one map, every district labelled
-        layers = [_points(communities, lang), *_labels(_district_labels(features, communities, lang))]
+        layers = [_points(communities, lang), *_labels(_district_labels(features, communities, lang), lang)]
         return themed(_panel(features, layers, width, height))
     rural = [f for f in features if f["properties"].get("code") not in URBAN]
     frame = alt.Chart(alt.Data(values=[_box(urban)])).mark_geoshape(
@@ -206,7 +207,7 @@ def static_map(communities: pd.DataFrame, lang: str, district: str | None = None
     )
     city = _panel(
         features,
-        [frame, _points(communities, lang), *_labels(_district_labels(rural, communities, lang))],
+        [frame, _points(communities, lang), *_labels(_district_labels(rural, communities, lang), lang)],
         round(width * 0.62),
         height,
         t("brief.map_city", lang),
@@ -214,7 +215,7 @@ def static_map(communities: pd.DataFrame, lang: str, district: str | None = None
     inside = communities[communities["district"].isin(URBAN)]
     inset = _panel(
         urban,
-        [_points(inside, lang), *_labels(_district_labels(urban, communities, lang))],
+        [_points(inside, lang), *_labels(_district_labels(urban, communities, lang), lang)],
         round(width * 0.62),
         height,
         t("brief.map_urban", lang),
