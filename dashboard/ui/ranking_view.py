@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.i18n import community_names, t
+from dashboard.ui import a11y
 
 
 def table(ranked: pd.DataFrame, lang: str) -> str | None:
@@ -25,6 +26,8 @@ def table(ranked: pd.DataFrame, lang: str) -> str | None:
             t("ui.col_days_since", lang): ranked["days_since"],
         }
     )
+    st.caption(t("ui.ranking_keys", lang))
+    a11y.enter_selects_row("tbl_ranking")
     event = st.dataframe(
         shown,
         hide_index=True,

@@ -17,6 +17,10 @@ pytestmark = pytest.mark.browser
 CHENGZHONG = sorted((row for row in SAMPLE if row["district"] == "chengzhong"), key=lambda row: row["name_zh"])
 FOCUSABLE = """() => [...document.querySelectorAll('*')].filter(e => e.tabIndex >= 0 && !e.disabled)
   .map(e => e.tagName + ' ' + (e.getAttribute('aria-label') || ''))"""
+FOCUS_BEFORE = """selector => {
+  const stops = [...document.querySelectorAll('a[href], button, input, [tabindex]')].filter(e => e.tabIndex >= 0 && !e.disabled);
+  stops[stops.findIndex(e => e.closest(selector)) - 1].focus();
+}"""
 ZOOM = "() => Object.values(window).find(value => value instanceof L.Map).getZoom()"
 OPEN_FIRST_POPUP = """() => {
   for (const name of Object.keys(window)) {
@@ -120,3 +124,20 @@ def test_popup_link_opens_the_profile_in_the_same_tab_under_a_base_url_path(brow
         assert len(visit.context.pages) == 1
         name = next(row["name_zh"] for row in SAMPLE if row["community_id"] == community)
         expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(name)
+
+
+def test_a_ranking_row_opens_with_enter_and_the_page_says_how(visit):
+    page = visit.open("/progress?lang=en")
+    expect(page.get_by_text("Tab into the table, move to the row with the arrow keys and press Enter")).to_be_visible()
+    table = page.locator(".st-key-tbl_ranking")
+    table.scroll_into_view_if_needed()
+    page.evaluate(FOCUS_BEFORE, ".st-key-tbl_ranking")  # then Tab into the table, as a reader does
+    tab_until(page, ".st-key-tbl_ranking canvas")
+    for key in ("ArrowDown", "ArrowDown", "Enter"):
+        page.keyboard.press(key)
+    page.wait_for_url(re.compile(r"/profile\?"))
+    visit.settle()
+    community = parse_qs(urlsplit(page.url).query)["community"][0]
+    name = next(row["name_en"] or row["name_zh"] for row in SAMPLE if row["community_id"] == community)
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(name)
+    assert len(visit.context.pages) == 1
