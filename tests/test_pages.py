@@ -112,10 +112,15 @@ def folium_maps(at: AppTest) -> list[dict]:
 
 
 def map_points(args: dict) -> list[str]:
-    """The community ids drawn as points on one map (district outlines have no id)."""
-    script, decoder, ids = args["script"], json.JSONDecoder(), []
-    for call in re.finditer(r"_add\(|\.addData\((?=\{)", script):
-        data, _ = decoder.raw_decode(script, call.end())
+    """The community ids drawn as points on one map (district outlines have no id).
+
+    The points' data is a JSON block in the map's HTML, read by the script by its id.
+    """
+    ids = []
+    for block_id in re.findall(r'getElementById\("([^"]+)"\)', args["script"]):
+        block = re.search(rf'<script type="application/json" id="{block_id}">(.*?)</script>', args["html"], re.S)
+        assert block, f"the map's script reads a data block that is not in its HTML: {block_id}"
+        data = json.loads(block.group(1))
         ids += [f["properties"]["id"] for f in data.get("features", []) if f["geometry"]["type"] == "Point"]
     return ids
 

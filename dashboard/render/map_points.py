@@ -8,6 +8,7 @@ the browser, which only concatenates pieces escaped here.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -178,22 +179,26 @@ class _PlainText(Element):
         super().__init__()
         self._text = text
 
-    def render(self, **kwargs) -> str:
-        lines = re.split(r"\r\n|\r|\n", self._text)
-        if lines[-1] == "":
-            lines.pop()
-        return "\n".join(lines)
+    def render(self, **kwargs: object) -> str:
+        text = self._text
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text.removesuffix("\n")
 
 
 class _PointsLayer(MacroElement):
     """The ONE layer holding every community: circle markers from GeoJSON, styled by the kit.
 
-    The data is serialised once, when the map is built, and the script is put
-    into the page as plain text: a render (a page renders twice, and
-    streamlit-folium renders the map again on every rerun) neither re-encodes
-    10,000 points nor compiles them as a Jinja template, which is what
-    ``folium.GeoJson`` would do (about 0.2 s per render at 10,000 points, plus
-    walking every point for the map's bounds). The page fits the bounds itself.
+    The data is serialised once, when the map is built, and goes into the
+    page's body as an inert JSON block (``<script type="application/json">``)
+    that the layer's small script reads. Rendering the map again (a page
+    renders twice, streamlit-folium once more on every rerun) neither
+    re-encodes 10,000 points nor compiles them as a Jinja template (what
+    ``folium.GeoJson`` would do: about 0.2 s per render, plus walking every
+    point for the map's bounds), and streamlit-folium's work on the script
+    (renaming, hashing) stays small. The block's id carries a digest of the
+    data, so a different set of points is a different script and a fresh
+    component. The page fits the bounds itself.
     """
 
     _template = Template("""{% macro script(this, kwargs) %}
@@ -201,13 +206,14 @@ var {{ this.get_name() }} = L.geoJson(null, {
   pointToLayer: function (feature, latlng) { return L.circleMarker(latlng); },
   onEachFeature: {{ this.kit.get_name() }}
 }).addTo({{ this._parent.get_name() }});
-{{ this.get_name() }}.addData({{ this.data_js }});
+{{ this.get_name() }}.addData(JSON.parse(document.getElementById({{ this.block_id|tojson }}).textContent));
 {% endmacro %}""")
 
-    def __init__(self, data_js: str, kit: MacroElement) -> None:
+    def __init__(self, payload: PointPayload, kit: MacroElement) -> None:
         super().__init__()
         self._name, self.layer_name, self.kit = "Communities", "communities", kit
-        self.data_js = data_js
+        self.data_js = payload.data_js  # JSON with <, > and & escaped: it cannot end the block early
+        self.block_id = payload.block_id
 
     @property
     def data(self) -> dict:
@@ -215,11 +221,12 @@ var {{ this.get_name() }} = L.geoJson(null, {
         return json.loads(self.data_js)
 
     def render(self, **kwargs: object) -> None:  # type: ignore[override]  # as MacroElement's: draws into the page
-        """Put the script into the page without compiling it (see the class docstring)."""
-        script = self._template.module.script(self, kwargs)
+        """Put the data block and the script into the page without compiling them (see the class docstring)."""
         figure = self.get_root()
         assert isinstance(figure, Figure), "a layer renders inside its map's page"
-        figure.script.add_child(_PlainText(script), name=self.get_name())
+        block = f'<script type="application/json" id="{self.block_id}">{self.data_js}</script>'
+        figure.html.add_child(_PlainText(block), name=self.get_name())
+        figure.script.add_child(_PlainText(self._template.module.script(self, kwargs)), name=self.get_name())
 
 
 @dataclass(frozen=True)
@@ -232,6 +239,7 @@ class PointPayload:
 
     data_js: str  # the GeoJSON feature collection
     vocab_js: str  # the kit's tables, texts and style choices
+    block_id: str  # the id of the page's data block: a digest of the data, so other points make another script
 
 
 def point_payload(frame: pd.DataFrame, lang: str, layer: str, datum: str, selected: str | None) -> PointPayload:
@@ -248,7 +256,9 @@ def point_payload(frame: pd.DataFrame, lang: str, layer: str, datum: str, select
         stroke="#ffffff" if layer == "type" else "#333333",
         text={**text, "open": html.escape(t("maps.open_profile", lang))},
     )
-    return PointPayload(js_literal({"type": "FeatureCollection", "features": features}), js_literal(vocab))
+    data_js = js_literal({"type": "FeatureCollection", "features": features})
+    block_id = "ju-points-" + hashlib.blake2b(data_js.encode(), digest_size=8).hexdigest()
+    return PointPayload(data_js, js_literal(vocab), block_id)
 
 
 def profile_query(lang: str, params: Mapping[str, str] | None = None) -> str:
@@ -267,4 +277,4 @@ def profile_href(community_id: str, lang: str, params: Mapping[str, str] | None 
 def points_layer(payload: PointPayload, query: str) -> list[MacroElement]:
     """The kit and the ONE layer holding every community; ``query`` follows the id in profile links."""
     kit = _PointKit(payload.vocab_js, query)
-    return [kit, _PointsLayer(payload.data_js, kit)]
+    return [kit, _PointsLayer(payload, kit)]
