@@ -27,6 +27,9 @@ class Dataset:
     surveys: pd.DataFrame
     targets: pd.DataFrame
     version: str = "0"
+    # Per community, the day a stored version first held it at each stage or beyond (storage.milestones), where
+    # missing stage dates are derived from; None when the data has no stored history (files read directly).
+    reached: pd.DataFrame | None = None
 
 
 def typed_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:

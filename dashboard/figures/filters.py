@@ -101,7 +101,7 @@ def apply_filters(ds: Dataset, f: Filters, *, dates: bool = True) -> Dataset:
         activities = _rows(activities, activities["date"] <= pd.Timestamp(f.end))
         surveys = _rows(surveys, surveys["period"] <= pd.Timestamp(f.end))
     targets = ds.targets[ds.targets["district"].isin(f.districts)] if f.districts else ds.targets
-    return Dataset(communities, activities, surveys, targets, version=ds.version)
+    return Dataset(communities, activities, surveys, targets, version=ds.version, reached=ds.reached)
 
 
 def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:

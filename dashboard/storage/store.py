@@ -33,7 +33,7 @@ from sqlalchemy.schema import CreateIndex
 
 from dashboard.dataset import Dataset
 from dashboard.schema import TABLES
-from dashboard.storage import arrow_frames, bulk
+from dashboard.storage import arrow_frames, bulk, milestones
 from dashboard.storage.bulk import BulkConnection
 from dashboard.storage.database import STORED_COLUMNS, data_tables, versions, write_transaction
 
@@ -368,9 +368,10 @@ def load_dataset(engine: Engine) -> Dataset:
     """
     with engine.connect() as conn:
         spans, token = _spans(conn)
+        reached = milestones.reached(conn, spans["communities"].version)  # for derived stage dates
     with bulk.connect(engine) as reader:
         frames = {name: _load(reader, name, spans[name]) for name in TABLES}
-    return Dataset(**frames, version=token)
+    return Dataset(**frames, version=token, reached=reached)
 
 
 def _community_ids(conn: Connection | BulkConnection) -> set[str]:
