@@ -268,7 +268,7 @@ def test_a_comparison_before_the_first_data_day_says_there_is_no_data(ds, lang, 
         (100, 100, False, "zh", "同比持平"),
         (5, 0, False, "zh", "去年同期为零"),
         (83.1, 81.2, True, "zh", "同比提高1.9分"),
-        (80.0, 81.2, True, "en", "1.2 points lower than the same period last year"),
+        (80.0, 81.2, True, "en", "down 1.2 points on the same period last year"),
     ],
 )
 def test_changes_are_worded_not_signed(now, before, points, lang, said):

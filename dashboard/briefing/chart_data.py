@@ -57,11 +57,11 @@ def stage_data(stages: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def pace_data(scoped: Dataset, period: Period, lang: str) -> pd.DataFrame:
-    """Each district's (or, for one district, each target's) completion to the period's end, and the year gone."""
+def pace_data(progress: pd.DataFrame, period: Period, lang: str) -> pd.DataFrame:
+    """Each district's completion of each target to the period's end (``progress``: the facts'), and the year gone."""
     rows = []
     for metric in PACE_METRICS:
-        frame = bars.completion(scoped, period.end, metric)
+        frame = bars.completion(progress, metric)
         for _, r in frame.iterrows():
             rows.append(
                 {

@@ -22,7 +22,6 @@ from dashboard.briefing.ranking import Table
 from dashboard.briefing.static_map import static_map
 from dashboard.dataset import Dataset
 from dashboard.figures import queries
-from dashboard.figures.filters import apply_filters
 from dashboard.i18n import community_name, fmt_date, fmt_pct, join_list, t
 from dashboard.render import bars, charts
 
@@ -190,11 +189,10 @@ def build(ds: Dataset, period: Period, lang: str, cover: Cover | None = None, da
     """The briefing of ``period`` for its district (or the city), in ``lang``; ``data_date`` is the last import's day."""
     cover = cover or Cover()
     f = gather(ds, period)
-    scoped = apply_filters(ds, period.filters(), dates=False)
-    within = apply_filters(ds, period.filters())
+    scoped, within = f.scoped, f.within
     scope = scope_label(period.district, lang)
     dates = _b("period", lang, start=fmt_date(period.start, lang), end=fmt_date(period.end, lang))
-    ranked = ranking.district_ranking(ds, period)
+    ranked = ranking.district_ranking(ds, period, f.progress if period.district is None else None)
     org = cover.org or config.ORG_NAME.value() or _b("default_org", lang, scope=scope)
     meeting = cover.meeting or _b("default_meeting", lang, scope=scope)
     meeting_day = fmt_date(cover.day or date.today(), lang)
@@ -235,8 +233,8 @@ def build(ds: Dataset, period: Period, lang: str, cover: Cover | None = None, da
             "pace",
             _b("slide_pace", lang),
             dates,
-            chart=bars.pace_chart(scoped, period.end, lang),
-            data=chart_data.pace_data(scoped, period, lang),
+            chart=bars.pace_chart(scoped, period.end, lang, progress=f.progress),
+            data=chart_data.pace_data(f.progress, period, lang),
         ),
         Slide(
             "categories",

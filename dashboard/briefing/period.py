@@ -145,6 +145,8 @@ class Facts:
     most_active: pd.DataFrame  # communities with most activities in the period
     recent: pd.DataFrame  # notable activities of the period's last 30 days
     named_list: pd.DataFrame  # named communities in scope
+    scoped: Dataset  # the scope's rows, all dates
+    within: Dataset  # the scope's rows in the period
 
     @property
     def satisfaction_month(self) -> date | None:
@@ -160,8 +162,11 @@ def gather(ds: Dataset, period: Period) -> Facts:
     within = apply_filters(ds, period.filters())
     a = within.activities
     ranking = queries.ranking(within, period.end)
-    progress = queries.district_progress(scoped, period.end)
     stages = stage_counts(ds, period)
+    progress = queries.district_progress(scoped, period.end)
+    named = stages[stages["stage"] == "named"].set_index("district")["communities"]
+    progress["named"] = progress["district"].map(named).fillna(0).astype(int)  # the stage counts, wherever they are said
+    progress["named_share"] = progress["named"] / progress["target_named_communities"]
     satisfaction = satisfaction_changes(scoped, period)
     subdistricts = scoped.communities["subdistrict"].dropna().astype(str).str.strip()
     first_day = data_range(ds)[0]
@@ -187,6 +192,8 @@ def gather(ds: Dataset, period: Period) -> Facts:
         most_active=ranking[ranking["activities"] > 0].head(5),
         recent=_notable(a, scoped.communities, period.end),
         named_list=scoped.communities[scoped.communities["stage"] == "named"],
+        scoped=scoped,
+        within=within,
     )
 
 

@@ -51,10 +51,13 @@ def _satisfaction(ds: Dataset, period: Period) -> tuple[pd.Series, pd.Series]:
     return at(month), at(previous)
 
 
-def district_ranking(ds: Dataset, period: Period) -> pd.DataFrame:
-    """One row per district of the whole city (whatever the deck's scope), best first, with ``rank`` from 1."""
+def district_ranking(ds: Dataset, period: Period, progress: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per district of the whole city (whatever the deck's scope), best first, with ``rank`` from 1.
+
+    ``progress`` is the city's ``queries.district_progress`` when the caller has it already.
+    """
     day = period.end
-    progress = queries.district_progress(ds, day)
+    progress = queries.district_progress(ds, day) if progress is None else progress
     if progress.empty:
         return progress
     city = Period(None, period.start, period.end)

@@ -37,7 +37,7 @@ def number(value: float | None, lang: str) -> str:
 
 def unit(name: str, lang: str, count: float = 2) -> str:
     """The unit word: 个, 次, 人次, 小时, 分 / community or communities (singular for exactly one)."""
-    return _b(f"unit_{name}", lang, count=1 if count == 1 else 2)
+    return _b(f"unit_{name}_one" if count == 1 else f"unit_{name}", lang)
 
 
 def amount(value: float | None, name: str, lang: str) -> str:
@@ -53,27 +53,30 @@ def share(value: float | None, lang: str) -> str:
     return _b("no_figure", lang) if pd_isna(value) else fmt_pct(value, lang)
 
 
+def _key(change: Change) -> str:
+    return "year" if change.kind == "yoy" else change.unit
+
+
 def base(change: Change, lang: str) -> str:
     """What the figure is compared with: 去年同期 / 上月 / 上季度 / 上一期 (the same period last year, ...)."""
-    key = "year" if change.kind == "yoy" else change.unit
-    return _b(f"cmp_base_{key}", lang, days=change.earlier.days)
+    return _b(f"cmp_base_{_key(change)}", lang)
 
 
 def change_text(change: Change | None, lang: str, points: bool = False) -> str:
     """同比增长12.5% / 环比下降0.4分 / 去年同期无数据; "up 12.5% on the same period last year", ..."""
     if change is None:
         return _b("no_figure", lang)
-    name, against = _b(f"cmp_name_{change.kind}", lang), base(change, lang)
+    on, against = _b(f"cmp_on_{_key(change)}", lang), base(change, lang)
     if change.before is None:
         return _b("change_nodata", lang, base=against)
     if not points and not change.before:
         return _b("change_zero", lang, base=against)
     moved = (change.delta or 0.0) if points else (change.ratio or 0.0)
     if abs(moved) < (LEVEL_POINTS if points else LEVEL_SHARE):
-        return _b("change_level", lang, name=name, base=against)
+        return _b("change_level", lang, on=on)
     kind = "points" if points else "change"
     value = fmt_num(abs(moved), lang) if points else fmt_pct(abs(moved), lang, digits=1)
-    return _b(f"{kind}_{'up' if moved > 0 else 'down'}", lang, name=name, base=against, value=value)
+    return _b(f"{kind}_{'up' if moved > 0 else 'down'}", lang, on=on, value=value)
 
 
 def month_name(day: date, lang: str) -> str:

@@ -8,7 +8,6 @@ that stops short of the rule. One district is drawn as a bar per target.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import altair as alt
@@ -24,33 +23,22 @@ AHEAD, BEHIND = "#2166ac", "#d6604d"  # blue and orange-red: told apart with red
 LABEL_SIZE = 15
 
 
-def _actual_ytd(ds: Dataset, day: date, metric: str) -> pd.Series:
-    """Per district, the metric from 1 January to ``day`` (named communities: the count now)."""
-    c = ds.communities
-    if metric == "named_communities":
-        return c[c["stage"] == "named"].groupby("district").size().astype(float)
-    a = ds.activities
-    inside = (a["date"] >= pd.Timestamp(date(day.year, 1, 1))) & (a["date"] <= pd.Timestamp(day))
-    district = a["community_id"][inside].map(c.drop_duplicates("community_id").set_index("community_id")["district"])
-    values = pd.Series(1.0, index=district.index) if metric == "activities" else a["volunteer_hours"][inside].fillna(0)
-    return values.groupby(district).sum().astype(float)
+ACTUAL = {"named_communities": "named", "activities": "activities_ytd", "volunteer_hours": "hours_ytd"}
 
 
-def _target(ds: Dataset, district: str, year: int, metric: str) -> float:
-    return queries.target_total(replace(ds, targets=ds.targets[ds.targets["district"] == district]), year, metric)
+def completion(progress: pd.DataFrame, metric: str = "activities") -> pd.DataFrame:
+    """One row per district with a target for ``metric``: reached so far, target, and their ratio (``rate``), best first.
 
-
-def completion(ds: Dataset, day: date, metric: str = "activities") -> pd.DataFrame:
-    """One row per district with a target: actual to ``day``, target, and their ratio (``rate``), best first."""
-    districts = _ordered("districts", ds.communities["district"])
-    actual = _actual_ytd(ds, day, metric)
-    rows = [
-        {"district": d, "actual": float(actual.get(d, 0.0)), "target": target}
-        for d in districts
-        if (target := _target(ds, d, day.year, metric)) > 0
-    ]
-    frame = pd.DataFrame(rows, columns=["district", "actual", "target"])
-    frame["rate"] = frame["actual"] / frame["target"]
+    ``progress`` is :func:`queries.district_progress` (one pass over the activities for every metric).
+    """
+    frame = pd.DataFrame(
+        {
+            "district": progress["district"],
+            "actual": progress[ACTUAL[metric]].astype(float),
+            "target": progress[f"target_{metric}"].astype(float),
+        }
+    )
+    frame = frame[frame["target"] > 0].assign(rate=lambda f: f["actual"] / f["target"])
     return frame.sort_values(["rate", "district"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -82,24 +70,28 @@ def _bars(frame: pd.DataFrame, elapsed: float, lang: str, title: alt.Title) -> C
     return _finish(alt.LayerChart(layer=[bars, values, rule, rule_label]), title, _rows_height(len(frame)))
 
 
-def pace_chart(ds: Dataset, day: date, lang: str, metric: str = "activities") -> Chart | None:
+def pace_chart(
+    ds: Dataset, day: date, lang: str, metric: str = "activities", progress: pd.DataFrame | None = None
+) -> Chart | None:
     """Each district's share of its annual ``metric`` target reached by ``day``, ranked, against the year elapsed.
 
     With one district in ``ds``, a bar for each of its targets instead. None when no district has a target.
+    ``progress`` (``queries.district_progress(ds, day)``) may be passed when the caller has it already.
     """
     if metric not in PACE_METRICS:
         raise ValueError(f"metric must be one of {PACE_METRICS}, not {metric!r}")
     districts = _ordered("districts", ds.communities["district"])
     if not districts:
         return None
+    progress = queries.district_progress(ds, day) if progress is None else progress
     elapsed = queries.year_fraction(day)
     subtitle = [_t("pace_subtitle_bars", lang, day=fmt_date(day, lang), share=fmt_pct(elapsed, lang))]
     if len(districts) == 1:
-        rows = [completion(ds, day, m).assign(label=config.label("metrics", m, lang)) for m in PACE_METRICS]
+        rows = [completion(progress, m).assign(label=config.label("metrics", m, lang)) for m in PACE_METRICS]
         frame = pd.concat([r for r in rows if not r.empty], ignore_index=True) if any(not r.empty for r in rows) else None
         heading = _t("pace_title_one", lang, year=day.year)
     else:
-        frame = completion(ds, day, metric)
+        frame = completion(progress, metric)
         frame = frame.assign(label=_labels("districts", frame["district"], lang))
         missing = [d for d in districts if d not in set(frame["district"])]
         if missing:
