@@ -16,7 +16,7 @@ from sqlalchemy import update
 from dashboard.dataset import Dataset, empty_dataset, typed_frame
 from dashboard.figures import stages
 from dashboard.ingest import importing
-from dashboard.storage import store
+from dashboard.storage import milestones, store
 from dashboard.storage.database import versions
 
 T = pd.Timestamp
@@ -243,3 +243,18 @@ def test_a_dataset_without_communities_has_an_empty_history(engine):
     ds = store.load_dataset(engine)
     assert ds.reached is not None and ds.reached.empty
     assert list(ds.reached.columns) == ["community_id", *stages.STAGES]
+
+
+def test_communities_missing_from_the_history_have_no_derived_dates():
+    ds = Dataset(COMMUNITIES, DS.activities, DS.surveys, DS.targets, reached=milestones.empty())
+    result = stages.stage_dates(ds)
+    a = COMMUNITIES.index[COMMUNITIES["community_id"] == "A"][0]
+    assert result.dates.loc[a].notna().all() and not result.derived.any().any()
+    assert stages.stage_on(result, date(2030, 1, 1)).tolist() == ["named", "applied", None, "named", "applied", None]
+
+
+def test_a_version_where_no_community_reached_a_stage_yet(sqlite_engine):
+    _import(sqlite_engine, [_row("X", "building"), _row("Y", "building")], datetime(2025, 1, 5, 10, tzinfo=UTC))
+    seen = store.load_dataset(sqlite_engine).reached.set_index("community_id")
+    assert seen["assessed"].isna().all() and seen["named"].isna().all()
+    assert (seen["building"] == T("2025-01-05")).all()

@@ -79,7 +79,7 @@ def stage_dates(ds: Dataset) -> StageDates:
     frames: dict[str, dict[str, pd.Series]] = {"dates": {}, "derived": {}, "observed": {}, "assumed": {}}
     for stage in STAGES:
         fill = seen[stage] if seen is not None else lower.fillna(EARLIEST)
-        fill = _earlier(_later(fill, lower), uppers[stage]).where(reachable[stage])
+        fill = _earlier(_later(fill, lower), uppers[stage]).where(reachable[stage] & fill.notna())
         missing = given[stage].isna() & fill.notna()
         frames["dates"][stage] = given[stage].where(~missing, fill)
         frames["derived"][stage] = missing & (seen is not None)
@@ -95,7 +95,8 @@ def _seen(ds: Dataset) -> dict[str, pd.Series] | None:
     if ds.reached is None:
         return None
     first = ds.reached.set_index("community_id")
-    return {s: ds.communities["community_id"].map(first[s]).astype("datetime64[ns]") for s in STAGES}
+    ids = ds.communities["community_id"]
+    return {s: pd.Series(first[s].reindex(ids).to_numpy(), index=ids.index, dtype="datetime64[ns]") for s in STAGES}
 
 
 def stage_on(dates: StageDates, day: date | pd.Timestamp) -> pd.Series:

@@ -47,7 +47,7 @@ def reached(conn: Connection, upto: int) -> pd.DataFrame:
     out = pd.DataFrame({"community_id": sorted(frame["community_id"].unique())})
     for i, stage in enumerate(STAGES):
         first = frame[rank >= i].groupby("community_id")["day"].min()
-        out[stage] = out["community_id"].map(first).astype("datetime64[ns]")
+        out[stage] = pd.Series(first.reindex(out["community_id"]).to_numpy(), dtype="datetime64[ns]")
     return out
 
 
