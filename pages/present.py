@@ -10,6 +10,7 @@ lang, f, version = state.lang(), state.filters(), data.data_version()
 if present_view.in_slide_mode():  # the projector: the slide alone, keys only
     present_view.slide_show(version, f, lang)
     st.stop()
+st.title(t("present.title", lang))
 bar = st.columns([1, 1, 1, 2, 2, 2], vertical_alignment="center")
 with bar[3]:
     district = present_view.scope_picker(f, lang)
