@@ -59,7 +59,7 @@ class Scope:
     def label(self, lang: str) -> str:
         """ "城西区、城东区", "Chengxi, Chengdong", or the whole city in words."""
         if self.city_wide:
-            return t("auth.city_wide", lang)
+            return t("scope.city_wide", lang)
         return district_names(self.codes(), lang)
 
 

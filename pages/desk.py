@@ -24,9 +24,9 @@ if user.must_change_password:
 if not user.can("import"):
     st.info(t("desk.viewer_no_import", lang), icon=":material/visibility:")
 else:
-    upload, table, mode = upload_view.choose_file(lang)
+    upload, table, mode = upload_view.choose_file(user.scope, lang)
     if upload is not None:
-        staged = upload_view.check(upload, table, mode, lang)
+        staged = upload_view.check(upload, table, mode, user, lang)
         if staged is not None and not staged.report.valid:
             upload_view.show_rejected(staged, upload.getvalue(), lang)
         elif staged is not None:

@@ -24,13 +24,14 @@ table = (
     or "communities"
 )
 rows = store.list_versions(data.engine(), table)
+user = session.current_user()
 if not rows:
     st.info(t("history.no_versions", lang))
 else:
-    history_view.versions_table(rows, lang)
+    history_view.versions_table(rows, user is not None, lang)
     numbers = [r["version"] for r in rows]
     version = st.selectbox(t("history.pick_version", lang), numbers, key="hist_version")
-    history_view.downloads(table, version, lang)
-    history_view.restore(table, version, session.current_user(), lang)
+    history_view.downloads(table, version, user, lang)
+    history_view.restore(table, version, user, lang)
 
 history_view.template_downloads(lang)

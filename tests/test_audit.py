@@ -7,12 +7,14 @@ desk's events in test_desk); here is the log itself.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from dashboard.cli.main import main
 from dashboard.storage import audit
 from dashboard.storage.audit import Actor, Event, Outcome
 
@@ -73,3 +75,83 @@ def test_a_record_names_desk_or_command_line_only(engine):
     with pytest.raises(ValueError, match="source"):
         audit.record(engine, Actor("wang", "web"), Event.SIGN_IN, Outcome.SUCCESS)
     assert audit.entries(engine) == []
+
+
+# --- python -m dashboard audit -----------------------------------------------------------------------------------
+
+
+def audit_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["audit", *argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_audit_json_lists_every_record_with_time_user_event_and_outcome(engine, capsys):
+    fill(engine)
+    code, out, _ = audit_cli(capsys, "--json")
+    listed = json.loads(out)
+    assert code == 0 and isinstance(listed, list) and len(listed) == 3
+    assert all({"time", "user", "event", "outcome"} <= set(entry) for entry in listed)
+    assert [(e["user"], e["event"], e["outcome"], e["source"]) for e in listed] == [
+        ("(operator)", "import", "success", "cli"),
+        ("li", "sign_in", "failure", "desk"),
+        ("wang", "sign_in", "success", "desk"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "argv, users",
+    [
+        (["--since", "2026-05-02"], ["(operator)", "li"]),
+        (["--since", "2026-05-02T12:00"], ["(operator)"]),
+        (["--user", "wang"], ["wang"]),
+        (["--user", "(operator)", "--since", "2026-05-01"], ["(operator)"]),
+        (["--user", "nobody"], []),
+    ],
+)
+def test_audit_filters_by_date_and_account(engine, capsys, argv, users):
+    fill(engine)
+    code, out, _ = audit_cli(capsys, *argv, "--json")
+    assert code == 0 and [e["user"] for e in json.loads(out)] == users
+
+
+@pytest.mark.parametrize("lang, words", [("en", "No audit records."), ("zh", "没有审计记录。")])
+def test_audit_text_prints_one_line_a_record(engine, capsys, lang, words):
+    assert audit_cli(capsys, "--lang", lang)[1].strip() == words
+    fill(engine)
+    code, out, _ = audit_cli(capsys, "--lang", lang)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 3
+    assert lines[-1].split()[:5] == ["2026-05-01T09:30:00+00:00", "desk", "wang", "sign_in", "success"]
+    assert '"client": "10.0.0.1"' in lines[-1]
+
+
+@pytest.mark.parametrize("lang, words", [("en", "--since yesterday is not a date"), ("zh", "--since yesterday 不是日期")])
+def test_audit_refuses_a_since_that_is_not_a_date(sqlite_engine, capsys, lang, words):
+    code, _, err = audit_cli(capsys, "--since", "yesterday", "--lang", lang)
+    assert code == 2 and words in err
+
+
+def test_the_command_line_records_its_checks_and_exports_as_the_operator(sqlite_engine, capsys, tmp_path):
+    source = tmp_path / "targets.csv"
+    source.write_text("district,year,metric,target\nchengxi,2026,activities,10\n", encoding="utf-8")
+    assert main(["validate", str(source)]) == 0
+    assert main(["import", str(source)]) == 0
+    assert main(["export", "--table", "targets", "--out", str(tmp_path / "out.xlsx")]) == 0
+    capsys.readouterr()
+    logged = [(e["user"], e["event"], e["outcome"], e["source"]) for e in reversed(audit.entries(sqlite_engine))]
+    assert logged == [
+        ("(operator)", "file_checked", "success", "cli"),
+        ("(operator)", "file_checked", "success", "cli"),
+        ("(operator)", "import", "success", "cli"),
+        ("(operator)", "export", "success", "cli"),
+    ]
+    checked = audit.entries(sqlite_engine, events=["file_checked"])[0]["details"]
+    assert (checked["file"], checked["rows"], checked["table"], len(checked["sha256"])) == ("targets.csv", 1, "targets", 64)
+    assert audit.entries(sqlite_engine, events=["export"])[0]["details"] == {
+        "table": "targets",
+        "version": None,
+        "format": "xlsx",
+        "rows": 1,
+    }

@@ -185,7 +185,7 @@ def test_english_chart_has_no_chinese_in_its_texts_and_chinese_chart_has(name):
         ("categories", {"label", "activities", "participants"}),
         ("monthly", {"month", "category_label", "participants"}),
         ("satisfaction", {"month", "mean", "p10", "p25", "p75", "p90", "communities"}),
-        ("progress", {"district_label", "named", "target_named_communities", "named_share", "progress"}),
+        ("progress", {"district_label", "named", "target_text", "share_text", "progress_text"}),  # words where no target
         ("type_mix", {"type_label", "communities", "share", "named"}),
         ("community_activity", {"month", "category_label", "activities", "participants", "volunteer_hours"}),
         ("community_satisfaction", {"month", "series", "value", "respondents"}),
@@ -209,7 +209,10 @@ def test_empty_input_gives_none(name):
 
 def test_empty_edge_cases_give_none():
     assert charts.funnel_chart(queries.funnel(DS).assign(communities=0), "en") is None
-    assert charts.district_progress_chart(queries.district_progress(DS, DAY).assign(named_share=float("nan")), "en") is None
+    no_targets = Dataset(DS.communities, DS.activities, DS.surveys, DS.targets.iloc[:0])
+    chart = charts.district_progress_chart(queries.district_progress(no_targets, DAY), "en")  # says so for each district
+    rows = next(rows for rows in chart.to_dict()["datasets"].values() if "text" in rows[0])
+    assert {row["target_text"] for row in rows} == {"no target set"} and all(row["named_share"] == 0 for row in rows)
     no_target = Dataset(DS.communities, DS.activities, DS.surveys, DS.targets.iloc[:0])
     assert bars.pace_chart(no_target, DAY, "en") is None
 
@@ -232,7 +235,7 @@ def test_pace_marks_the_share_of_the_year_gone_and_colours_those_behind_it():
     elapsed = [row for rows in spec["datasets"].values() for row in rows if "x" in row]
     assert elapsed == [{"x": pytest.approx(queries.year_fraction(DAY)), "label": "Year gone: 25%"}]
     frame = _pace_frame(bars.pace_chart(DS, DAY, "en"))
-    assert set(frame["status"]) == {"Behind the year gone"}  # 15 % and 5 % against 25 % of the year
+    assert set(frame["status"]) == {"Behind pace"}  # 15 % and 5 % against 25 % of the year
 
 
 def test_pace_of_one_district_is_a_bar_per_target():

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import coords
+from dashboard import auth, coords
 from dashboard.cli.common import lang_of
 from dashboard.cli.main import build_parser, main
 from dashboard.i18n import LANGS
@@ -180,7 +180,8 @@ def _versions(capsys, *extra: str) -> list[dict]:
     ],
 )
 def test_import_exits_0_with_the_new_version(engine, capsys, lang, words):
-    code, out, _ = run(capsys, "import", fixture("v_communities.csv"), "--lang", lang, "--note", "首批", "--user", "wang")
+    auth.add_user(engine, "wang", "Wang-password-1", "editor")
+    code, out, _ = run(capsys, "import", fixture("v_communities.csv"), "--lang", lang, "--note", "首批", "--as", "wang")
     assert code == 0
     assert all(w in out for w in words), out
     [version] = _versions(capsys)
@@ -206,8 +207,9 @@ def test_import_json_reports_version_and_mode(sqlite_engine, capsys):
         "append",
     )
     code, out, _ = run(capsys, "import", fixture("v_activities.csv"), "--json")
-    assert (code, json.loads(out)["version"]) == (0, 2)
-    assert len(store.load_table(sqlite_engine, "activities")) == 4  # same activity_id replaces
+    again = json.loads(out)
+    assert (code, again["version"], again["added"], again["changed"], again["unchanged"]) == (0, None, 0, 0, 4)  # no change
+    assert len(store.load_table(sqlite_engine, "activities")) == 4 and len(_versions(capsys)) == 2
 
 
 REJECTED_FILES = {
@@ -243,7 +245,7 @@ def test_rejected_import_json_has_no_version(sqlite_engine, capsys):
 
 def test_versions_json_fields(engine, capsys):
     run(capsys, "import", fixture("v_communities.csv"), "--note", "first")
-    run(capsys, "import", fixture("v_communities_zh.csv"))
+    run(capsys, "import", fixture("v_communities_zh.csv"), "--confirm-removals", "2")  # 2 of 5: a large removal
     run(capsys, "import", fixture("v_targets.csv"))
     rows = _versions(capsys)
     fields = {"table", "version", "created_at", "user", "file", "sha256", "rows", "note", "active"}
@@ -253,7 +255,7 @@ def test_versions_json_fields(engine, capsys):
         (2, 3, True, "v_communities_zh.csv"),
         (1, 5, False, "v_communities.csv"),
     ]
-    assert communities[1]["note"] == "first" and communities[1]["user"] == "cli"
+    assert communities[1]["note"] == "first" and communities[1]["user"] == "(operator)"
     assert len(communities[1]["sha256"]) == 64
     assert [r["table"] for r in _versions(capsys, "--table", "targets")] == ["targets"]
 
@@ -262,7 +264,7 @@ def test_versions_json_fields(engine, capsys):
 def test_versions_text_lists_active_versions(sqlite_engine, capsys, lang, words):
     assert run(capsys, "versions", "--lang", lang)[1].strip() in ("No versions yet.", "尚无版本。")
     run(capsys, "import", fixture("v_communities.csv"))
-    run(capsys, "import", fixture("v_communities_zh.csv"))
+    run(capsys, "import", fixture("v_communities_zh.csv"), "--confirm-removals", "2")  # 2 of 5: a large removal
     code, out, _ = run(capsys, "versions", "--lang", lang)
     assert code == 0
     assert all(w in out for w in words), out
@@ -270,7 +272,7 @@ def test_versions_text_lists_active_versions(sqlite_engine, capsys, lang, words)
 
 def test_rollback_restores_an_earlier_version_as_a_new_one(engine, capsys):
     run(capsys, "import", fixture("v_communities.csv"))
-    run(capsys, "import", fixture("v_communities_zh.csv"))
+    run(capsys, "import", fixture("v_communities_zh.csv"), "--confirm-removals", "2")  # 2 of 5: a large removal
     assert len(store.load_table(engine, "communities")) == 3
     code, out, _ = run(capsys, "rollback", "--table", "communities", "--to", "1", "--lang", "en")
     assert code == 0
@@ -338,7 +340,7 @@ def test_export_xlsx_has_contract_columns(sqlite_engine, capsys, tmp_path):
 
 def test_export_an_earlier_version(sqlite_engine, capsys, tmp_path):
     run(capsys, "import", fixture("v_communities.csv"))
-    run(capsys, "import", fixture("v_communities_zh.csv"))
+    run(capsys, "import", fixture("v_communities_zh.csv"), "--confirm-removals", "2")  # 2 of 5: a large removal
     out = tmp_path / "v1.csv"
     assert run(capsys, "export", "--table", "communities", "--version", "1", "--out", out)[0] == 0
     assert len(list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))) == 5

@@ -8,6 +8,7 @@ use cheap argon2 parameters here (same format); ``test_auth`` checks the real on
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import sqlite3
@@ -26,12 +27,13 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
 from dashboard.i18n import t
-from dashboard.ingest import sample
+from dashboard.ingest import sample, staging
 from dashboard.ingest.importing import check_bytes
 from dashboard.render import templates
 from dashboard.render.exports import contract_frame
 from dashboard.schema import TABLES
-from dashboard.storage import database, store
+from dashboard.scope import Scope
+from dashboard.storage import audit, database, store
 from dashboard.ui import history_view, session
 from dashboard.ui.text import md_escape
 
@@ -496,6 +498,135 @@ def test_signing_out_drops_notices_not_yet_shown(db):
     assert not at.success and "desk_flashes" not in at.session_state
 
 
+# --- district offices: scoped accounts, the removal guard, imports that change nothing, passwords -----------------
+
+
+def scoped(db, name: str = "xi", role: str = "editor", **options) -> str:
+    auth.add_user(db, name, PASSWORD, role, scope=Scope.of(["chengxi"]), **options)
+    return name
+
+
+def chengxi_csv(db, keep=lambda part: part) -> tuple[pd.DataFrame, bytes]:
+    """城西区's active communities as a staff file (optionally cut down by ``keep``)."""
+    frame = contract_frame("communities", store.load_table(db, "communities"))
+    mine = keep(frame[frame["district"] == "chengxi"])
+    return mine, mine.to_csv(index=False).encode()
+
+
+def test_a_scoped_editor_sees_its_districts_and_a_mixed_file_is_rejected_on_exactly_the_rows_outside(db):
+    at = sign_in(open_page(), scoped(db))
+    assert "Signed in as **xi** (editor) · may change: **Chengxi**" in shown_text(at)
+    assert at.selectbox(key="desk_mode").format_func("replace") == "Replace the rows of Chengxi (other districts stay)"
+    frame = contract_frame("communities", store.load_table(db, "communities"))
+    mixed = pd.concat([frame[frame["district"] == "chengxi"].head(3), frame[frame["district"] == "chengdong"].head(2)])
+    before = figures(db)
+    at = upload(at, "mixed.csv", mixed.to_csv(index=False).encode())
+    assert at.error[0].value.startswith("Rejected: 2 problems in 2 rows of mixed\\.csv")
+    problems = at.dataframe[0].value
+    assert problems["Row"].tolist() == [5, 6]
+    outsider = mixed.iloc[3]["community_id"]
+    assert problems["What to do"].iloc[0] == (
+        f"Row 5, column “community_id”: community “{outsider}” belongs to Chengdong; this account may change Chengxi only. "
+        "Remove the row, or ask the office of Chengdong or the city office to make this change."
+    )
+    assert figures(db) == before
+    checked = audit.entries(db, events=["file_checked"])[0]
+    assert (checked["user"], checked["outcome"], checked["source"], checked["details"]["file"]) == (
+        "xi",
+        "failure",
+        "desk",
+        "mixed.csv",
+    )
+
+
+def test_a_scoped_replace_previews_its_districts_and_a_large_removal_waits_for_its_number(db):
+    others = store.load_table(db, "communities").query("district != 'chengxi'").reset_index(drop=True)
+    mine, data = chengxi_csv(db, lambda part: part.iloc[5:])  # 5 of 城西区's 31 left out
+    at = upload(sign_in(open_page(), scoped(db)), "chengxi.csv", data)
+    assert not at.exception and not at.error
+    assert metrics(at) == {"Added": "0", "Changed": "0", "Removed": "5", "Unchanged": "26"}
+    assert t("desk.kept_other_districts", "en", count="148", scope="Chengxi") in [i.value for i in at.info]
+    [removals] = [d.value for d in at.dataframe if "District" in d.value.columns]
+    assert removals.to_dict("records") == [{"District": "Chengxi", "Rows now": 31, "Removed": 5, "Every row": ""}]
+    assert at.warning[-1].value.startswith("This removes 5 rows, 16% of the 31 rows you may change.")
+    commit = button(at, "Commit as a new version")
+    assert commit.disabled
+    at.text_input(key="desk_confirm_removals").input("4").run()
+    assert button(at, "Commit as a new version").disabled
+    assert t("desk.type_removed_wrong", "en", count=5) in [c.value for c in at.caption]
+    at.text_input(key="desk_confirm_removals").input("5").run()
+    button(at, "Commit as a new version").click()
+    at.run()
+    assert at.success[0].value == t("desk.committed", "en", table=t("validation.table_communities", "en"), version=2)
+    newest = store.list_versions(db, "communities")[0]
+    assert (newest["mode"], newest["user"], newest["rows"]) == ("scoped_replace", "xi", 26)
+    after = store.load_table(db, "communities")
+    pd.testing.assert_frame_equal(after.query("district != 'chengxi'").reset_index(drop=True), others)
+    assert sorted(after.query("district == 'chengxi'")["community_id"]) == sorted(mine["community_id"])
+
+
+def test_a_commit_whose_number_was_not_typed_is_refused_on_the_server(db):
+    """The disabled button is the browser's; the server checks the number again at the click."""
+    _, data = chengxi_csv(db, lambda part: part.iloc[5:])
+    at = upload(sign_in(open_page(), scoped(db)), "chengxi.csv", data)
+    staged = at.session_state["desk_staged"][1]
+    with pytest.raises(staging.RemovalsNotConfirmed):
+        staging.commit(db, staged, audit.Actor("xi", "desk"), "", confirm_removals=None)
+    assert len(store.list_versions(db, "communities")) == 1
+    assert audit.entries(db, events=["import"])[0]["outcome"] == "refused"
+
+
+def test_a_file_identical_to_the_active_data_says_no_changes_and_offers_no_commit(db):
+    _, data = active_csv(db)
+    at = upload(sign_in(open_page(), "ed"), "same.csv", data)
+    assert t("desk.no_changes", "en", table=t("validation.table_communities", "en")) in [i.value for i in at.info]
+    assert not [b for b in at.button if b.label == "Commit as a new version"]
+    assert len(store.list_versions(db, "communities")) == 1
+
+
+def test_a_viewer_signs_in_and_reads_but_cannot_upload(db):
+    auth.add_user(db, "reader", PASSWORD, "viewer")
+    at = sign_in(open_page(), "reader")
+    assert "Signed in as **reader** (viewer)" in shown_text(at)
+    assert not at.file_uploader and t("desk.viewer_no_import", "en") in [i.value for i in at.info]
+
+
+def test_an_account_flagged_to_change_its_password_does_so_first_and_other_sessions_end(db):
+    auth.add_user(db, "new", PASSWORD, "editor", must_change_password=True)
+    other = sign_in(open_page(), "new")  # another browser, signed in first
+    at = sign_in(open_page(), "new")
+    assert not at.file_uploader and t("desk.must_change_password", "en") in [w.value for w in at.warning]
+    at.text_input(key="own_pw_1").input(PASSWORD)
+    at.text_input(key="own_pw_2").input(PASSWORD)
+    button(at, "Save").click()
+    at.run()
+    assert at.error[0].value == t("auth.password_reused", "en")
+    at.text_input(key="own_pw_1").input("Fresh-password-7")
+    at.text_input(key="own_pw_2").input("Fresh-password-7")
+    button(at, "Save").click()
+    at.run()
+    assert signed_in(at) and t("auth.own_password_changed", "en") in [s.value for s in at.success]
+    assert not auth.account(db, "new").must_change_password
+    other.run()
+    assert_sign_in_form(other)  # its session ended with the password change
+    assert t("auth.session_ended", "en") in shown_text(other)
+
+
+def test_an_admin_resetting_a_password_ends_that_accounts_sessions(db):
+    at = sign_in(open_page(), "ed")
+    auth.set_password(db, "ed", "Reset-by-boss-9", by=auth.account(db, "boss"), source="desk")
+    assert_sign_in_form(at.run())
+    assert auth.account(db, "ed").must_change_password is False  # only when asked (the desk's form asks by default)
+
+
+def test_a_scoped_admin_manages_only_its_districts_accounts(db):
+    scoped(db, "xi.ed")
+    scoped(db, "xi.admin", "admin")
+    at = sign_in(open_page(), "xi.admin")
+    assert sorted(at.dataframe[-1].value["Account"]) == ["xi.admin", "xi.ed"]  # not boss, not ed (city-wide)
+    assert at.multiselect(key="acc_new_districts").options == ["Chengxi"]
+
+
 # --- upload: rejected ----------------------------------------------------------------------------------------------
 
 BAD_FILE = (
@@ -686,17 +817,26 @@ def test_history_lists_every_version_and_admins_restore_one(db):
     at = open_page("pages/history.py")
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Version", "Active", "When (UTC)", "Who", "File", "Rows", "Note"]
-    assert table[["Version", "Active", "Who", "File", "Note"]].to_dict("records") == [
-        {"Version": 2, "Active": "✔", "Who": "ed", "File": "c.csv", "Note": "stage fix"},
-        {"Version": 1, "Active": "", "Who": "sample", "File": "communities.csv", "Note": sample.NOTE},
+    assert list(table.columns) == ["Version", "Active", "When (UTC)", "File", "Rows"]  # no names or notes for readers
+    assert table[["Version", "Active", "File"]].to_dict("records") == [
+        {"Version": 2, "Active": "✔", "File": "c.csv"},
+        {"Version": 1, "Active": "", "File": "communities.csv"},
     ]
-    assert not at.checkbox  # not signed in: no restore
+    assert not at.checkbox  # not signed in: no restore, and only the templates to download
+    assert [b.key for b in at.get("download_button")] == ["tpl_csv", "tpl_xlsx"]
+    assert t("history.staff_downloads", "en") in shown_text(at)
 
     at.switch_page("pages/desk.py")
     sign_in(at.run(), "boss")
     at.switch_page("pages/history.py")
     at.run()
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Version", "Active", "When (UTC)", "Who", "File", "Rows", "Note"]
+    assert table[["Version", "Who", "Note"]].to_dict("records") == [
+        {"Version": 2, "Who": "ed", "Note": "stage fix"},
+        {"Version": 1, "Who": "sample", "Note": sample.NOTE},
+    ]
+    assert [b.key for b in at.get("download_button")] == ["hist_csv", "hist_xlsx", "tpl_csv", "tpl_xlsx"]
     at.selectbox(key="hist_version").set_value(1)
     at.run()
     assert button(at, "Restore version 1").disabled  # needs the confirmation first
@@ -713,10 +853,12 @@ def test_history_lists_every_version_and_admins_restore_one(db):
 
 def test_any_version_downloads_as_its_own_rows_with_formulas_neutralised(db):
     commit_edit(db)
+    boss = auth.account(db, "boss")
+    version_bytes = functools.partial(history_view.version_bytes, user=boss)
     for version in (1, 2):
         expected = contract_frame("communities", store.load_table(db, "communities", version))
         got = pd.read_csv(
-            io.BytesIO(history_view.version_bytes("communities", version, "csv")),
+            io.BytesIO(version_bytes("communities", version, "csv")),
             encoding="utf-8-sig",
             dtype=str,
             keep_default_na=False,
@@ -724,13 +866,18 @@ def test_any_version_downloads_as_its_own_rows_with_formulas_neutralised(db):
         assert list(got.columns) == TABLES["communities"].names and len(got) == len(expected)
         assert list(got["community_id"]) == list(expected["community_id"])
         assert list(got["stage"]) == list(expected["stage"])
-        report = check_bytes(db, history_view.version_bytes("communities", version, "csv"), "v.csv")
+        report = check_bytes(db, version_bytes("communities", version, "csv"), "v.csv")
         assert report.valid and report.rows == len(expected)  # a download imports back as it is
-    newest = pd.read_csv(io.BytesIO(history_view.version_bytes("communities", 2, "csv")), encoding="utf-8-sig", dtype=str)
+    newest = pd.read_csv(io.BytesIO(version_bytes("communities", 2, "csv")), encoding="utf-8-sig", dtype=str)
     assert newest["name_zh"].iloc[1] == "'" + FORMULAS[0]
-    book = load_workbook(io.BytesIO(history_view.version_bytes("communities", 2, "xlsx")))
+    book = load_workbook(io.BytesIO(version_bytes("communities", 2, "xlsx")))
     cell = book.active.cell(row=3, column=2)
     assert cell.value == "'" + FORMULAS[0] and cell.data_type == "s"
+    back = check_bytes(db, version_bytes("communities", 2, "csv"), "v.csv").frame
+    assert back["name_zh"].iloc[1] == FORMULAS[0]  # the import takes exactly the export's apostrophe off
+    exports = audit.entries(db, events=["export"])
+    assert len(exports) == 7 and {(e["user"], e["source"]) for e in exports} == {("boss", "desk")}
+    assert exports[0]["details"] == {"table": "communities", "version": 2, "format": "csv", "rows": len(back)}
 
 
 def test_history_page_offers_templates_for_each_table(db, downloads):

@@ -18,7 +18,7 @@ from dashboard.ingest.importing import check_bytes
 from dashboard.render import templates
 from dashboard.render.exports import safe_frame, table_bytes
 from dashboard.schema import TABLES
-from dashboard.storage import store
+from dashboard.storage import audit, store
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)", "\t=1+1"]
 SAMPLE_COMMUNITIES = set(pd.read_csv(config.SAMPLE_DIR / "communities.csv", dtype=str)["community_id"])
@@ -122,9 +122,10 @@ def test_stage_previews_a_valid_file_against_the_active_version(sqlite_engine):
     )
     assert staged.preview.summary == {"added": 1, "changed": 1, "removed": 0, "unchanged": 0}
     assert list(staged.moved["community_id"]) == ["A2"]
-    assert staging.commit(sqlite_engine, staged, "ed", "note") == 2
+    ed = audit.Actor("ed", "desk")
+    assert staging.commit(sqlite_engine, staged, ed, "note") == 2
     with pytest.raises(store.VersionConflict):  # the same check committed twice
-        staging.commit(sqlite_engine, staged, "ed", "note")
+        staging.commit(sqlite_engine, staged, ed, "note")
 
 
 def test_rows_with_problems_keep_spreadsheet_rows_and_mark_the_cells_at_fault():

@@ -126,7 +126,7 @@ def test_an_import_killed_mid_way_leaves_the_previous_version_intact(with_sample
     assert importing.import_path(engine, small, table="activities").version == 1
     before, history = store.load_table(engine, "activities"), store.list_versions(engine)
     big = write_activities(tmp_path / "big.csv", 300_000)
-    child = start_cli("import", str(big), "--table", "activities", "--mode", "replace")
+    child = start_cli("import", str(big), "--table", "activities", "--mode", "replace", "--confirm-removals", "200")
     kill_when_writing(child, engine)
     assert child.returncode == -signal.SIGKILL
     engine.dispose()  # connections from before the kill
@@ -139,13 +139,16 @@ def test_an_import_killed_mid_way_leaves_the_previous_version_intact(with_sample
 
 
 def test_two_processes_importing_into_one_table_at_once_leave_one_whole_file(with_sample_communities, tmp_path):
+    """Both check against an empty table; the first to commit wins, whole. The other's commit is refused as
+    stale, checked again, and would now remove every row the first brought: the removal guard stops it."""
     engine = with_sample_communities
     files = [write_activities(tmp_path / f"f{i}.csv", 20_000 + i, prefix=f"P{i}", seed=i) for i in range(2)]
     children = [start_cli("import", str(f), "--table", "activities", "--mode", "replace") for f in files]
     outputs = [child.communicate(timeout=120)[0].decode() for child in children]
-    assert [child.returncode for child in children] == [0, 0], outputs
+    assert sorted(child.returncode for child in children) == [0, 1], outputs
+    assert "--confirm-removals" in outputs[[c.returncode for c in children].index(1)]
     history = store.list_versions(engine, "activities")
-    assert [v["version"] for v in history] == [2, 1]
+    assert [v["version"] for v in history] == [1]
     winner = next(f for f in files if f.name == history[0]["file"])
     frame = store.load_table(engine, "activities")
     expected = pd.read_csv(winner, dtype=str)

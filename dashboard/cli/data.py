@@ -7,14 +7,26 @@ import json
 import sys
 from pathlib import Path
 
-from dashboard.cli.common import OK, REJECTED, USAGE, add_lang_option, lang_of, read_input
+from dashboard.cli.common import (
+    OK,
+    REJECTED,
+    USAGE,
+    acting,
+    add_as_option,
+    add_lang_option,
+    lang_of,
+    read_input,
+    refuse_removals,
+)
 from dashboard.i18n import t
-from dashboard.ingest.importing import check_bytes, import_bytes
+from dashboard.ingest import restoring, staging
 from dashboard.ingest.sample import load_sample
 from dashboard.render.exports import contract_frame, write_table_file
 from dashboard.schema import TABLES
-from dashboard.storage import store
+from dashboard.storage import audit, store
 from dashboard.storage.database import get_engine
+
+OPERATOR = audit.Actor(audit.OPERATOR, "cli")
 
 
 def _print_report(report_dict: dict, report, lang: str, as_json: bool) -> None:
@@ -38,32 +50,54 @@ def cmd_validate(args: argparse.Namespace) -> int:
     data = read_input(args)
     if data is None:
         return USAGE
-    report = check_bytes(get_engine(), data, Path(args.file).name, args.table)
-    _print_report(report.as_dict(lang_of(args)), report, lang_of(args), args.json)
-    return OK if report.valid else REJECTED
+    staged = staging.stage(get_engine(), data, Path(args.file).name, args.table, actor=OPERATOR)  # recorded as a check
+    _print_report(staged.report.as_dict(lang_of(args)), staged.report, lang_of(args), args.json)
+    return OK if staged.report.valid else REJECTED
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Check, preview and store a file as the account given by --as (else the operator), like the desk does."""
     data = read_input(args)
     if data is None:
         return USAGE
-    lang = lang_of(args)
-    result = import_bytes(
-        get_engine(), data, Path(args.file).name, table=args.table, mode=args.mode, user=args.user, note=args.note
-    )
-    _print_report(result.as_dict(lang), result.report, lang, args.json)
-    if result.version and not args.json:
+    who = acting(args, "import")
+    if who is None:
+        return REJECTED
+    user, actor = who
+    lang, engine, name = lang_of(args), get_engine(), Path(args.file).name
+    for _attempt in range(3):  # another commit, or a community removed, meanwhile: check the file again
+        staged = staging.stage(engine, data, name, args.table, args.mode, scope=user.scope, actor=actor)
+        if not staged.report.valid or staged.table is None:
+            _print_report({**staged.report.as_dict(lang), "version": None, "mode": None}, staged.report, lang, args.json)
+            return REJECTED
+        try:
+            version = staging.commit(engine, staged, actor, args.note, confirm_removals=args.confirm_removals)
+        except staging.RemovalsNotConfirmed as refused:
+            return refuse_removals(refused, staged.table, lang)
+        except (store.VersionConflict, store.UnknownCommunities, store.OutOfScope):
+            continue
+        _print_import(staged, version, lang, args.json)
+        return OK
+    raise RuntimeError("the table kept changing during this import; try again")
+
+
+def _print_import(staged: staging.Staged, version: int | None, lang: str, as_json: bool) -> None:
+    report, table = staged.report, t(f"validation.table_{staged.table}", lang)
+    summary = staged.preview.summary if staged.preview else {}
+    if as_json:
         print(
-            t(
-                "cli.imported",
-                lang,
-                rows=result.report.rows,
-                table=t(f"validation.table_{result.report.table}", lang),
-                version=result.version,
-                mode=t(f"cli.mode_{result.mode}", lang),
-            )
+            json.dumps({**report.as_dict(lang), "version": version, "mode": staged.mode, **summary}, ensure_ascii=False, indent=2)
         )
-    return OK if result.version else REJECTED
+        return
+    _print_report(report.as_dict(lang), report, lang, False)
+    if version is None:
+        print(t("cli.no_changes", lang, table=table))
+        return
+    mode = t(f"cli.mode_{staged.mode}", lang)
+    print(t("cli.imported", lang, rows=report.rows, table=table, version=version, mode=mode))
+    print(t("cli.import_counts", lang, **summary))
+    if staged.kept:
+        print(t("cli.kept_other_districts", lang, count=staged.kept, scope=staged.scope.label(lang)))
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
@@ -82,13 +116,29 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    lang = lang_of(args)
-    try:
-        version = store.restore(get_engine(), args.table, args.to, user=args.user)
-    except ValueError:
-        print(t("cli.no_such_version", lang, table=t(f"validation.table_{args.table}", lang), to=args.to), file=sys.stderr)
+    """Restore a version as the account given by --as (an admin; a scoped one restores only its districts)."""
+    lang, table = lang_of(args), t(f"validation.table_{args.table}", lang_of(args))
+    who = acting(args, "restore")
+    if who is None:
         return REJECTED
-    print(t("cli.restored", lang, table=t(f"validation.table_{args.table}", lang), to=args.to, version=version))
+    user, actor = who
+    try:
+        planned = restoring.plan(get_engine(), args.table, args.to, user.scope)
+        version = restoring.restore(get_engine(), planned, actor, confirm_removals=args.confirm_removals)
+    except ValueError:
+        print(t("cli.no_such_version", lang, table=table, to=args.to), file=sys.stderr)
+        return REJECTED
+    except staging.RemovalsNotConfirmed as refused:
+        return refuse_removals(refused, args.table, lang)
+    except store.UnknownCommunities as gone:
+        print(t("cli.restore_names_removed", lang, table=table, to=args.to, count=len(gone.missing)), file=sys.stderr)
+        return REJECTED
+    except store.OutOfScope as outside:
+        print(t("cli.restore_out_of_scope", lang, table=table, to=args.to, count=outside.count), file=sys.stderr)
+        return REJECTED
+    print(t("cli.restored", lang, table=table, to=args.to, version=version))
+    if planned.kept:
+        print(t("cli.kept_other_districts", lang, count=planned.kept, scope=user.scope.label(lang)))
     return OK
 
 
@@ -107,6 +157,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     except OSError as exc:  # a missing folder or a file open in Excel is the user's to fix, not a traceback
         print(t("cli.cannot_write", lang, path=args.out, reason=exc.strerror or exc), file=sys.stderr)
         return USAGE
+    details = {"table": args.table, "version": args.version, "format": Path(args.out).suffix.lower()[1:], "rows": len(frame)}
+    audit.record(engine, OPERATOR, audit.Event.EXPORT, audit.Outcome.SUCCESS, details)
     print(t("cli.exported", lang, rows=len(frame), table=t(f"validation.table_{args.table}", lang), path=args.out))
     return OK
 
@@ -134,7 +186,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--table", choices=tables)
     p.add_argument("--mode", choices=["replace", "append"])
     p.add_argument("--note", default="")
-    p.add_argument("--user", default="cli")
+    add_as_option(p, "import")
+    p.add_argument("--confirm-removals", type=int, metavar="N", help="needed when the import removes many rows: their number")
     p.add_argument("--json", action="store_true")
     add_lang_option(p)
     p.set_defaults(run=cmd_import)
@@ -148,7 +201,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("rollback", help="make an earlier version active again (as a new version)")
     p.add_argument("--table", choices=tables, required=True)
     p.add_argument("--to", type=int, required=True, metavar="VERSION")
-    p.add_argument("--user", default="cli")
+    add_as_option(p, "restore")
+    p.add_argument("--confirm-removals", type=int, metavar="N", help="needed when the restore removes many rows: their number")
     add_lang_option(p)
     p.set_defaults(run=cmd_rollback)
 

@@ -55,17 +55,25 @@ def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def preview(table: str, active: pd.DataFrame, incoming: pd.DataFrame, mode: str) -> Preview:
     """Compare the file with the active rows as ``store.commit_frame`` would apply it.
 
-    Rows without a key (activities with no activity_id) are always added.
+    Rows without a key (activities with no activity_id) are always added in
+    append mode; in replace mode such a row that the active data holds exactly
+    is unchanged, so re-importing the same file shows no change.
     """
     key = TABLES[table].key
     columns = [c for c in STORED_COLUMNS[table] if c not in key]
+    keyed, had_key = incoming[key[0]].notna().to_numpy(), active[key[0]].notna().to_numpy()
     new_keys, old_keys = _key_text(incoming, key), _key_text(active, key)
-    keyed = incoming[key[0]].notna()
-    new_index = pd.Series(incoming.index, index=new_keys)[keyed.to_numpy()]
-    old_index = pd.Series(active.index, index=old_keys)
+    new_index = pd.Series(incoming.index, index=new_keys)[keyed]
+    old_index = pd.Series(active.index, index=old_keys)[had_key]
     common = new_index.index.intersection(old_index.index)
-    added = incoming[~keyed.to_numpy() | ~new_keys.isin(old_index.index).to_numpy()]
-    removed = active.loc[old_index[~old_index.index.isin(new_index.index)].to_numpy()] if mode == "replace" else active.head(0)
+    keyless_new, keyless_old = incoming[~keyed], active[~had_key]
+    same_new, same_old = _same_rows(table, keyless_new, keyless_old) if mode == "replace" else (keyless_new.head(0),) * 2
+    added = pd.concat([incoming[keyed & ~new_keys.isin(old_index.index).to_numpy()], keyless_new.drop(same_new.index)])
+    if mode == "replace":
+        gone = active.loc[old_index[~old_index.index.isin(new_index.index)].to_numpy()]
+        removed = pd.concat([gone, keyless_old.drop(same_old.index)])
+    else:
+        removed = active.head(0)
     new_vals = _comparable(incoming.loc[new_index[common].to_numpy()], columns).reset_index(drop=True)
     old_vals = _comparable(active.loc[old_index[common].to_numpy()], columns).reset_index(drop=True)
     differs = new_vals.ne(old_vals)
@@ -73,7 +81,20 @@ def preview(table: str, active: pd.DataFrame, incoming: pd.DataFrame, mode: str)
     fields = [", ".join(differs.columns[row]) for row in differs[changed_rows].to_numpy()]
     changed = incoming.loc[new_index[common].to_numpy()][list(key)].reset_index(drop=True)[changed_rows.to_numpy()]
     changed = changed.assign(fields=fields)
-    return Preview(table, mode, added, changed.reset_index(drop=True), removed, unchanged=int((~changed_rows).sum()))
+    unchanged = int((~changed_rows).sum()) + len(same_new)
+    return Preview(table, mode, added, changed.reset_index(drop=True), removed, unchanged=unchanged)
+
+
+def _same_rows(table: str, new: pd.DataFrame, old: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows without a key that both hold with every value equal, paired one to one (a repeated row pairs as often)."""
+    columns = STORED_COLUMNS[table]
+
+    def signed(frame: pd.DataFrame) -> pd.Series:
+        text = _comparable(frame, columns).agg("\x1f".join, axis=1) if len(frame) else pd.Series([], dtype=str)
+        return text + "\x1e" + text.groupby(text).cumcount().astype(str)
+
+    new_sig, old_sig = signed(new), signed(old)
+    return new[new_sig.isin(old_sig).to_numpy()], old[old_sig.isin(new_sig).to_numpy()]
 
 
 def moved_communities(active: pd.DataFrame, incoming: pd.DataFrame, metres: float = 50.0) -> pd.DataFrame:

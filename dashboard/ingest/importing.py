@@ -11,8 +11,10 @@ from sqlalchemy.engine import Engine
 from dashboard.ingest.headers import detect_table
 from dashboard.ingest.problems import FileProblem
 from dashboard.ingest.reading import read_upload
+from dashboard.ingest.scoping import Territory
 from dashboard.ingest.validation import Report, validate
 from dashboard.schema import TABLES
+from dashboard.scope import CITY, Scope
 from dashboard.storage import store
 
 
@@ -34,13 +36,20 @@ def _sheet_names(table: str | None) -> tuple[str, ...]:
 
 
 def check_bytes(
-    engine: Engine | None, data: bytes, filename: str = "", table: str | None = None, *, known_communities: set[str] | None = None
+    engine: Engine | None,
+    data: bytes,
+    filename: str = "",
+    table: str | None = None,
+    *,
+    known_communities: set[str] | None = None,
+    scope: Scope = CITY,
 ) -> Report:
     """Validate a file completely without changing anything.
 
     Activities and surveys are checked against ``known_communities`` when
     given, else against the active communities of ``engine``; with neither
-    (offline validation) that check is skipped.
+    (offline validation) that check is skipped. For a scoped account every
+    row outside its districts is a problem too (``ingest.scoping``).
     """
     try:
         raw = read_upload(data, filename, _sheet_names(table))
@@ -50,7 +59,8 @@ def check_bytes(
     known = known_communities
     if known is None and engine is not None and detected in ("activities", "surveys"):
         known = store.community_ids(engine)
-    return validate(raw, table, known)
+    territory = Territory.of(engine, detected, scope=scope) if engine is not None and not scope.city_wide else None
+    return validate(raw, table, known, scope=scope, territory=territory)
 
 
 def import_bytes(

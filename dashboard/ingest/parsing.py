@@ -128,3 +128,30 @@ def suggest(value: str, kind: str) -> str | None:
     forms = enum_forms(kind)
     close = difflib.get_close_matches(_enum_key(value), list(forms), n=1, cutoff=0.5)
     return forms[close[0]] if close else None
+
+
+# What a spreadsheet would run as a formula, and the apostrophe our exports put before it (render.exports).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISER = "'"
+
+
+def needs_neutralising(text: str) -> bool:
+    """Whether an export puts an apostrophe before ``text``: a formula start, after any apostrophes of its own.
+
+    Counting the value's own leading apostrophes in keeps the round trip exact: "'=x" is exported as
+    "''=x" and comes back as "'=x", while "=x" goes out as "'=x" and comes back as "=x".
+    """
+    return text.lstrip(NEUTRALISER).startswith(FORMULA_STARTS)
+
+
+def unneutralised(values: pd.Series) -> pd.Series:
+    """Text cells with exactly the apostrophe an export put before them (``needs_neutralising``) taken off.
+
+    "'=1+1" comes back as "=1+1"; "'quoted'" and "'hello" keep their apostrophe.
+    """
+    text = values.astype("string")
+    marked = text.str.startswith(NEUTRALISER).fillna(False)
+    if not marked.any():
+        return values
+    exported = marked & text.str.lstrip(NEUTRALISER).str.startswith(FORMULA_STARTS).fillna(False)
+    return values.where(~exported, text.str[1:].astype(object))

@@ -14,6 +14,7 @@ from enum import StrEnum
 from dashboard import config
 from dashboard.i18n import fmt_date, join_list, t
 from dashboard.schema import TABLES
+from dashboard.scope import Scope
 
 
 class Problem(StrEnum):
@@ -54,6 +55,10 @@ class Problem(StrEnum):
     # rows together, and other tables
     DUPLICATE_KEY = "duplicate_key"
     UNKNOWN_COMMUNITY = "unknown_community"
+    # the account's districts (ingest.scoping)
+    OUT_OF_SCOPE_COMMUNITY = "out_of_scope_community"
+    OUT_OF_SCOPE_ACTIVITY = "out_of_scope_activity"
+    OUT_OF_SCOPE_TARGET = "out_of_scope_target"
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,12 @@ def _localised(params: dict, lang: str) -> dict:
             out[stage] = config.label("stages", out[stage], lang)
     if "today" in out:
         out["today"] = fmt_date(date.fromisoformat(out["today"]), lang)
+    if "district" in out:  # where a row belongs (None: its community is no longer in the data)
+        out["district"] = (
+            config.label("districts", out["district"], lang) if out["district"] else t("scope.district_unknown", lang)
+        )
+    if "scope" in out:
+        out["scope"] = Scope.stored(out["scope"]).label(lang)
     return out
 
 

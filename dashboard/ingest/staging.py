@@ -1,8 +1,11 @@
 """The desk's two steps: check a file against the active data, then commit what was checked.
 
 Checking reads and validates the whole file and previews the change against
-the active version it saw; committing stores exactly that frame, refusing if
-the table moved on in the meantime (``store.VersionConflict``).
+the active rows it saw (of the account's districts only, for a scoped account);
+committing stores exactly that frame, refusing if the table moved on in the
+meantime (``store.VersionConflict``), if it would remove a large share of the
+rows without that number confirmed (``guard``), and storing nothing at all when
+the file changes nothing. Checks and commits go to the audit log.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dashboard.ingest import diff
+from dashboard.ingest import diff, guard, scoping
 from dashboard.ingest.importing import check_bytes
 from dashboard.ingest.problems import FileProblem
 from dashboard.ingest.reading import read_upload
+from dashboard.ingest.scoping import Territory
 from dashboard.ingest.validation import Report
 from dashboard.schema import TABLES
-from dashboard.storage import store
+from dashboard.scope import CITY, Scope
+from dashboard.storage import audit, store
 
 
 @dataclass
@@ -35,35 +40,97 @@ class Staged:
     expected_version: int = 0
     preview: diff.Preview | None = None
     moved: pd.DataFrame | None = None
+    scope: Scope = CITY
+    kept: int = 0  # active rows of other districts, which a scoped commit leaves as they are
+    removals: guard.Removals | None = None
 
     @property
     def table(self) -> str | None:
         return self.report.table
 
+    @property
+    def no_change(self) -> bool:
+        """The file brings nothing the active data does not already hold."""
+        return self.preview is not None and not (
+            len(self.preview.added) or len(self.preview.changed) or len(self.preview.removed)
+        )
 
-def stage(engine: Engine, data: bytes, file_name: str, table: str | None = None, mode: str | None = None) -> Staged:
-    """Validate ``data`` whole and, when valid, preview it against the active version."""
-    report = check_bytes(engine, data, file_name, table)
-    staged = Staged(Path(file_name).name, hashlib.sha256(data).hexdigest(), len(data), report)
-    if not report.valid or report.frame is None or report.table is None:
-        return staged
-    staged.mode = mode or TABLES[report.table].default_mode
-    with engine.connect() as conn:
-        staged.expected_version = store.latest_version(conn, report.table)
-    active = store.load_table(engine, report.table)
-    staged.preview = diff.preview(report.table, active, report.frame, staged.mode)
-    if report.table == "communities":
-        staged.moved = diff.moved_communities(active, report.frame)
+    def details(self) -> dict:
+        """What the audit log keeps of the check: file, checksum, table, rows and the outcome's counts."""
+        found = {"file": self.file_name, "sha256": self.sha256, "table": self.table, "rows": self.report.rows}
+        if not self.report.valid:
+            return {**found, "problems": self.report.error_count}
+        return {**found, "mode": self.mode, **(self.preview.summary if self.preview else {})}
+
+
+class RemovalsNotConfirmed(Exception):
+    """A large removal whose number was not given back (or not exactly)."""
+
+    def __init__(self, removals: guard.Removals, given: int | None) -> None:
+        super().__init__(f"{removals.total} rows to remove, confirmation {given!r}")
+        self.removals, self.given = removals, given
+
+
+def stage(
+    engine: Engine,
+    data: bytes,
+    file_name: str,
+    table: str | None = None,
+    mode: str | None = None,
+    *,
+    scope: Scope = CITY,
+    actor: audit.Actor | None = None,
+) -> Staged:
+    """Validate ``data`` whole and, when valid, preview it against the active rows of ``scope``.
+
+    The check is recorded in the audit log as ``actor``'s (accepted or rejected).
+    """
+    report = check_bytes(engine, data, file_name, table, scope=scope)
+    staged = Staged(Path(file_name).name, hashlib.sha256(data).hexdigest(), len(data), report, scope=scope)
+    if report.valid and report.frame is not None and report.table is not None:
+        _preview(engine, staged, report.table, report.frame, mode)
+    if actor is not None:
+        outcome = audit.Outcome.SUCCESS if report.valid else audit.Outcome.FAILURE
+        audit.record(engine, actor, audit.Event.FILE_CHECKED, outcome, staged.details())
     return staged
 
 
-def commit(engine: Engine, staged: Staged, user: str, note: str) -> int:
-    """Store the checked frame as the next version, unless the table changed since the check."""
+def _preview(engine: Engine, staged: Staged, table: str, frame: pd.DataFrame, mode: str | None) -> None:
+    staged.mode = mode or TABLES[table].default_mode
+    with engine.connect() as conn:
+        staged.expected_version = store.latest_version(conn, table)
+    active = store.load_table(engine, table)
+    territory = Territory.of(engine, table, scope=CITY)
+    inside = scoping.in_scope(table, active, staged.scope, territory)
+    mine = active[inside.to_numpy()]
+    staged.kept = len(active) - len(mine)
+    staged.preview = diff.preview(table, mine, frame, staged.mode)
+    staged.removals = guard.removals(table, mine, staged.preview.removed, territory)
+    if table == "communities":
+        staged.moved = diff.moved_communities(active, frame)
+
+
+def commit(engine: Engine, staged: Staged, actor: audit.Actor, note: str, *, confirm_removals: int | None = None) -> int | None:
+    """Store the checked frame as the next version; None (and nothing stored) when it changes nothing.
+
+    Refused, and recorded as refused, when the removal is large and not confirmed with its number
+    (RemovalsNotConfirmed); store.VersionConflict when the table changed since the check.
+    """
     table, frame, mode = staged.table, staged.report.frame, staged.mode
-    if table is None or frame is None or mode is None:
+    if table is None or frame is None or mode is None or staged.removals is None:
         raise ValueError("only a file that passed the check can be committed")
-    meta = store.ImportMeta(user=user, file_name=staged.file_name, sha256=staged.sha256, note=note)
-    return store.commit_frame(engine, table, frame, mode, meta, expected_version=staged.expected_version)
+    details = staged.details()
+    if staged.no_change:
+        audit.record(engine, actor, audit.Event.IMPORT, audit.Outcome.NO_CHANGE, details)
+        return None
+    if not staged.removals.confirmed_by(confirm_removals):
+        refused = {**details, "reason": "removals_not_confirmed", "removed_by_district": staged.removals.removed}
+        audit.record(engine, actor, audit.Event.IMPORT, audit.Outcome.REFUSED, refused)
+        raise RemovalsNotConfirmed(staged.removals, confirm_removals)
+    meta = store.ImportMeta(user=actor.user, file_name=staged.file_name, sha256=staged.sha256, note=note)
+    version = store.commit_frame(engine, table, frame, mode, meta, expected_version=staged.expected_version, scope=staged.scope)
+    audit.record(engine, actor, audit.Event.IMPORT, audit.Outcome.SUCCESS, {**details, "version": version})
+    return version
 
 
 def problems_frame(report: Report, lang: str) -> pd.DataFrame:

@@ -15,12 +15,14 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.coords import to_wgs84
-from dashboard.ingest import parsing
+from dashboard.ingest import parsing, scoping
 from dashboard.ingest.headers import HeaderMap, detect_table, match_headers
 from dashboard.ingest.problems import Issue, Problem
 from dashboard.ingest.reading import RawTable
+from dashboard.ingest.scoping import Territory
 from dashboard.ingest.stage_dates import findings as stage_date_findings
-from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES, Column, Table
+from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES, TEXT, Column, Table
+from dashboard.scope import CITY, Scope
 
 MAX_LISTED = 1000  # problems listed one by one; the rest are counted
 MAX_ROWS_NAMED = 10  # rows named in one whole-column message
@@ -75,8 +77,18 @@ class _Collector:
         self.report.unlisted += max(0, len(flagged) - room)
 
 
-def validate(raw: RawTable, table_name: str | None = None, known_communities: set[str] | None = None) -> Report:
-    """Check every cell of ``raw`` against the contract; return the full report."""
+def validate(
+    raw: RawTable,
+    table_name: str | None = None,
+    known_communities: set[str] | None = None,
+    *,
+    scope: Scope = CITY,
+    territory: Territory | None = None,
+) -> Report:
+    """Check every cell of ``raw`` against the contract; return the full report.
+
+    With a ``territory`` (where the active rows belong), every row outside ``scope`` is a problem too.
+    """
     table = TABLES.get(table_name) if table_name else detect_table(raw.headers)
     if table is None:
         code = Problem.TABLE_WRONG_NAME if table_name else Problem.TABLE_UNKNOWN
@@ -91,7 +103,7 @@ def validate(raw: RawTable, table_name: str | None = None, known_communities: se
         return report
     # Cells are checked even when the header has problems, so one round of corrections fixes everything.
     collector = _Collector(report, headers)
-    cells = {name: raw.frame[pos] for name, pos in headers.positions.items()}
+    cells = {name: _cells(table.column(name), raw.frame[pos]) for name, pos in headers.positions.items()}
     typed = {
         col.name: _check_column(col, cells.get(col.name), raw.frame.index, collector, bounded=col.name not in table.point)
         for col in table.columns
@@ -105,9 +117,30 @@ def validate(raw: RawTable, table_name: str | None = None, known_communities: se
     if known_communities is not None and "community_id" in cells and table.name != "communities":
         unknown = frame["community_id"].notna() & ~frame["community_id"].isin(known_communities)
         collector.add(unknown, Problem.UNKNOWN_COMMUNITY, "community_id", cells["community_id"])
+    if territory is not None:
+        _check_scope(table.name, frame, cells, collector, scope=scope, territory=territory)
     if report.valid:
         report.frame = frame[table.stored_names].reset_index(drop=True)  # input-only columns have done their work
     return report
+
+
+def _check_scope(
+    table: str, frame: pd.DataFrame, cells: dict, collector: _Collector, *, scope: Scope, territory: Territory
+) -> None:
+    """Rows a scoped account may not change, one problem per row, grouped by the district they belong to."""
+    for breach in scoping.breaches(table, frame, scope, territory):
+        if breach.column not in cells:
+            continue  # the missing column is already reported
+        for district in breach.district[breach.mask].unique():
+            known = pd.notna(district)
+            rows = breach.mask & (breach.district == district if known else breach.district.isna())
+            params = {"district": district if known else None, "scope": scope.text()}
+            collector.add(rows, breach.code, breach.column, cells[breach.column], **params)
+
+
+def _cells(col: Column, values: pd.Series) -> pd.Series:
+    """A text column's cells without the apostrophe our exports put before formula-like text (round trip)."""
+    return parsing.unneutralised(values) if col.kind == TEXT else values
 
 
 def _blank_headers(raw: RawTable) -> list[Issue]:

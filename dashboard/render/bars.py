@@ -64,7 +64,7 @@ def _bars(frame: pd.DataFrame, elapsed: float, lang: str, title: alt.Title) -> C
     values = base.mark_text(align="left", dx=6, fontSize=LABEL_SIZE, fontWeight="bold", color=INK).encode(y, x, text="text:N")
     mark = alt.Chart(pd.DataFrame({"x": [elapsed], "label": [_t("pace_elapsed", lang, share=fmt_pct(elapsed, lang))]}))
     rule = mark.mark_rule(color=INK, strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("x:Q"))
-    rule_label = mark.mark_text(align="left", dx=5, dy=-4, baseline="bottom", fontSize=LABEL_SIZE, color=INK).encode(
+    rule_label = mark.mark_text(align="right", dx=-5, dy=-4, baseline="bottom", fontSize=LABEL_SIZE, color=INK).encode(
         x=alt.X("x:Q"), y=alt.value(0), text="label:N"
     )
     return _finish(alt.LayerChart(layer=[bars, values, rule, rule_label]), title, _rows_height(len(frame)))
@@ -85,7 +85,10 @@ def pace_chart(
         return None
     progress = queries.district_progress(ds, day) if progress is None else progress
     elapsed = queries.year_fraction(day)
-    subtitle = [_t("pace_subtitle_bars", lang, day=fmt_date(day, lang), share=fmt_pct(elapsed, lang))]
+    subtitle = [
+        _t("pace_subtitle_bars", lang, day=fmt_date(day, lang)),
+        _t("pace_subtitle_rule", lang, share=fmt_pct(elapsed, lang)),
+    ]
     if len(districts) == 1:
         rows = [completion(progress, m).assign(label=config.label("metrics", m, lang)) for m in PACE_METRICS]
         frame = pd.concat([r for r in rows if not r.empty], ignore_index=True) if any(not r.empty for r in rows) else None

@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.ingest.parsing import NEUTRALISER, needs_neutralising
 from dashboard.schema import DATE, MONTH, TABLES
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe (the import takes exactly it off)."""
+    if isinstance(value, str) and needs_neutralising(value):
+        return NEUTRALISER + value
     return value
 
 

@@ -33,12 +33,16 @@ from sqlalchemy.schema import CreateIndex
 
 from dashboard.dataset import Dataset
 from dashboard.schema import TABLES
+from dashboard.scope import CITY, COMMUNITY_COLUMN, Scope
 from dashboard.storage import arrow_frames, bulk, milestones
 from dashboard.storage.bulk import BulkConnection
 from dashboard.storage.database import STORED_COLUMNS, data_tables, versions, write_transaction
 
 MODES = ("replace", "append")
 BASE_MODES = ("replace", "restore")  # versions whose rows stand alone
+# A scoped account's replace or restore closes only its districts' rows and adds its own: the other districts'
+# rows stay, so such a version is recorded under its own mode and is not a base (its span reaches back).
+SCOPED_MODES = {"replace": "scoped_replace", "restore": "scoped_restore"}
 BIG_LOAD = 100_000  # SQLite: rows from which rebuilding indexes after the insert beats keeping them up to date
 
 
@@ -48,6 +52,14 @@ class VersionConflict(Exception):
     def __init__(self, table: str, expected: int, actual: int) -> None:
         super().__init__(f"{table}: expected version {expected}, found {actual}")
         self.table, self.expected, self.actual = table, expected, actual
+
+
+class OutOfScope(Exception):
+    """Rows, or the active rows they would replace, lie outside the account's districts (found under the lock)."""
+
+    def __init__(self, table: str, count: int) -> None:
+        super().__init__(f"{table}: {count} rows outside the account's districts")
+        self.table, self.count = table, count
 
 
 class UnknownCommunities(Exception):
@@ -77,6 +89,7 @@ class Commit:
     mode: str
     meta: ImportMeta
     expected_version: int | None = None
+    scope: Scope = CITY  # a scoped account's commit changes only rows of its districts
 
 
 @dataclass(frozen=True)
@@ -173,15 +186,23 @@ def _version_dict(row, newest: int) -> dict:
 
 
 def commit_frame(
-    engine: Engine, table: str, frame: pd.DataFrame, mode: str, meta: ImportMeta, *, expected_version: int | None = None
+    engine: Engine,
+    table: str,
+    frame: pd.DataFrame,
+    mode: str,
+    meta: ImportMeta,
+    *,
+    expected_version: int | None = None,
+    scope: Scope = CITY,
 ) -> int:
     """Store a validated frame as the table's next version, all or nothing; return the version.
 
     Raises VersionConflict when ``expected_version`` is not the active one any
-    more, and UnknownCommunities when activities or surveys name a community
-    that a concurrent import removed since validation.
+    more, UnknownCommunities when activities or surveys name a community
+    that a concurrent import removed since validation, and OutOfScope when a
+    scoped account's rows (or the rows they would replace) now lie elsewhere.
     """
-    return commit_frames(engine, [Commit(table, frame, mode, meta, expected_version)])[0]
+    return commit_frames(engine, [Commit(table, frame, mode, meta, expected_version, scope)])[0]
 
 
 def commit_frames(engine: Engine, commits: Iterable[Commit], *, only_if_empty: bool = False) -> list[int]:
@@ -209,10 +230,15 @@ def _commit(conn: BulkConnection, item: Commit, rows: pa.Table) -> int:
     if item.table in ("activities", "surveys"):
         _check_communities(conn, item.table, rows)
     version = current.version + 1
-    _record_version(conn, item.table, version, item.meta, rows=rows.num_rows, mode=item.mode)
+    mode = item.mode if item.scope.city_wide else SCOPED_MODES.get(item.mode, item.mode)
+    _record_version(conn, item.table, version, item.meta, rows=rows.num_rows, mode=mode)
     insert_rows(conn, item.table, rows, version)
+    if not item.scope.city_wide:
+        _check_scope(conn, item.table, item.scope, current, version)
     if item.mode == "append":
         _close_matching(conn, item.table, current, version)
+    elif not item.scope.city_wide:  # replace within scope: the districts' active rows end here, the others stay
+        _close_in_scope(conn, item.table, item.scope, current, version)
     return version
 
 
@@ -224,30 +250,109 @@ def _check_communities(conn: BulkConnection, table: str, rows: pa.Table) -> None
         raise UnknownCommunities(table, missing)
 
 
-def restore(engine: Engine, table: str, to_version: int, user: str, note: str = "") -> int:
-    """Make an earlier version active again, as a new version (history is never rewritten)."""
+def _in_scope(conn: Connection | BulkConnection, table: str, scope: Scope) -> str:
+    """The SQL condition of a row of ``table`` in ``scope``: its own district, or its active community's.
+
+    District codes are inlined: ``Scope.of`` accepts only codes of the vocabulary (lower-case letters).
+    """
+    codes = ", ".join(f"'{code}'" for code in sorted(scope.districts) if code.isalpha() and code.islower())
+    if table not in COMMUNITY_COLUMN:
+        return f"district IN ({codes})"
+    span = _span(conn, "communities")
+    return f"community_id IN (SELECT community_id FROM communities WHERE {span.where()} AND district IN ({codes}))"  # noqa: S608
+
+
+def _check_scope(conn: BulkConnection, table: str, scope: Scope, current: Span, version: int) -> None:
+    """Under the lock: the new rows, and the active rows their keys would replace, must all lie in ``scope``."""
+    inside, key = _in_scope(conn, table, scope), ", ".join(TABLES[table].key)
+    outside_new = f"SELECT count(*) FROM {table} WHERE vfrom = :v AND NOT ({inside})"  # noqa: S608 - names from the schema
+    outside_old = (
+        f"SELECT count(*) FROM {table} WHERE {current.where()} AND NOT ({inside}) "  # noqa: S608
+        f"AND ({key}) IN (SELECT {key} FROM {table} WHERE vfrom = :v)"
+    )
+    count = sum(conn.execute(sql, {"v": version}).scalar() or 0 for sql in (outside_new, outside_old))
+    if count:
+        raise OutOfScope(table, count)
+
+
+def _close_in_scope(conn: BulkConnection, table: str, scope: Scope, current: Span, version: int) -> None:
+    """The active rows of the scope's districts end at ``version`` (a replace or restore within scope)."""
+    inside = _in_scope(conn, table, scope)
+    conn.execute(f"UPDATE {table} SET vto = :v WHERE {current.where()} AND ({inside})", {"v": version})  # noqa: S608
+
+
+def restore(
+    engine: Engine,
+    table: str,
+    to_version: int,
+    user: str,
+    note: str = "",
+    *,
+    scope: Scope = CITY,
+    expected_version: int | None = None,
+) -> int:
+    """Make an earlier version active again, as a new version (history is never rewritten).
+
+    A scoped restore brings back only the old version's rows of the scope's districts and leaves every
+    other district's active rows as they are (OutOfScope when an old row's key now belongs to another
+    district); rows of communities that no longer exist are not in any district, so they stay out.
+    """
     with write_transaction(engine) as conn:
         current = latest_version(conn, table)
+        if expected_version is not None and expected_version != current:
+            raise VersionConflict(table, expected_version, current)
         if not 1 <= to_version <= current:
             raise ValueError(f"{table} has no version {to_version}")
         old = _span(conn, table, to_version)
-        if table in ("activities", "surveys"):  # the old rows must still name active communities
-            named = {r[0] for r in conn.execute(text(f"SELECT DISTINCT community_id FROM {table} WHERE {old.where()}"))}  # noqa: S608
-            if missing := named - _community_ids(conn):
-                raise UnknownCommunities(table, missing)
-        version = current + 1
-        rows = conn.execute(text(f"SELECT count(*) FROM {table} WHERE {old.where()}")).scalar_one()  # noqa: S608
-        meta = ImportMeta(user, f"version {to_version}", "", note or f"restore of version {to_version}")
-        _record_version(conn, table, version, meta, rows=rows, mode="restore", restored_from=to_version)
-        cols = ", ".join(STORED_COLUMNS[table])
-        conn.execute(
-            text(
-                f"INSERT INTO {table} (vfrom, {cols}) SELECT :new, {cols} FROM {table} "  # noqa: S608 - names from the schema
-                f"WHERE {old.where()} ORDER BY row_id"
-            ),
-            {"new": version},
-        )
+        meta = ImportMeta(user, f"version {to_version}", "", note)
+        if scope.city_wide:
+            return _restore_all(conn, table, old, current=current, to_version=to_version, meta=meta)
+        return _restore_scope(conn, table, old, scope=scope, to_version=to_version, meta=meta)
+
+
+def _restore_all(conn: Connection, table: str, old: Span, *, current: int, to_version: int, meta: ImportMeta) -> int:
+    if table in ("activities", "surveys"):  # the old rows must still name active communities
+        named = {r[0] for r in conn.execute(text(f"SELECT DISTINCT community_id FROM {table} WHERE {old.where()}"))}  # noqa: S608
+        if missing := named - _community_ids(conn):
+            raise UnknownCommunities(table, missing)
+    version = current + 1
+    rows = conn.execute(text(f"SELECT count(*) FROM {table} WHERE {old.where()}")).scalar_one()  # noqa: S608
+    meta = ImportMeta(meta.user, meta.file_name, "", meta.note or f"restore of version {to_version}")
+    _record_version(conn, table, version, meta, rows=rows, mode="restore", restored_from=to_version)
+    _copy_rows(conn, table, old.where(), version)
     return version
+
+
+def _restore_scope(conn: Connection, table: str, old: Span, *, scope: Scope, to_version: int, meta: ImportMeta) -> int:
+    current = _span(conn, table)
+    inside, key = _in_scope(conn, table, scope), ", ".join(TABLES[table].key)
+    taken = conn.execute(
+        text(
+            f"SELECT count(*) FROM {table} WHERE {current.where()} AND NOT ({inside}) "  # noqa: S608
+            f"AND ({key}) IN (SELECT {key} FROM {table} WHERE {old.where()} AND ({inside}))"
+        )
+    ).scalar_one()
+    if taken:
+        raise OutOfScope(table, taken)
+    version = current.version + 1
+    rows = conn.execute(text(f"SELECT count(*) FROM {table} WHERE {old.where()} AND ({inside})")).scalar_one()  # noqa: S608
+    meta = ImportMeta(meta.user, meta.file_name, "", meta.note or f"restore of version {to_version} ({scope.text()})")
+    _record_version(conn, table, version, meta, rows=rows, mode=SCOPED_MODES["restore"], restored_from=to_version)
+    conn.execute(text(f"UPDATE {table} SET vto = :v WHERE {current.where()} AND ({inside})"), {"v": version})  # noqa: S608
+    _copy_rows(conn, table, f"{old.where()} AND ({inside})", version)
+    return version
+
+
+def _copy_rows(conn: Connection, table: str, where: str, version: int) -> None:
+    """Rows matching ``where`` again, as alive from ``version`` (in their stored order)."""
+    cols = ", ".join(STORED_COLUMNS[table])
+    conn.execute(
+        text(
+            f"INSERT INTO {table} (vfrom, {cols}) SELECT :new, {cols} FROM {table} "  # noqa: S608 - names from the schema
+            f"WHERE {where} ORDER BY row_id"
+        ),
+        {"new": version},
+    )
 
 
 def _record_version(
@@ -383,3 +488,19 @@ def community_ids(engine: Engine) -> set[str]:
     """The codes of the active communities (activities and surveys must use one)."""
     with engine.connect() as conn:
         return _community_ids(conn)
+
+
+def community_districts(engine: Engine) -> dict[str, str]:
+    """Each active community's district: where an activity or survey belongs, for scoped accounts."""
+    with engine.connect() as conn:
+        span = _span(conn, "communities")
+        rows = conn.execute(text(f"SELECT community_id, district FROM communities WHERE {span.where()}"))  # noqa: S608
+        return {community: district for community, district in rows}
+
+
+def activity_communities(engine: Engine) -> dict[str, str]:
+    """The community of each active activity that has an id (the row a scoped file's id would replace)."""
+    with engine.connect() as conn:
+        span = _span(conn, "activities")
+        sql = f"SELECT activity_id, community_id FROM activities WHERE {span.where()} AND activity_id IS NOT NULL"  # noqa: S608
+        return {activity: community for activity, community in conn.execute(text(sql))}

@@ -46,7 +46,7 @@ def _districts(user: auth.User, lang: str, key: str, default: list[str] | None =
         default=[d for d in default or [] if d in choices],
         format_func=lambda code: config.label("districts", code, lang),
         key=key,
-        placeholder=t("auth.city_wide", lang) if user.scope.city_wide else t("desk.pick_districts", lang),
+        placeholder=t("scope.city_wide", lang) if user.scope.city_wide else t("desk.pick_districts", lang),
     )
     return Scope.of(picked)
 

@@ -7,45 +7,52 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.auth import User
-from dashboard.i18n import t
+from dashboard.i18n import fmt_int, t
+from dashboard.ingest import restoring
+from dashboard.ingest.staging import RemovalsNotConfirmed
 from dashboard.render import templates
 from dashboard.render.exports import contract_frame, table_bytes
 from dashboard.schema import TABLES
-from dashboard.storage import store
-from dashboard.ui import data, flash, session
+from dashboard.scope import Scope
+from dashboard.storage import audit, store
+from dashboard.ui import data, flash, removals_view, session
 
 
-def versions_table(rows: list[dict], lang: str) -> None:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("history.col_version", lang): [r["version"] for r in rows],
-                t("history.col_active", lang): ["✔" if r["active"] else "" for r in rows],
-                t("history.col_when", lang): [r["created_at"].replace("T", " ")[:16] for r in rows],
-                t("history.col_user", lang): [r["user"] for r in rows],
-                t("history.col_file", lang): [r["file"] for r in rows],
-                t("history.col_rows", lang): [r["rows"] for r in rows],
-                t("history.col_note", lang): [r["note"] for r in rows],
-            }
-        ),
-        hide_index=True,
-        key="history_table",
-        width="stretch",
-    )
+def versions_table(rows: list[dict], staff: bool, lang: str) -> None:
+    """Every version; account names and notes only for signed-in staff (DASHBOARD_PUBLIC readers see neither)."""
+    columns = {
+        t("history.col_version", lang): [r["version"] for r in rows],
+        t("history.col_active", lang): ["✔" if r["active"] else "" for r in rows],
+        t("history.col_when", lang): [r["created_at"].replace("T", " ")[:16] for r in rows],
+        t("history.col_user", lang): [r["user"] for r in rows],
+        t("history.col_file", lang): [r["file"] for r in rows],
+        t("history.col_rows", lang): [r["rows"] for r in rows],
+        t("history.col_note", lang): [r["note"] for r in rows],
+    }
+    if not staff:
+        columns.pop(t("history.col_user", lang))
+        columns.pop(t("history.col_note", lang))
+    st.dataframe(pd.DataFrame(columns), hide_index=True, key="history_table", width="stretch")
 
 
-def version_bytes(table: str, version: int, kind: str) -> bytes:
-    """One version of a table in the contract's columns, as CSV or Excel."""
+def version_bytes(table: str, version: int, kind: str, user: User) -> bytes:
+    """One version of a table in the contract's columns, as CSV or Excel; the download goes to the audit log."""
     frame = contract_frame(table, store.load_table(data.engine(), table, version))
+    details = {"table": table, "version": version, "format": kind, "rows": len(frame)}
+    audit.record(data.engine(), audit.Actor(user.name, "desk"), audit.Event.EXPORT, audit.Outcome.SUCCESS, details)
     return table_bytes(frame, kind, sheet=table)
 
 
-def downloads(table: str, version: int, lang: str) -> None:
+def downloads(table: str, version: int, user: User | None, lang: str) -> None:
+    """Downloads of a stored version, for signed-in staff only."""
+    if user is None:
+        st.caption(t("history.staff_downloads", lang))
+        return
     left, right, _ = st.columns([1, 1, 2])
     label = t("history.download", lang, version=version)
     left.download_button(
         f"{label} (CSV)",
-        lambda: version_bytes(table, version, "csv"),
+        lambda: version_bytes(table, version, "csv", user),
         file_name=f"{table}-v{version}.csv",
         mime="text/csv",
         key="hist_csv",
@@ -53,35 +60,53 @@ def downloads(table: str, version: int, lang: str) -> None:
     )
     right.download_button(
         f"{label} (Excel)",
-        lambda: version_bytes(table, version, "xlsx"),
+        lambda: version_bytes(table, version, "xlsx", user),
         file_name=f"{table}-v{version}.xlsx",
         key="hist_xlsx",
         on_click="ignore",
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _plan(data_version: str, table: str, version: int, districts: str) -> restoring.RestorePlan:
+    """What the restore would do now (two versions loaded and compared: once per data version)."""
+    return restoring.plan(data.engine(), table, version, Scope.stored(districts))
+
+
 def restore(table: str, version: int, user: User | None, lang: str) -> None:
-    """Admins restore a version as a new one; everyone else is told who can."""
+    """Admins restore a version (a scoped admin: its districts' rows only) as a new one; others are told who can."""
     if user is None or not user.can("restore"):
         st.caption(t("history.admin_only", lang))
         return
     table_name = t(f"validation.table_{table}", lang)
+    if not user.scope.city_wide:
+        st.caption(t("history.restore_scoped", lang, scope=user.scope.label(lang)))
     sure = st.checkbox(t("history.restore_confirm", lang, version=version, table=table_name), key="hist_confirm")
-    if st.button(t("history.restore", lang, version=version), disabled=not sure, key="hist_restore", type="primary"):
-        current = session.require("restore", lang)
-        if current is None:
-            return
-        try:
-            new_version = store.restore(data.engine(), table, version, user=current.name)
-        except store.UnknownCommunities as gone:
-            st.error(t("history.restore_refused_communities", lang, version=version, table=table_name, count=len(gone.missing)))
-            return
-        except (ValueError, SQLAlchemyError):
-            st.error(t("history.restore_failed", lang, version=version))
-            return
-        data.preload_new_version()
-        flash.flash("success", "history.restored", icon=":material/history:", to=version, table=table_name, version=new_version)
-        st.rerun()
+    ready, typed, planned = False, None, None
+    if sure:
+        planned = _plan(data.data_version(), table, version, user.scope.text())
+        st.caption(t("history.restore_preview", lang, **{k: fmt_int(v, lang) for k, v in planned.preview.summary.items()}))
+        removals_view.show(planned.removals, planned.kept, user.scope, lang, key="hist")
+        ready, typed = removals_view.confirmation(planned.removals, lang, key="hist_confirm_removals")
+    clicked = st.button(t("history.restore", lang, version=version), disabled=not ready, key="hist_restore", type="primary")
+    current = session.require("restore", lang) if clicked and planned is not None else None
+    if current is None or planned is None:
+        return
+    try:
+        new_version = restoring.restore(data.engine(), planned, audit.Actor(current.name, "desk"), confirm_removals=typed)
+    except store.UnknownCommunities as gone:
+        st.error(t("history.restore_refused_communities", lang, version=version, table=table_name, count=len(gone.missing)))
+        return
+    except store.OutOfScope as outside:
+        st.error(t("history.restore_out_of_scope", lang, version=version, table=table_name, count=outside.count))
+        return
+    except (ValueError, RemovalsNotConfirmed, store.VersionConflict, SQLAlchemyError):
+        st.error(t("history.restore_failed", lang, version=version))
+        return
+    st.session_state.pop("hist_confirm_removals", None)
+    data.preload_new_version()
+    flash.flash("success", "history.restored", icon=":material/history:", to=version, table=table_name, version=new_version)
+    st.rerun()
 
 
 def template_downloads(lang: str) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import config
+from dashboard import auth, config
 from dashboard.i18n import fmt_int, t
 from dashboard.ingest import staging
 from dashboard.render.exports import table_bytes
 from dashboard.schema import TABLES
-from dashboard.storage import store
-from dashboard.ui import data, flash, maps_view, session
+from dashboard.scope import Scope
+from dashboard.storage import audit, store
+from dashboard.ui import data, flash, maps_view, removals_view, session
 from dashboard.ui.text import md_escape
 
 STAGED_KEY = "desk_staged"
@@ -27,7 +28,14 @@ def table_label(table: str | None, lang: str) -> str:
     return t(f"validation.table_{table}", lang) if table else "?"
 
 
-def choose_file(lang: str):
+def _mode_label(mode: str | None, scope: Scope, lang: str) -> str:
+    """A scoped account's replace replaces only its districts' rows, and says so."""
+    if mode == "replace" and not scope.city_wide:
+        return t("desk.mode_replace_scoped", lang, scope=scope.label(lang))
+    return t(f"desk.mode_{mode or 'default'}", lang)
+
+
+def choose_file(scope: Scope, lang: str):
     """The file uploader with the table and mode choices; returns (file, table, mode)."""
     upload = st.file_uploader(
         t("desk.upload_label", lang, limit=f"{limit_mb():g}"),
@@ -44,25 +52,24 @@ def choose_file(lang: str):
         format_func=lambda v: t("desk.table_auto", lang) if v is None else table_label(v, lang),
     )
     modes = [None, "replace", "append"]
-    mode = right.selectbox(
-        t("desk.mode_choice", lang), modes, key="desk_mode", format_func=lambda v: t(f"desk.mode_{v or 'default'}", lang)
-    )
+    mode = right.selectbox(t("desk.mode_choice", lang), modes, key="desk_mode", format_func=lambda v: _mode_label(v, scope, lang))
     return upload, table, mode
 
 
-def check(upload, table: str | None, mode: str | None, lang: str) -> staging.Staged | None:
-    """Check the upload once per (file, table, mode); keep the result in the session."""
+def check(upload, table: str | None, mode: str | None, user: auth.User, lang: str) -> staging.Staged | None:
+    """Check the upload once per (file, table, mode, account's districts); keep the result in the session."""
     payload = upload.getvalue()
     size_mb = len(payload) / 1_048_576
     if size_mb > limit_mb():
         st.error(t("desk.too_large", lang, size=f"{size_mb:.1f}", limit=f"{limit_mb():g}"))
         return None
-    token = (upload.file_id, table, mode)
+    token = (upload.file_id, table, mode, user.name, user.scope)
     held = st.session_state.get(STAGED_KEY)
     if held and held[0] == token:
         return held[1]
     with st.status(t("desk.checking", lang, name=md_escape(upload.name)), expanded=False) as status:
-        staged = staging.stage(data.engine(), payload, upload.name, table, mode)
+        actor = audit.Actor(user.name, "desk")
+        staged = staging.stage(data.engine(), payload, upload.name, table, mode, scope=user.scope, actor=actor)
         status.update(label=t("desk.checked", lang, rows=fmt_int(staged.report.rows, lang)), state="complete")
     st.session_state[STAGED_KEY] = (token, staged)
     return staged
@@ -132,7 +139,7 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
             lang,
             rows=fmt_int(staged.report.rows, lang),
             table=table_label(staged.table, lang),
-            mode=t(f"desk.mode_{staged.mode}", lang),
+            mode=_mode_label(staged.mode, staged.scope, lang),
         )
     )
     cols = st.columns(4)
@@ -153,43 +160,52 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
                     hide_index=True,
                     key=f"desk_{part}",
                 )
+    if staged.removals is not None:
+        removals_view.show(staged.removals, staged.kept, staged.scope, lang, key="desk")
     if staged.moved is not None and not staged.moved.empty:
         st.markdown(f"**{t('desk.moved_map', lang)}** · {len(staged.moved)}")
         maps_view.compact_map(staged.moved, lang, key="desk_map")
 
 
 def commit_form(staged: staging.Staged, lang: str) -> None:
-    """Note and commit; a concurrent commit to the same table is refused and re-checked."""
+    """Note and commit; a large removal first needs its number typed; a concurrent commit is refused and re-checked."""
+    if staged.no_change:
+        st.info(t("desk.no_changes", lang, table=table_label(staged.table, lang)), icon=":material/check:")
+        return
+    assert staged.removals is not None, "a file that passed the check has its removals counted"
+    ready, typed = removals_view.confirmation(staged.removals, lang, key="desk_confirm_removals")
     with st.form("desk_commit"):
         note = st.text_area(t("desk.note", lang), key="desk_note", max_chars=500)
-        submitted = st.form_submit_button(t("desk.commit", lang), type="primary", icon=":material/publish:")
-    if not submitted:
-        return
-    user = session.require("import", lang)
+        submitted = st.form_submit_button(t("desk.commit", lang), type="primary", icon=":material/publish:", disabled=not ready)
+    user = session.require("import", lang) if submitted else None
     if user is None:
         return
     try:
-        version = staging.commit(data.engine(), staged, user.name, note)
-    except store.VersionConflict as conflict:
-        st.session_state.pop(STAGED_KEY, None)  # the rerun checks the file again against the new version
-        flash.flash(
-            "warning",
-            "desk.conflict",
-            table=table_label(conflict.table, lang),
-            expected=conflict.expected,
-            actual=conflict.actual,
-        )
-        st.rerun()
+        version = staging.commit(data.engine(), staged, audit.Actor(user.name, "desk"), note, confirm_removals=typed)
+    except staging.RemovalsNotConfirmed:
+        st.error(t("desk.type_removed_wrong", lang, count=staged.removals.total))
         return
-    except store.UnknownCommunities as gone:
-        st.session_state.pop(STAGED_KEY, None)  # the rerun's check lists the rows row by row
-        flash.flash("warning", "desk.communities_gone", table=table_label(gone.table, lang), count=len(gone.missing))
+    except (store.OutOfScope, store.VersionConflict, store.UnknownCommunities) as moved_on:
+        st.session_state.pop(STAGED_KEY, None)  # the rerun checks the file again against the data as it is now
+        key, params = _why_checked_again(moved_on, staged, lang)
+        flash.flash("warning", key, **params)
         st.rerun()
         return
     st.session_state.pop(STAGED_KEY, None)
+    st.session_state.pop("desk_confirm_removals", None)
     data.preload_new_version()
     flash.flash(
         "success", "desk.committed", icon=":material/check_circle:", table=table_label(staged.table, lang), version=version
     )
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.rerun()
+
+
+def _why_checked_again(moved_on: Exception, staged: staging.Staged, lang: str) -> tuple[str, dict]:
+    """The notice (key and values) for a commit refused because the data changed since the check."""
+    table = table_label(staged.table, lang)
+    if isinstance(moved_on, store.VersionConflict):
+        return "desk.conflict", {"table": table, "expected": moved_on.expected, "actual": moved_on.actual}
+    if isinstance(moved_on, store.UnknownCommunities):
+        return "desk.communities_gone", {"table": table, "count": len(moved_on.missing)}
+    return "desk.scope_changed_meanwhile", {"table": table}
