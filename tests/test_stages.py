@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import update
 
 from dashboard.dataset import Dataset, empty_dataset, typed_frame
-from dashboard.figures import stages
+from dashboard.figures import queries, stages
 from dashboard.ingest import importing
 from dashboard.storage import milestones, store
 from dashboard.storage.database import versions
@@ -258,3 +258,51 @@ def test_a_version_where_no_community_reached_a_stage_yet(sqlite_engine):
     seen = store.load_dataset(sqlite_engine).reached.set_index("community_id")
     assert seen["assessed"].isna().all() and seen["named"].isna().all()
     assert (seen["building"] == T("2025-01-05")).all()
+
+
+# --- the page figures as at a day ------------------------------------------------------------------------------
+
+
+def _with_district(ds: Dataset, district: dict[str, str]) -> Dataset:
+    c = ds.communities.assign(district=ds.communities["community_id"].map(district))
+    targets = typed_frame(
+        "targets",
+        pd.DataFrame(
+            [
+                {"district": "chengdong", "year": "2025", "metric": "named_communities", "target": "4"},
+                {"district": "chengxi", "year": "2025", "metric": "named_communities", "target": "2"},
+            ]
+        ),
+    )
+    return Dataset(c, ds.activities, ds.surveys, targets, reached=ds.reached)
+
+
+TWO = _with_district(DS, {"A": "chengdong", "B": "chengdong", "C": "chengxi", "D": "chengxi", "E": "chengxi", "F": "chengdong"})
+
+
+@pytest.mark.parametrize(
+    "day, communities, named, share",
+    [("2024-12-31", 1, 0, None), ("2025-03-01", 4, 1, 1 / 6), ("2025-06-30", 5, 2, 2 / 6), ("2025-08-01", 6, 2, 2 / 6)],
+)
+def test_headline_counts_communities_and_named_as_at_the_day(day, communities, named, share):
+    figures = queries.headline(TWO, date.fromisoformat(day))
+    assert (figures["communities"].value, figures["named"].value) == (communities, named)
+    assert figures["target_share"].value == (None if share is None else pytest.approx(share))  # no 2024 target
+
+
+def test_district_progress_is_as_at_the_day_and_keeps_districts_not_yet_in():
+    frame = queries.district_progress(TWO, date(2025, 2, 15)).set_index("district")
+    assert frame.loc["chengdong", ["communities", "named"]].tolist() == [3, 0]  # A building, B building, F applied
+    assert frame.loc["chengdong", "progress"] == pytest.approx((0.5 + 0.5 + 0.25) / 3)
+    assert frame.loc["chengxi", ["communities", "named"]].tolist() == [0, 0]  # C, D and E had not entered yet
+    later = queries.district_progress(TWO, date(2025, 6, 30)).set_index("district")
+    assert later["named"].to_dict() == {"chengdong": 1, "chengxi": 1}
+    assert later.loc["chengdong", "named_share"] == pytest.approx(1 / 4)
+
+
+def test_funnel_as_at_the_day_and_now():
+    then = queries.funnel(TWO, date(2025, 3, 1)).set_index(["district", "stage"])["communities"]
+    assert then[("chengdong", "assessed")] == 1 and then[("chengxi", "named")] == 1 and then[("chengxi", "assessed")] == 0
+    assert then.sum() == 4
+    now = queries.funnel(TWO).set_index(["district", "stage"])["communities"]
+    assert now.sum() == 6 and now[("chengxi", "assessed")] == 1

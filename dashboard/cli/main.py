@@ -13,11 +13,11 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import config
-from dashboard.cli import audit_log, backup, brief, data, map_file, users
+from dashboard.cli import audit_log, backup, brief, data, figures, map_file, users
 from dashboard.cli.common import USAGE, lang_of
 from dashboard.i18n import t
 
-COMMAND_MODULES = (data, users, audit_log, map_file, brief, backup)  # in the order --help lists their commands
+COMMAND_MODULES = (data, users, audit_log, map_file, brief, figures, backup)  # in the order --help lists their commands
 
 
 def build_parser() -> argparse.ArgumentParser:

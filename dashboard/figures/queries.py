@@ -2,6 +2,8 @@
 
 Every function is pure and takes the reference day explicitly, so "this month"
 and "60 days without activity" are testable and follow the chosen date range.
+Stages are counted as at that day (``stages.as_at``): a community counts at the
+stage it held then, and not at all before it entered the campaign.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.dataset import Dataset
+from dashboard.figures import stages
 
 INACTIVE_DAYS = 60
 FALLING_POINTS = 3.0  # satisfaction drop (points) over three months that needs attention
@@ -51,8 +54,8 @@ def _within(values: pd.Series, start, end) -> pd.Series:
 
 
 def headline(ds: Dataset, day: date, start: date | None = None) -> dict[str, Figure]:
-    """The Overview's headline figures for the communities in ``ds`` (all dates kept in ``ds``)."""
-    c, a, s = ds.communities, ds.activities, ds.surveys
+    """The Overview's headline figures for the communities in ``ds`` (all dates kept in ``ds``), stages as at ``day``."""
+    c, a, s = stages.as_at(ds, day), ds.activities, ds.surveys
     m_start, m_end, p_start, p_end = month_to_date(day)
     dates, participants, hours = a["date"], a["participants"], a["volunteer_hours"]
     this_month, last_month = _within(dates, m_start, m_end), _within(dates, p_start, p_end)
@@ -96,10 +99,23 @@ def year_fraction(day: date) -> float:
 
 
 def district_progress(ds: Dataset, day: date) -> pd.DataFrame:
-    """Per district: communities, named, mean stage progress, year-to-date activities against target pace."""
-    c = ds.communities.assign(progress=ds.communities["stage"].map(_stage_progress()))
-    base = c.groupby("district").agg(
-        communities=("community_id", "size"), progress=("progress", "mean"), named=("stage", lambda s: int((s == "named").sum()))
+    """Per district: communities, named, mean stage progress (stages as at ``day``), year-to-date activities against target pace.
+
+    A district whose communities had not yet entered the campaign on ``day`` has a row with none.
+    """
+    now = stages.as_at(ds, day)
+    c = ds.communities  # every community's activities count, whatever its stage
+    base = (
+        now.assign(progress=now["stage"].map(_stage_progress()))
+        .groupby("district")
+        .agg(
+            communities=("community_id", "size"),
+            progress=("progress", "mean"),
+            named=("stage", lambda s: int((s == "named").sum())),
+        )
+        .reindex(pd.Index(sorted(set(c["district"].dropna())), name="district"))
+        .fillna({"communities": 0, "named": 0})
+        .astype({"communities": "int64", "named": "int64"})
     )
     year_start = pd.Timestamp(date(day.year, 1, 1))
     a = ds.activities
@@ -129,9 +145,9 @@ def _stage_progress() -> dict[str, float]:
     return {t.code: t.progress for t in config.terms("stages")}
 
 
-def funnel(ds: Dataset) -> pd.DataFrame:
-    """Communities by district and stage (every combination present, zeros included)."""
-    counts = ds.communities.groupby(["district", "stage"]).size()
+def funnel(ds: Dataset, day: date | None = None) -> pd.DataFrame:
+    """Communities by district and stage as at ``day`` (None: the stages held now); every combination, zeros included."""
+    counts = (ds.communities if day is None else stages.as_at(ds, day)).groupby(["district", "stage"]).size()
     index = pd.MultiIndex.from_product([config.codes("districts"), config.codes("stages")], names=["district", "stage"])
     frame = counts.reindex(index, fill_value=0).rename("communities").reset_index()
     present = set(ds.communities["district"])
