@@ -36,7 +36,7 @@ it starts the server with ``DASHBOARD_TIMING=1`` and measures:
 ``[data-testid="stException"]``; 7 ``[data-testid="stMetric"]`` (Overview);
 every ``[data-testid="stVegaLiteChart"]`` holds ``svg.marks`` or a canvas;
 every ``[data-testid="stDataFrame"]`` holds its canvas; and in the map
-iframe (``iframe[title="streamlit_folium.st_folium"]``) a
+iframe (``iframe[src*="streamlit_folium.st_folium"]``) a
 ``.leaflet-container`` whose points are drawn: at least one
 ``path.leaflet-interactive`` per community in the overlay pane (SVG, up to
 3,000 points), or for more points a non-empty overlay canvas plus the legend
@@ -114,7 +114,7 @@ DRAWN = """({metrics, points, markers, canvas}) => {
   for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
     if (!grid.querySelector('canvas')) return false;
   }
-  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]:not([data-bench-stale])');
+  const frame = document.querySelector('iframe[src*="streamlit_folium.st_folium"]:not([data-bench-stale])');
   const doc = frame && frame.contentDocument;
   const box = doc && doc.querySelector('.leaflet-container');
   if (!box) return false;
@@ -142,7 +142,7 @@ WATCH = """() => {
   new MutationObserver(() => {
     window.__benchStates.push([app.getAttribute('data-test-script-state'), performance.now()]);
   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-  document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]').forEach(f => f.setAttribute('data-bench-stale', '1'));
+  document.querySelectorAll('iframe[src*="streamlit_folium.st_folium"]').forEach(f => f.setAttribute('data-bench-stale', '1'));
   return performance.now();
 }"""
 
