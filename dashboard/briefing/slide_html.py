@@ -37,7 +37,8 @@ CSS = """
 .jp-bullets{font-size:min(3.4cqh,2cqw);line-height:1.45;margin:0;padding-left:1.2em;align-self:flex-start}
 .jp-bullets li{margin-bottom:1.2cqh}
 .jp-table{border-collapse:collapse;width:100%;font-size:min(2.6cqh,1.35cqw);align-self:flex-start}
-.jp-table th{background:#9e1b1b;color:#fff;font-weight:700;padding:.8cqh .5cqw;text-align:center}
+.jp-table thead th{background:#9e1b1b;color:#fff;font-weight:700;padding:.8cqh .5cqw;text-align:center}
+.jp-table tbody th{font-weight:inherit;text-align:left;white-space:nowrap;padding:.9cqh .5cqw;border-bottom:1px solid #c9ced6}
 .jp-table td{padding:.9cqh .5cqw;border-bottom:1px solid #c9ced6;text-align:right;white-space:nowrap}
 .jp-table td:nth-child(2){text-align:left}.jp-table td:first-child{text-align:center}
 .jp-centre{flex:1;display:flex;flex-direction:column;justify-content:center;align-items:center;text-align:center}
