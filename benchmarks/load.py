@@ -74,7 +74,9 @@ CHROMIUM_ARGS = [
 ERRORS = '[data-testid="stException"]'
 CHARTS = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
 MAP_FRAME = 'iframe[src*="streamlit_folium.st_folium"]'
-POINTS = '.leaflet-overlay-pane path.leaflet-interactive[d*="a"]'
+# Every shape in the map's overlay pane: 7 district outlines, then one per community (their form varies by type)
+SHAPES = ".leaflet-overlay-pane path"
+DRAWN_SHAPES = 50  # more than the outlines: the points are drawn
 FINISHED = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return app && app.getAttribute('data-test-script-state') === 'notRunning'
@@ -191,7 +193,8 @@ async def drawn(page, name: str, timeout_ms: float) -> None:
             polling=100,
         )
     if name in ("overview", "map"):
-        await page.frame_locator(MAP_FRAME).first.locator(POINTS).first.wait_for(state="attached", timeout=timeout_ms)
+        shapes = page.frame_locator(MAP_FRAME).first.locator(SHAPES)
+        await shapes.nth(DRAWN_SHAPES - 1).wait_for(state="attached", timeout=timeout_ms)
     if name == "progress":
         await page.wait_for_selector(CHARTS, timeout=timeout_ms)
     if name == "profile":

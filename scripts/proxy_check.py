@@ -70,7 +70,9 @@ PASSWORD = "Proxy-check-pass-1"  # noqa: S105 - the scratch account of this chec
 UPLOAD_LIMIT_MB = 1  # small, so that refusing a file over it costs little
 SHIPPED_LIMIT_MB = 50  # DASHBOARD_UPLOAD_LIMIT_MB's default, which the shipped site's ceiling follows
 MAP_FRAME = 'iframe[src*="streamlit_folium.st_folium"]'  # its title is the map's name in the reader's language
-POINTS = '.leaflet-overlay-pane path.leaflet-interactive[d*="a"]'
+# Every shape in the map's overlay pane: 7 district outlines, then one per community (their form varies by type)
+SHAPES = ".leaflet-overlay-pane path"
+DRAWN_SHAPES = 50  # more than the outlines: the points are drawn
 PAGES = ["", "map", "progress", "profile?community={community}", "present", "history", "desk"]
 REPLICA_HEADER = "x-juping-replica"
 # Streamlit's page finds its server's base path by trying the page's own path first (/juping/map/_stcore/health,
@@ -335,11 +337,11 @@ def check_pages(tab: Tab, info: dict[str, Any]) -> str:
         url = path.format(community=info["community"])
         page = tab.open(url + ("&" if "?" in url else "?") + "lang=en")
         if path == "map":
-            points = page.frame_locator(MAP_FRAME).locator(POINTS)
-            points.first.wait_for(state="attached")
+            points = page.frame_locator(MAP_FRAME).locator(SHAPES)
+            points.nth(DRAWN_SHAPES - 1).wait_for(state="attached")
             page.wait_for_timeout(500)
             count = points.count()
-            check(count >= 100, f"the map drew {count} points through the proxy")
+            check(count >= 100, f"the map drew {count} shapes (outlines and points) through the proxy")
             tab.shot("map")
         if path == "":
             tab.shot("overview")
