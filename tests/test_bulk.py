@@ -7,14 +7,19 @@ paths on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import exc, text
 
+from dashboard import config
 from dashboard.dataset import Dataset, typed_frame
 from dashboard.schema import TABLES
 from dashboard.storage import arrow_frames, bulk, sqlite_guard, store
@@ -22,6 +27,7 @@ from dashboard.storage.database import STORED_COLUMNS
 from dashboard.storage.preload import Preloader
 
 META = store.ImportMeta("tester", "file.csv", "")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def communities(count: int = 3) -> pd.DataFrame:
@@ -219,3 +225,21 @@ def test_a_failed_preload_leaves_the_load_to_the_next_visitor(sqlite_engine, cap
 def test_an_empty_table_has_the_contract_dtypes(table):
     empty = arrow_frames.to_frame(table, arrow_frames.to_arrow(table, typed_frame(table, pd.DataFrame()), STORED_COLUMNS[table]))
     assert empty.dtypes.equals(typed_frame(table, pd.DataFrame()).dtypes)
+
+
+def test_the_import_command_loads_only_what_a_csv_import_needs(tmp_path):
+    """``python -m dashboard import`` of a UTF-8 CSV: no Excel reader, no maps, charts or slides, no other database's driver."""
+    script = (
+        "import runpy, sys\n"
+        f"sys.argv = ['dashboard', 'import', {str(config.SAMPLE_DIR / 'communities.csv')!r}, '--table', 'communities']\n"
+        "try:\n    runpy.run_module('dashboard', run_name='__main__')\n"
+        "except SystemExit as end:\n    assert end.code == 0, end.code\n"
+        "print(sorted(m for m in ('openpyxl', 'charset_normalizer', 'folium', 'altair', 'pptx', 'fpdf', 'vl_convert', "
+        "'streamlit', 'adbc_driver_postgresql', 'psycopg') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "DASHBOARD_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

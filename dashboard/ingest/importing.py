@@ -88,7 +88,7 @@ def import_bytes(
             return ImportResult(report)
         chosen_mode = mode or TABLES[report.table].default_mode
         try:
-            version = store.commit_frame(engine, report.table, report.frame, chosen_mode, meta, expected_version=expected_version)
+            version = store.commit_frame(engine, report.table, report.arrow, chosen_mode, meta, expected_version=expected_version)
         except store.UnknownCommunities:
             continue
         return ImportResult(report, version, chosen_mode)

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import pandas as pd
-from charset_normalizer import from_bytes
-from openpyxl import load_workbook
-from pyarrow.lib import ArrowInvalid
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from dashboard.ingest.problems import FileProblem, Problem
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls and other OLE files
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -39,14 +39,35 @@ class RawTable:
 
 def read_upload(data: bytes, filename: str = "", sheet_hint: tuple[str, ...] = ()) -> RawTable:
     """Read a CSV or .xlsx file given as bytes, whatever its encoding."""
-    if not data.strip():
+    if not data or data.isspace():
         raise FileProblem(Problem.FILE_EMPTY)
     if data.startswith(XLSX_MAGIC):
         return _read_xlsx(data, sheet_hint)
     if data.startswith(OLE_MAGIC):
         raise FileProblem(Problem.FILE_OLD_EXCEL)
+    fast = _utf8_csv(data)
+    if fast is not None:
+        return fast
     text, encoding = decode_text(data)
     return _read_csv_text(text, encoding)
+
+
+def _utf8_csv(data: bytes) -> RawTable | None:
+    """A UTF-8 CSV (most are) straight from its bytes into Arrow; None for anything else.
+
+    Arrow checks the UTF-8 itself, so the file is never decoded into one
+    large Python string (at a million rows that is 0.1 s and 300 MB saved).
+    Any other encoding, or a file Arrow's parser cannot take, goes the slower
+    way below.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        return None
+    body = data.removeprefix(BOM)
+    head = body[:4096].decode("utf-8", errors="ignore")  # for the checks only: the cut may split a character
+    if not head.strip() or _looks_binary(head):
+        return None
+    table = _arrow_table(body, _delimiter(head.partition("\n")[0]))
+    return _arrow_raw(table, "utf-8-sig") if table is not None and table.num_rows else None
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -63,6 +84,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
+    from charset_normalizer import from_bytes  # noqa: PLC0415 - the last resort: most files never need it
+
     best = from_bytes(data[:200_000]).best()
     if best is None:
         raise FileProblem(Problem.FILE_NOT_TABLE)
@@ -78,25 +101,26 @@ def _delimiter(first_line: str) -> str:
 
 def _read_csv_text(text: str, encoding: str) -> RawTable:
     text = text.lstrip("\ufeff")
-    if not text.strip():
+    if not text or text.isspace():
         raise FileProblem(Problem.FILE_EMPTY)  # a BOM or blank lines only: nothing to read
-    first_line = text.split("\n", 1)[0]
+    first_line = text[: text.find("\n")] if "\n" in text[:65536] else text.partition("\n")[0]
     if _looks_binary(text[:4096]):
         raise FileProblem(Problem.FILE_NOT_TABLE)
     sep = _delimiter(first_line)
+    fast = _arrow_table(text.encode("utf-8"), sep)
+    if fast is not None and fast.num_rows:
+        return _arrow_raw(fast, encoding)
     try:
-        frame = _fast_frame(text, sep) if _BLANK_LINE.search(text) is None else None
-        if frame is None:
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=sep,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                header=None,
-                engine="c",
-                quoting=csv.QUOTE_MINIMAL,
-            )
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            header=None,
+            engine="c",
+            quoting=csv.QUOTE_MINIMAL,
+        )
     except pd.errors.ParserError:
         frame = _ragged_frame(text, sep)
     except ValueError as exc:
@@ -104,21 +128,52 @@ def _read_csv_text(text: str, encoding: str) -> RawTable:
     return _with_header(frame, encoding)
 
 
-_BLANK_LINE = re.compile(r"\n[ \t\r]*\n[^\n]")  # an empty line inside the file (a trailing one is harmless)
+MAX_COLUMNS = 1024  # columns Arrow is told to keep as text (it must infer none: "007" would become 7)
 
 
-def _fast_frame(text: str, sep: str) -> pd.DataFrame | None:
-    """Arrow's parser, ~5x faster at a million rows; None when it cannot take the file.
+def _arrow_table(data: bytes, sep: str) -> pa.Table | None:
+    """Arrow's parser over the UTF-8 bytes, every cell as text; None when it cannot take the file.
 
-    Only for files without blank lines: Arrow skips them, which would shift
-    the spreadsheet row numbers that every message names.
+    About 5x faster than pandas' own parser at a million rows, multithreaded.
+    Blank lines are kept as rows (of empty cells, dropped later), so the
+    spreadsheet row numbers that every message names stay right. Rows of
+    uneven length make it give up: the slower readers below handle those.
     """
+    quoted = b'"' in data  # only a quoted cell can hold a line break; reading without that case is faster
     try:
-        return pd.read_csv(
-            io.BytesIO(text.encode("utf-8")), sep=sep, dtype=str, keep_default_na=False, header=None, engine="pyarrow"
+        table = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=quoted),
+            convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(MAX_COLUMNS)}),
         )
-    except (ValueError, pd.errors.ParserError, ArrowInvalid):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return None
+    return table if all(pa.types.is_string(t) for t in table.schema.types) else None
+
+
+def _arrow_raw(table: pa.Table, encoding: str) -> RawTable:
+    """Row 1 as the header, the rest as text columns indexed by spreadsheet row, in Arrow until the end.
+
+    The same as ``_with_header`` on pandas' frame (a test checks): cells
+    stripped of spaces (full-width ones too), empty cells missing, rows with
+    nothing in them dropped; the columns are pandas' Arrow-backed text.
+    """
+    headers = [str(table.column(i)[0].as_py() or "").strip() for i in range(table.num_columns)]
+    columns = [_cells(table.column(i).slice(1)) for i in range(table.num_columns)]
+    present = pc.invert(columns[0].is_null())
+    for column in columns[1:]:
+        present = pc.or_(present, pc.invert(column.is_null()))
+    rows = pd.RangeIndex(2, 1 + table.num_rows)[present.to_numpy(zero_copy_only=False)]
+    frame = pd.DataFrame({i: pc.filter(column, present).to_pandas() for i, column in enumerate(columns)})
+    frame.index = rows
+    return RawTable(headers=headers, frame=frame, encoding=encoding)
+
+
+def _cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Text cells without surrounding spaces; empty ones missing."""
+    stripped = pc.utf8_trim(column, _SPACES_TEXT)
+    return pc.if_else(pc.equal(stripped, ""), pa.scalar(None, pa.string()), stripped)
 
 
 def _ragged_frame(text: str, sep: str) -> pd.DataFrame:
@@ -155,6 +210,7 @@ def _with_header(frame: pd.DataFrame, encoding: str, sheet: str | None = None) -
 
 
 _SPACES = (" ", "\t", "\r", "\n", "\u3000", "\xa0")  # incl. the full-width space of Chinese input methods
+_SPACES_TEXT = "".join(_SPACES)
 
 
 def _stripped(column: pd.Series) -> pd.Series:
@@ -167,6 +223,8 @@ def _stripped(column: pd.Series) -> pd.Series:
 
 
 def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...]) -> RawTable:
+    from openpyxl import load_workbook  # noqa: PLC0415 - only for .xlsx: a CSV import need not load it
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -9,9 +9,11 @@ frame ready for storage.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from dashboard import config
 from dashboard.coords import to_wgs84
@@ -23,6 +25,7 @@ from dashboard.ingest.scoping import Territory
 from dashboard.ingest.stage_dates import findings as stage_date_findings
 from dashboard.schema import DATE, INTEGER, MONTH, NUMBER, TABLES, TEXT, Column, Table
 from dashboard.scope import CITY, Scope
+from dashboard.storage import arrow_frames
 
 MAX_LISTED = 1000  # problems listed one by one; the rest are counted
 MAX_ROWS_NAMED = 10  # rows named in one whole-column message
@@ -38,7 +41,15 @@ class Report:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     unlisted: int = 0  # errors beyond MAX_LISTED
-    frame: pd.DataFrame | None = None
+    arrow: pa.Table | None = None  # a valid file's typed rows, as storage takes them (``arrow_frames``)
+
+    @cached_property
+    def frame(self) -> pd.DataFrame | None:
+        """The typed rows as the contract's frame (``dataset.typed_frame``'s dtypes), made when first asked for.
+
+        An import stores ``arrow`` as it is; only a preview or a test needs the frame.
+        """
+        return arrow_frames.to_frame(self.table, self.arrow) if self.arrow is not None and self.table else None
 
     @property
     def valid(self) -> bool:
@@ -120,7 +131,7 @@ def validate(
     if territory is not None:
         _check_scope(table.name, frame, cells, collector, scope=scope, territory=territory)
     if report.valid:
-        report.frame = frame[table.stored_names].reset_index(drop=True)  # input-only columns have done their work
+        report.arrow = arrow_frames.to_arrow(table.name, frame, table.stored_names)  # input-only columns have done their work
     return report
 
 
@@ -176,7 +187,7 @@ def _check_column(
         return _check_date(col, values, collector)
     if col.vocabulary:
         return _check_choice(col, values, collector)
-    return values.astype(object).where(values.notna(), None)
+    return values  # Arrow-backed text, kept as it is all the way into storage
 
 
 def _check_number(col: Column, values: pd.Series, collector: _Collector, bounded: bool) -> pd.Series:

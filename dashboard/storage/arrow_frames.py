@@ -24,8 +24,13 @@ def arrow_type(table: str, column: str) -> pa.DataType:
     return ARROW_TYPES.get(TABLES[table].column(column).kind, pa.string())
 
 
-def to_arrow(table: str, frame: pd.DataFrame, columns: list[str]) -> pa.Table:
-    """``frame``'s ``columns`` as Arrow; missing values (None, NaN, NA, NaT) become nulls."""
+def to_arrow(table: str, frame: pd.DataFrame | pa.Table, columns: list[str]) -> pa.Table:
+    """``frame``'s ``columns`` as Arrow; missing values (None, NaN, NA, NaT) become nulls.
+
+    An Arrow table (the validator's ``Report.arrow``) only has its columns picked and typed.
+    """
+    if isinstance(frame, pa.Table):
+        return pa.table({name: pc.cast(frame.column(name), arrow_type(table, name)) for name in columns})
     return pa.table({name: _arrow_column(frame[name], arrow_type(table, name)) for name in columns})
 
 

@@ -85,7 +85,7 @@ class Commit:
     """One validated frame to store as its table's next version."""
 
     table: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame | pa.Table  # a typed frame, or the validator's Arrow rows (``Report.arrow``)
     mode: str
     meta: ImportMeta
     expected_version: int | None = None
@@ -188,7 +188,7 @@ def _version_dict(row, newest: int) -> dict:
 def commit_frame(
     engine: Engine,
     table: str,
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | pa.Table,
     mode: str,
     meta: ImportMeta,
     *,
