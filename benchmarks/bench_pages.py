@@ -67,6 +67,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +97,7 @@ GOALS = {  # size -> (load seconds, filter rerun seconds); None: no goal
     "province": (None, None),
     "country": (3.0, 1.0),
 }
+COLD_GOALS = {"country": (1.5, 3.0)}  # size -> (cold Overview server run, cold Overview drawn), issue 14
 MEMORY_GOAL = 1024  # MB at country size with --sessions sessions
 CANVAS_THRESHOLD = 3000  # dashboard.render.maps: above this many points Leaflet draws on canvas
 TIMEOUT_MS = 180_000
@@ -207,8 +209,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(kind: str, url: str, logs: Path) -> Server:
-    """The dashboard (``kind="ours"``) or the baseline on a free local port, logging run times."""
+def start_server(kind: str, url: str, logs: Path, before: Path | None = None) -> Server:
+    """The dashboard (``kind="ours"``; ``"before"``: its code in ``before``) or the baseline on a free port, logging run times."""
     port = free_port()
     env = {
         **os.environ,
@@ -233,6 +235,9 @@ def start_server(kind: str, url: str, logs: Path) -> Server:
     scratch = None
     if kind == "ours":
         command, cwd = [sys.executable, "-m", "streamlit", "run", "app.py", *common], ROOT
+    elif kind == "before" and before is not None:  # the dashboard as an earlier commit had it
+        command, cwd = [sys.executable, "-m", "streamlit", "run", "app.py", *common], before
+        env["PYTHONPATH"] = str(before)
     else:  # Streamlit serves the static/ folder next to the main script: give the baseline the repository's
         scratch = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
         shutil.copy(Path(__file__).with_name("baseline_app.py"), scratch / "baseline_app.py")
@@ -285,7 +290,7 @@ class Figures:
 
 
 def page_path(kind: str, page: str) -> str:
-    if kind == "ours":
+    if kind != "baseline":
         return "/" if page == "overview" else f"/{page}"  # the default page answers at /
     return "/?page=map" if page == "map" else "/"
 
@@ -295,7 +300,7 @@ def drawn_args(kind: str, page: str, points: int) -> dict:
         "metrics": 7 if page == "overview" else 0,
         "points": points,
         "markers": kind == "baseline",
-        "canvas": kind == "ours" and points > CANVAS_THRESHOLD,
+        "canvas": kind != "baseline" and points > CANVAS_THRESHOLD,
     }
 
 
@@ -451,99 +456,70 @@ def verdict(value: float, goal: float | None) -> str:
     return f"{'PASS' if value <= goal else 'MISS'} (goal ≤ {goal:g})"
 
 
-def _row(size: str, name: str, mine: float, theirs: float | None, goal: float | None = None, *, unit: str = "s") -> str:
+def _cell(value: float | None, unit: str) -> str:
+    return f"{value:9.2f}{unit}" if value is not None and value == value else f"{'-':>10}"  # noqa: PLR0124 - NaN check
+
+
+def _row(size: str, name: str, values: tuple[float | None, float | None, float | None], goal: float | None, unit: str) -> str:
+    """One line: ours, before, baseline, the baseline's ratio to ours, and the goal's verdict on ours."""
+    mine, before, theirs = values
     ratio = f"{theirs / mine:7.1f}x" if theirs is not None and mine else "       -"
-    other = f"{theirs:9.2f}{unit}" if theirs is not None else f"{'-':>10}"
-    return f"{size:<9} {name:<40} {mine:9.2f}{unit} {other} {ratio}  {verdict(mine, goal)}".rstrip()
+    cells = " ".join(_cell(v, unit) for v in (mine, before, theirs))
+    return f"{size:<9} {name:<46} {cells} {ratio}  {verdict(mine, goal) if mine is not None else ''}".rstrip()
+
+
+def _figure_rows(size: str, ours: Figures) -> list[tuple[str, Callable[[Figures], float | None], float | None, str]]:
+    """(name, how to read it from one app's figures, goal, unit) for every line of one size."""
+    load_goal, rerun_goal = GOALS[size]
+    cold_server, cold_drawn = COLD_GOALS.get(size, (None, None))
+
+    def warm(page: str, index: int) -> Callable[[Figures], float | None]:
+        return lambda f: median([r[index] for r in f.warm_server[page]]) if f.warm[page] else None
+
+    rows: list[tuple[str, Callable[[Figures], float | None], float | None, str]] = []
+    for page in ("overview", "map"):
+        overview = page == "overview"
+        rows += [
+            (f"{page}: drawn, warm (median of {len(ours.warm[page])})", lambda f, p=page: median(f.warm[p]), load_goal, "s"),
+            (f"{page}: drawn, cold", lambda f, p=page: f.cold.get(p), cold_drawn if overview else None, "s"),
+            (f"{page}: server run, cold (wall)", lambda f, p=page: f.cold_server[p][0], cold_server if overview else None, "s"),
+            (f"{page}: server run, cold (CPU)", lambda f, p=page: f.cold_server[p][1], None, "s"),
+            (f"{page}: server run, warm (wall)", warm(page, 0), None, "s"),
+            (f"{page}: server run, warm (CPU)", warm(page, 1), None, "s"),
+        ]
+        rows += [
+            (f"{page}: warm, browser: {phase}", warm(page, index), None, "s")
+            for index, phase in ((2, "to script start"), (3, "script running"), (4, "script end to drawn"))
+        ]
+    rows += [
+        (
+            f"filter rerun: server wall (median of {len(ours.filter_server)})",
+            lambda f: median([r[0] for r in f.filter_server]),
+            rerun_goal,
+            "s",
+        ),
+        ("filter rerun: server CPU (median)", lambda f: median([r[1] for r in f.filter_server]), None, "s"),
+        ("filter rerun: browser, to script end (median)", lambda f: median(f.filter_browser), rerun_goal, "s"),
+        ("filter rerun: browser, to redrawn (median)", lambda f: median(f.filter_drawn), None, "s"),
+        ("server RSS after the runs", lambda f: f.memory[0] if f.memory else None, None, "MB"),
+    ]
+    return rows
 
 
 def report(results: dict) -> list[str]:
-    """The table of figures, ours beside the baseline (ratio = baseline / ours), and each goal's verdict."""
-    head = f"{'size':<9} {'figure':<40} {'ours':>10} {'baseline':>10} {'ratio':>8}  goal"
+    """The table of figures: ours, before (``--before``) and the baseline (ratio = baseline / ours), each goal's verdict."""
+    head = f"{'size':<9} {'figure':<46} {'ours':>10} {'before':>10} {'baseline':>10} {'ratio':>8}  goal"
     lines = [head, "-" * (len(head) + 16)]
-    for size, (ours, base, meta) in results.items():
-        load_goal, rerun_goal = GOALS[size]
+    for size, (ours, base, meta, before) in results.items():
         lines.append(f"{size:<9} {meta}")
-        for page in ("overview", "map"):
-            lines.append(
-                _row(
-                    size,
-                    f"{page}: drawn, warm (median of {len(ours.warm[page])})",
-                    median(ours.warm[page]),
-                    median(base.warm[page]) if base and base.warm[page] else None,
-                    load_goal,
-                )
-            )
-            lines.append(_row(size, f"{page}: drawn, cold", ours.cold[page], base.cold[page] if base else None))
-            lines.append(
-                _row(
-                    size,
-                    f"{page}: server run, warm (wall)",
-                    median([r[0] for r in ours.warm_server[page]]),
-                    median([r[0] for r in base.warm_server[page]]) if base and base.warm[page] else None,
-                )
-            )
-            lines.append(
-                _row(
-                    size,
-                    f"{page}: server run, warm (CPU)",
-                    median([r[1] for r in ours.warm_server[page]]),
-                    median([r[1] for r in base.warm_server[page]]) if base and base.warm[page] else None,
-                )
-            )
-            lines.append(
-                _row(
-                    size,
-                    f"{page}: server run, cold (wall)",
-                    ours.cold_server[page][0],
-                    base.cold_server[page][0] if base else None,
-                )
-            )
-            for index, phase in ((2, "to script start"), (3, "script running"), (4, "script end to drawn")):
-                theirs = median([r[index] for r in base.warm_server[page]]) if base and base.warm[page] else None
-                lines.append(
-                    _row(size, f"{page}: warm, browser: {phase}", median([r[index] for r in ours.warm_server[page]]), theirs)
-                )
-        lines.append(
-            _row(
-                size,
-                f"filter rerun: server wall (median of {len(ours.filter_server)})",
-                median([r[0] for r in ours.filter_server]),
-                median([r[0] for r in base.filter_server]) if base else None,
-                rerun_goal,
-            )
-        )
-        lines.append(
-            _row(
-                size,
-                "filter rerun: server CPU (median)",
-                median([r[1] for r in ours.filter_server]),
-                median([r[1] for r in base.filter_server]) if base else None,
-            )
-        )
-        lines.append(
-            _row(
-                size,
-                "filter rerun: browser, to script end (median)",
-                median(ours.filter_browser),
-                median(base.filter_browser) if base else None,
-                rerun_goal,
-            )
-        )
-        lines.append(
-            _row(
-                size,
-                "filter rerun: browser, to redrawn (median)",
-                median(ours.filter_drawn),
-                median(base.filter_drawn) if base else None,
-            )
-        )
-        lines.append(_row(size, "server RSS after the runs", ours.memory[0], base.memory[0] if base else None, unit="MB"))
+        for name, read, goal, unit in _figure_rows(size, ours):
+            values = (read(ours), read(before) if before else None, read(base) if base else None)
+            lines.append(_row(size, name, values, goal, unit))
         if ours.sessions_memory:
             goal = MEMORY_GOAL if size == "country" and ours.sessions >= 20 else None
+            name = f"server RSS, {ours.sessions} sessions open"
             lines.append(
-                _row(size, f"server RSS, {ours.sessions} sessions open", ours.sessions_memory[0], None, goal, unit="MB")
-                + f"  (peak {ours.sessions_memory[1]:.0f} MB)"
+                _row(size, name, (ours.sessions_memory[0], None, None), goal, "MB") + f"  (peak {ours.sessions_memory[1]:.0f} MB)"
             )
     return lines
 
@@ -551,15 +527,15 @@ def report(results: dict) -> list[str]:
 def measure_app(browser, kind: str, size: str, *, url: str, counts: dict, args, scratch: Path) -> Figures:
     """Start one app on one database, measure it, stop it."""
     t = time.perf_counter()
-    server = start_server(kind, url, scratch)
+    server = start_server(kind, url, scratch, Path(args.before).resolve() if args.before else None)
     try:
-        if kind == "ours":
+        if kind in ("ours", "before"):
             figures = measure(
                 browser,
                 server,
                 counts,
                 reps=min(args.reps, 2) if size == "country" else args.reps,
-                sessions=args.sessions if size in args.sessions_sizes.split(",") else 0,
+                sessions=args.sessions if kind == "ours" and size in args.sessions_sizes.split(",") else 0,
                 changes=FILTERS_OURS,
             )
         else:  # no cache, so its loads all cost the same: fewer of them where each takes long
@@ -597,6 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", metavar="DIR", help="keep the databases and server logs here")
     parser.add_argument("--reuse", action="store_true", help="with --keep: use the databases already there")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--before", metavar="DIR", help="also measure the dashboard with the code in DIR (an earlier commit)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
@@ -617,9 +594,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[{size}] database built in {time.perf_counter() - t:.1f} s: {meta}", flush=True)
                 figures = {
                     kind: measure_app(browser, kind, size, url=url, counts=counts, args=args, scratch=scratch)
-                    for kind in ("ours", *(() if args.no_baseline else ("baseline",)))
+                    for kind in ("ours", *(("before",) if args.before else ()), *(() if args.no_baseline else ("baseline",)))
                 }
-                results[size] = (figures["ours"], figures.get("baseline"), meta)
+                results[size] = (figures["ours"], figures.get("baseline"), meta, figures.get("before"))
             browser.close()
     finally:
         if not args.keep:
@@ -636,8 +613,13 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(
             json.dumps(
                 {
-                    size: {"ours": o.__dict__, "baseline": b.__dict__ if b else None, "data": m}
-                    for size, (o, b, m) in results.items()
+                    size: {
+                        "ours": o.__dict__,
+                        "before": e.__dict__ if e else None,
+                        "baseline": b.__dict__ if b else None,
+                        "data": m,
+                    }
+                    for size, (o, b, m, e) in results.items()
                 },
                 default=str,
                 indent=1,
