@@ -280,6 +280,28 @@ TIANDITU_KEY = Setting(
     "DASHBOARD_TIANDITU_KEY", "", "Key for Tianditu tiles (required when DASHBOARD_BASEMAP=tianditu); never commit it.", Text()
 )
 UPLOAD_LIMIT_MB = Setting("DASHBOARD_UPLOAD_LIMIT_MB", 50.0, "Largest file staff may upload, in megabytes (> 0).", Number())
+MAX_ROWS = Setting(
+    "DASHBOARD_MAX_ROWS",
+    1_048_575,
+    "Most data rows one staff file may have (>= 1; the default is a full Excel sheet); counted before the file is parsed.",
+    Whole(),
+)
+MAX_COLUMNS = Setting(
+    "DASHBOARD_MAX_COLUMNS", 200, "Most columns a row of a staff file may have (>= 1; the contract has 14 at most).", Whole()
+)
+MAX_CELL_CHARS = Setting("DASHBOARD_MAX_CELL_CHARS", 2000, "Most characters one cell of a staff file may hold (>= 1).", Whole())
+XLSX_MAX_UNPACKED_MB = Setting(
+    "DASHBOARD_XLSX_MAX_UNPACKED_MB",
+    100.0,
+    "Most megabytes an .xlsx may unpack to (> 0); read from the ZIP's directory before the workbook is opened.",
+    Number(),
+)
+XLSX_MAX_RATIO = Setting(
+    "DASHBOARD_XLSX_MAX_RATIO",
+    100.0,
+    "Most times a part of an .xlsx may unpack larger than it is packed (> 1): Excel's sheets stay near 15, ZIP bombs near 1000.",
+    Number(above=1.0),
+)
 LOCKOUT_ATTEMPTS = Setting(
     "DASHBOARD_LOCKOUT_ATTEMPTS", 5, "Failed sign-ins in a row from one client address that block it (>= 1).", Whole()
 )
@@ -319,6 +341,11 @@ SETTINGS: tuple[Setting, ...] = (
     BASEMAP,
     TIANDITU_KEY,
     UPLOAD_LIMIT_MB,
+    MAX_ROWS,
+    MAX_COLUMNS,
+    MAX_CELL_CHARS,
+    XLSX_MAX_UNPACKED_MB,
+    XLSX_MAX_RATIO,
     LOCKOUT_ATTEMPTS,
     LOCKOUT_MINUTES,
     SESSION_MINUTES,

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from dashboard import config
-from dashboard.i18n import fmt_date, join_list, t
+from dashboard.i18n import fmt_date, fmt_int, fmt_num, join_list, t
 from dashboard.schema import TABLES
 from dashboard.scope import Scope
 
@@ -26,6 +26,13 @@ class Problem(StrEnum):
     FILE_NOT_TABLE = "file_not_table"
     FILE_OLD_EXCEL = "file_old_excel"
     FILE_UNREADABLE = "file_unreadable"
+    # limits checked before the file is parsed (ingest.limits)
+    TOO_MANY_ROWS = "too_many_rows"
+    TOO_MANY_COLUMNS = "too_many_columns"
+    CELL_TOO_LONG = "cell_too_long"
+    XLSX_TOO_LARGE = "xlsx_too_large"
+    XLSX_BOMB = "xlsx_bomb"
+    XLSX_ENTITIES = "xlsx_entities"
     TABLE_UNKNOWN = "table_unknown"
     TABLE_WRONG_NAME = "table_wrong_name"
     # the header row
@@ -111,6 +118,8 @@ def _localised(params: dict, lang: str) -> dict:
         out["choices"] = join_list(names, lang)
     if "table" in out:
         out["table"] = t(f"validation.table_{out['table']}", lang)
+    for key in FIGURES.intersection(out):  # numbers in messages go through the one null-safe path
+        out[key] = fmt_num(out[key], lang, digits=0) if key in ("size_mb", "limit_mb", "ratio") else fmt_int(out[key], lang)
     for stage in ("current_stage", "date_stage"):  # stage codes of the stage-date rules
         if stage in out:
             out[stage] = config.label("stages", out[stage], lang)
@@ -123,6 +132,9 @@ def _localised(params: dict, lang: str) -> dict:
     if "scope" in out:
         out["scope"] = Scope.stored(out["scope"]).label(lang)
     return out
+
+
+FIGURES = frozenset({"found", "limit", "size_mb", "limit_mb", "ratio"})  # message parameters that are numbers
 
 
 class FileProblem(Exception):

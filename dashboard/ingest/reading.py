@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from dashboard.ingest import limits
 from dashboard.ingest.problems import FileProblem, Problem
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -38,18 +39,26 @@ class RawTable:
 
 
 def read_upload(data: bytes, filename: str = "", sheet_hint: tuple[str, ...] = ()) -> RawTable:
-    """Read a CSV or .xlsx file given as bytes, whatever its encoding."""
+    """Read a CSV or .xlsx file given as bytes, whatever its encoding.
+
+    The limits (``ingest.limits``: size unpacked, ZIP bombs, XML entities, rows, columns, cell
+    length) are checked before any parser runs, so a hostile file is refused in moments.
+    """
     if not data or data.isspace():
         raise FileProblem(Problem.FILE_EMPTY)
+    bounds = limits.Limits.configured()
     if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data, sheet_hint)
+        limits.check_xlsx(data, bounds)
+        return _read_xlsx(data, sheet_hint, bounds)
     if data.startswith(OLE_MAGIC):
         raise FileProblem(Problem.FILE_OLD_EXCEL)
-    fast = _utf8_csv(data)
-    if fast is not None:
-        return fast
-    text, encoding = decode_text(data)
-    return _read_csv_text(text, encoding)
+    long_lines = limits.check_csv(data, bounds)
+    raw = _utf8_csv(data)
+    if raw is None:
+        raw = _read_csv_text(*decode_text(data))
+    if long_lines:
+        limits.check_cells(raw.headers, raw.frame, bounds)
+    return raw
 
 
 def _utf8_csv(data: bytes) -> RawTable | None:
@@ -92,11 +101,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return data.decode(best.encoding, errors="replace"), best.encoding
 
 
-def _delimiter(first_line: str) -> str:
-    """The field separator: comma unless the header clearly uses tab or semicolon."""
-    counts = {d: first_line.count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=counts.__getitem__)
-    return best if counts[best] > 0 else ","
+_delimiter = limits.delimiter  # one rule for the separator: the limits count fields with it before parsing
 
 
 def _read_csv_text(text: str, encoding: str) -> RawTable:
@@ -222,7 +227,7 @@ def _stripped(column: pd.Series) -> pd.Series:
     return text
 
 
-def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...]) -> RawTable:
+def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...], bounds: limits.Limits) -> RawTable:
     from openpyxl import load_workbook  # noqa: PLC0415 - only for .xlsx: a CSV import need not load it
 
     try:
@@ -233,7 +238,7 @@ def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...]) -> RawTable:
         wanted = {h.casefold() for h in sheet_hint}
         sheet = next((ws for ws in book.worksheets if ws.title.strip().casefold() in wanted), book.worksheets[0])
         sheet.reset_dimensions()  # read-only mode trusts the stored size, which some writers get wrong ("A1")
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [[_cell_text(v) for v in row] for row in limits.sheet_rows(sheet.iter_rows(values_only=True), bounds)]
         title = sheet.title
     finally:
         book.close()
