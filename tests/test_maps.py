@@ -104,7 +104,7 @@ def test_one_point_per_community_in_the_markup(communities, districts, query, ex
     frame = communities.query(query) if query else communities
     html = rendered(maps.build_map(frame, districts, lang="zh"))
     assert html.count('"Point"') == expected
-    assert html.count("L.circleMarker(") == 1  # one layer, not one object per community
+    assert html.count("new Shape(latlng") == 1  # one layer whose script draws every point, not one object per community
 
 
 def test_rows_without_coordinates_are_left_out(communities, districts):

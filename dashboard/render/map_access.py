@@ -5,8 +5,9 @@ sets them from inside, once the map is drawn:
 
 - the page's language (``zh-CN`` or ``en``), and a viewport that lets people zoom (folium's forbids it);
 - the frame's title and the map's name ("地图：…"), zoom buttons and popup close button named in the language;
-- ONE Tab stop for the map and its zoom buttons: the 186 outlines and points are taken out of the Tab order
-  and hidden from screen readers; the communities are reached through the list beside the map instead;
+- ONE Tab stop for the map and its zoom buttons: the 186 outlines and points (focusable in Chrome because
+  Leaflet's tooltips listen for their focus) are taken out of the Tab order, kept from taking the focus on a
+  click, and hidden from screen readers; the communities are reached through the list beside the map instead;
 - profile links in popups open in the same tab: the component frame may not navigate the window it sits in,
   so the click is handed to a link in the top page (same origin), which keeps any base URL path;
 - the attribution shows the base map's own credit only (no Leaflet prefix and flag).
@@ -62,8 +63,14 @@ class MapAccess(MacroElement):
       el.setAttribute('aria-hidden', 'true');
     });
     box.querySelectorAll('.leaflet-overlay-pane path, .leaflet-marker-pane .leaflet-interactive').forEach(function (el) {
+      if (el.getAttribute('tabindex') === '-1') { return; }
       el.setAttribute('tabindex', '-1');
+      el.addEventListener('mousedown', keepFocus);
     });
+  }
+  function keepFocus(event) {  // a click focuses the map, as Leaflet does, but scrolls no page: the click must land
+    event.preventDefault();
+    if (doc.activeElement !== box) { box.focus({preventScroll: true}); }
   }
   quiet();
   map.on('layeradd zoomend', quiet);

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +27,26 @@ from dashboard.coords import to_datum
 from dashboard.i18n import t
 
 UNKNOWN_COLOR = "#999999"
+
+
+def _star(points: int = 5, inner: float = 0.5) -> list[list[float]]:
+    angles = [math.pi * (i / points - 0.5) for i in range(2 * points)]
+    return [
+        [round(math.cos(a) * (1 if i % 2 == 0 else inner), 3), round(math.sin(a) * (1 if i % 2 == 0 else inner), 3)]
+        for i, a in enumerate(angles)
+    ]
+
+
+# Marker shapes (a type's ``shape`` in campaign.toml) as polygons around the point, in units of its radius, y down.
+# A circle is drawn as Leaflet draws it. The legend draws the same polygons.
+SHAPES: dict[str, list[list[float]] | None] = {
+    "circle": None,
+    "square": [[-0.85, -0.85], [0.85, -0.85], [0.85, 0.85], [-0.85, 0.85]],
+    "diamond": [[0.0, -1.1], [1.1, 0.0], [0.0, 1.1], [-1.1, 0.0]],
+    "triangle": [[0.0, -1.15], [1.0, 0.75], [-1.0, 0.75]],
+    "triangle_down": [[0.0, 1.15], [1.0, -0.75], [-1.0, -0.75]],
+    "star": _star(),
+}
 POINT_GREY = "#555555"
 PROFILE_HREF = "./profile?community="
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # ids that need no URL encoding
@@ -51,6 +72,18 @@ class _PointKit(MacroElement):
 
     _template = Template("""{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function (V, Q) {
+  var Shape = L.CircleMarker.extend({  // a circle marker drawn as its type's polygon (SVG and canvas alike)
+    _updatePath: function () {
+      var unit = V.shapes[this.options.shape], at = this._point, r = this._radius;
+      if (!unit) { return L.CircleMarker.prototype._updatePath.call(this); }
+      this._parts = [unit.map(function (xy) { return L.point(at.x + xy[0] * r, at.y + xy[1] * r); })];
+      this._renderer._updatePoly(this, true);
+    }
+  });
+  function point(feature, latlng) {
+    var shape = V.by === 't' ? V.types[feature.properties.t][3] : 'circle';
+    return new Shape(latlng, {shape: shape, className: 'ju-point'});
+  }
   function colour(p) { return V.by === 't' ? V.types[p.t][2] : V.by === 's' ? V.stages[p.s][2] : V.grey; }
   function style(p) {
     var s = {radius: V.radius, fill: true, fillColor: colour(p), fillOpacity: V.opacity, color: V.stroke, weight: 1};
@@ -74,14 +107,14 @@ var {{ this.get_name() }} = (function (V, Q) {
       + row(V.text.type, kind(p)) + row(V.text.brand, p.b) + row(V.text.stage, V.stages[p.s][0])
       + row(V.text.district, where) + '</table>' + link(p) + '</div>';
   }
-  return function (feature, layer) {
+  return {point: point, each: function (feature, layer) {
     var p = feature.properties, s = style(p);
     layer.setStyle(s);
     layer.bindTooltip(function () { return tip(p); }, {permanent: !!p.sel, direction: 'top'});
     layer.bindPopup(function () { return popup(p); }, {maxWidth: 320});
     layer.on('mouseover', function () { layer.setStyle({weight: s.weight + 2, color: '#000000'}); });
     layer.on('mouseout', function () { layer.setStyle(s); });
-  };
+  }};
 })({{ this.vocab }}, {{ this.query }});
 {% endmacro %}""")
 
@@ -96,21 +129,21 @@ def _escaped(values: pd.Series) -> list[str]:
 
 
 def _coded(values: pd.Series, kind: str, lang: str) -> tuple[list[int], list[list[str]]]:
-    """Per row an index into [label, icon, colour] entries, all escaped.
+    """Per row an index into [label, icon, colour, marker shape] entries, all escaped.
 
     Codes outside the vocabulary keep their own text (grey); missing is "—".
     """
     known = {term.code: term for term in config.terms(kind)}
-    entries = [[term.label(lang), term.icon, term.color] for term in known.values()]
+    entries = [[term.label(lang), term.icon, term.color, term.extra.get("shape", "circle")] for term in known.values()]
     codes = list(known)
     for extra in dict.fromkeys(values.dropna().astype(str)):
         if extra not in known:
             codes.append(extra)
-            entries.append([extra, "", UNKNOWN_COLOR])
-    entries.append(["—", "", UNKNOWN_COLOR])
+            entries.append([extra, "", UNKNOWN_COLOR, "circle"])
+    entries.append(["—", "", UNKNOWN_COLOR, "circle"])
     index = {code: i for i, code in enumerate(codes)}
     rows = values.astype(object).map(index).fillna(len(entries) - 1).astype(int).tolist()
-    return rows, [[html.escape(label), html.escape(icon), colour] for label, icon, colour in entries]
+    return rows, [[html.escape(label), html.escape(icon), colour, shape] for label, icon, colour, shape in entries]
 
 
 def _interned(values: list[str]) -> tuple[list[int], list[str]]:
@@ -203,8 +236,8 @@ class _PointsLayer(MacroElement):
 
     _template = Template("""{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.geoJson(null, {
-  pointToLayer: function (feature, latlng) { return L.circleMarker(latlng); },
-  onEachFeature: {{ this.kit.get_name() }}
+  pointToLayer: {{ this.kit.get_name() }}.point,
+  onEachFeature: {{ this.kit.get_name() }}.each
 }).addTo({{ this._parent.get_name() }});
 {{ this.get_name() }}.addData(JSON.parse(document.getElementById({{ this.block_id|tojson }}).textContent));
 {% endmacro %}""")
@@ -250,8 +283,9 @@ def point_payload(frame: pd.DataFrame, lang: str, layer: str, datum: str, select
         by={"type": "t", "stage": "s"}.get(layer),
         grey=POINT_GREY,
         href=PROFILE_HREF,
+        shapes=SHAPES,
         lang=lang,
-        radius=3 if layer == "progress" else 5,
+        radius=3 if layer == "progress" else 6,  # room for the type shapes (squares, stars)
         opacity=0.7 if layer == "progress" else 0.9,
         stroke="#ffffff" if layer == "type" else "#333333",
         text={**text, "open": html.escape(t("maps.open_profile", lang))},

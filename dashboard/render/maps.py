@@ -26,7 +26,7 @@ from dashboard.coords import to_datum
 from dashboard.i18n import fmt_pct, t
 from dashboard.render.map_access import MapAccess
 from dashboard.render.map_assets import save_standalone_map, use_assets
-from dashboard.render.map_points import PointPayload, js_literal, point_payload, points_layer, profile_query
+from dashboard.render.map_points import SHAPES, PointPayload, js_literal, point_payload, points_layer, profile_query
 
 __all__ = [
     "build_map",
@@ -80,25 +80,46 @@ class _Legend(MacroElement):
 })();
 {% endmacro %}""")
 
-    def __init__(self, title: str, entries: list[tuple[str, str, str]], *, areas: bool = False) -> None:
+    def __init__(
+        self, title: str, entries: list[tuple[str, str, str]], *, areas: bool = False, shapes: list[str] | None = None
+    ) -> None:
         super().__init__()
         self._name, self.title, self.entries = "Legend", title, entries
-        self.html_js = js_literal(legend_html(title, entries, areas=areas))
+        self.html_js = js_literal(legend_html(title, entries, areas=areas, shapes=shapes))
 
 
-def legend_html(title: str, entries: list[tuple[str, str, str]], *, areas: bool = False) -> str:
+def _marker_swatch(colour: str, shape: str) -> str:
+    """A legend swatch drawn as the map draws the marker: its polygon (``map_points.SHAPES``), or a circle."""
+    unit = SHAPES.get(shape)
+    paint = f'fill="{html.escape(colour)}" stroke="#555555" stroke-width="0.18"'
+    body = (
+        f'<circle r="0.95" {paint}/>' if unit is None else f'<polygon points="{" ".join(f"{x},{y}" for x, y in unit)}" {paint}/>'
+    )
+    return f'<svg width="14" height="14" viewBox="-1.25 -1.25 2.5 2.5" aria-hidden="true" style="flex:none">{body}</svg>'
+
+
+def legend_html(title: str, entries: list[tuple[str, str, str]], *, areas: bool = False, shapes: list[str] | None = None) -> str:
     """The legend box: a title and (colour, icon, label) rows, all escaped.
 
-    Swatches are dots like the points, or squares for ``areas`` (choropleth).
+    Swatches are dots like the points, the markers' ``shapes`` when given (types), or squares for ``areas``
+    (choropleth).
     """
     shape = f"2px;opacity:{AREA_OPACITY}" if areas else "50%"
+
+    def swatch(i: int, colour: str) -> str:
+        if shapes is not None and i < len(shapes):
+            return _marker_swatch(colour, shapes[i])
+        return (
+            f'<span style="width:12px;height:12px;border-radius:{shape};background:{html.escape(colour)};'
+            'border:1px solid #555;flex:none"></span>'
+        )
+
     rows = "".join(
         '<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
-        f'<span style="width:12px;height:12px;border-radius:{shape};background:{html.escape(colour)};'
-        'border:1px solid #555;flex:none"></span>'
-        + (f'<span style="width:1.1em;text-align:center">{html.escape(icon)}</span>' if icon else "")
+        + swatch(i, colour)
+        + (f'<span style="width:1.1em;text-align:center" aria-hidden="true">{html.escape(icon)}</span>' if icon else "")
         + f"<span>{html.escape(label)}</span></div>"
-        for colour, icon, label in entries
+        for i, (colour, icon, label) in enumerate(entries)
     )
     return (
         '<div style="background:rgba(255,255,255,.92);padding:6px 10px;border-radius:4px;'
@@ -261,7 +282,8 @@ def build_map(
     for element in points_layer(payload, profile_query(lang, link_params)):
         element.add_to(m)
     if legend:
-        _Legend(*legend_entries(layer, lang), areas=layer == "progress").add_to(m)
+        shapes = [term.extra.get("shape", "circle") for term in config.terms("types")] if layer == "type" else None
+        _Legend(*legend_entries(layer, lang), areas=layer == "progress", shapes=shapes).add_to(m)
     MapAccess(lang, len(points)).add_to(m)
     # A choropleth is about whole districts: fit them rather than the points.
     fit_points = points.iloc[0:0] if layer == "progress" and not selected else points

@@ -52,7 +52,7 @@ ERRORS = '[data-testid="stException"]'
 DRAWN_CHARTS = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
 MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'  # its title is the map's own, set by the map
 SHAPES = ".leaflet-overlay-pane path.leaflet-interactive"
-POINTS = SHAPES + '[d*="a"]'  # circle markers are drawn with arcs; district outlines are only M/L/z
+POINTS = ".leaflet-overlay-pane path.ju-point"  # the communities' markers (circles, squares, stars, ...), not outlines
 MAX_SHOT_HEIGHT = 5000
 NO_SKELETONS = """() => !document.querySelector(
   '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"], [data-testid="stAppSkeleton"]')"""
