@@ -120,6 +120,9 @@ class Result:
     duration: float
     loads: list[Load] = field(default_factory=list)
     imports: list[Import] = field(default_factory=list)
+    warm_up: list[Load] = field(default_factory=list)
+    server_runs: list[float] = field(default_factory=list)  # wall seconds of each script run during the run (DASHBOARD_TIMING)
+    server_cpu: float = 0.0  # CPU seconds the server process used during the run (user + system)
     rss_mb: dict[str, float] = field(default_factory=dict)
     load_average: dict[str, list[float]] = field(default_factory=dict)
 
@@ -150,6 +153,18 @@ def percentile(values: list[float], share: float) -> float:
 def rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")) / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/PID/stat, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_runs(log: Path, skip: int) -> list[float]:
+    """Wall seconds of the script runs the server logged (DASHBOARD_TIMING=1), after the first ``skip``."""
+    lines = [line for line in log.read_text(errors="replace").splitlines() if line.startswith("[dashboard timing]")]
+    return [float(line.split("seconds=")[1].split()[0]) for line in lines[skip:]]
 
 
 def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
@@ -312,11 +327,12 @@ async def drive(args: argparse.Namespace, env: dict[str, str], folder: Path, ser
         context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
         page = await context.new_page()
         warm_up = Run(base, time.monotonic(), 0, args.timeout)
-        warm = [await load_once(page, -1, name, path, warm_up) for name, path in pages]
+        warm = result.warm_up = [await load_once(page, -1, name, path, warm_up) for name, path in pages]
         await context.close()
         if any(w.error for w in warm):  # the data loaded and each page's code run once: the run's memory baseline
             raise SystemExit(f"the warm-up failed: {[w.error for w in warm if w.error]}")
         result.rss_mb["run start"] = rss_mb(server.pid)
+        cpu_start, logged = cpu_seconds(server.pid), len(timed_runs(folder / "server.log", 0))
         result.load_average["run start"] = list(os.getloadavg())
         t0 = time.monotonic()
         run = Run(base, t0, t0 + args.duration, args.timeout)
@@ -330,6 +346,8 @@ async def drive(args: argparse.Namespace, env: dict[str, str], folder: Path, ser
         tasks = [reader(i, browser, pages, run, result.loads) for i in range(args.sessions)]
         await asyncio.gather(*tasks, importer(env, folder, args.import_every, run, result.imports), watch_memory())
         result.duration = time.monotonic() - t0
+        result.server_cpu = cpu_seconds(server.pid) - cpu_start
+        result.server_runs = sorted(timed_runs(folder / "server.log", logged))
         await browser.close()
     result.rss_mb["end"] = rss_mb(server.pid)
     result.rss_mb["peak"] = max([*peak, result.rss_mb["end"]])
@@ -342,11 +360,17 @@ def report(result: Result) -> str:
         f"errors {len(result.errors())} (error element or connection error: "
         f"{sum(e.error.startswith(('error element', 'connection')) for e in result.errors())})",
     ]
+    lines.append("warm-up, one session alone: " + ", ".join(f"{w.page} {w.seconds:.2f} s" for w in result.warm_up))
     times = result.drawn()
     lines.append(f"drawn: p50 {percentile(times, 0.5):.2f} s, p95 {percentile(times, 0.95):.2f} s (all pages)")
     for page in ("overview", "map", "progress", "profile"):
         mine = result.drawn(page)
         lines.append(f"  {page:<9} {len(mine):>4} loads  p50 {percentile(mine, 0.5):6.2f} s  p95 {percentile(mine, 0.95):6.2f} s")
+    runs = result.server_runs
+    lines.append(
+        f"server: {len(runs)} script runs, p50 {percentile(runs, 0.5):.2f} s, p95 {percentile(runs, 0.95):.2f} s; "
+        f"{result.server_cpu:.0f} s of CPU in {result.duration:.0f} s ({result.server_cpu / result.duration:.0%} of one core)"
+    )
     rss = result.rss_mb
     lines.append(
         f"server RSS: idle {rss['idle']:.0f} MB, run start {rss['run start']:.0f} MB, end {rss['end']:.0f} MB "
@@ -384,7 +408,13 @@ def main(argv: list[str] | None = None) -> int:
         with engine.begin() as conn:
             database.metadata.drop_all(conn)
         engine.dispose()
-    env = {**os.environ, "DASHBOARD_DATABASE_URL": url, "DASHBOARD_LANG": "en", "DASHBOARD_BASEMAP": "none"}
+    env = {
+        **os.environ,
+        "DASHBOARD_DATABASE_URL": url,
+        "DASHBOARD_LANG": "en",
+        "DASHBOARD_BASEMAP": "none",
+        "DASHBOARD_TIMING": "1",
+    }
     subprocess.run([sys.executable, "-m", "dashboard", "sample"], cwd=ROOT, env=env, check=True, capture_output=True)
     result = Result(args.sessions, args.duration)
     server = start_server(env, args.port, folder / "server.log")
