@@ -84,7 +84,7 @@ def import_bytes(
     meta = store.ImportMeta(user=user, file_name=Path(filename).name, sha256=hashlib.sha256(data).hexdigest(), note=note)
     for _attempt in range(3):
         report = check_bytes(engine, data, filename, table)
-        if not report.valid or report.frame is None or report.table is None:
+        if not report.valid or report.arrow is None or report.table is None:
             return ImportResult(report)
         chosen_mode = mode or TABLES[report.table].default_mode
         try:

@@ -116,7 +116,7 @@ def commit(engine: Engine, staged: Staged, actor: audit.Actor, note: str, *, con
     Refused, and recorded as refused, when the removal is large and not confirmed with its number
     (RemovalsNotConfirmed); store.VersionConflict when the table changed since the check.
     """
-    table, frame, mode = staged.table, staged.report.frame, staged.mode
+    table, frame, mode = staged.table, staged.report.arrow, staged.mode  # the typed rows as storage takes them
     if table is None or frame is None or mode is None or staged.removals is None:
         raise ValueError("only a file that passed the check can be committed")
     details = staged.details()
