@@ -102,6 +102,7 @@ class Import:
     exit_code: int
     seconds: float
     landed: bool = False
+    output: str = ""  # the command's last lines, kept when it did not exit 0
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class Run:
     t0: float
     until: float
     timeout: float
+    ramp: float = 0.0  # seconds between two sessions' arrivals
 
 
 @dataclass
@@ -200,12 +202,12 @@ def stop(server: subprocess.Popen) -> None:
 
 async def drawn(page, name: str, timeout_ms: float) -> None:
     """Until the page's run has ended and its own content is drawn."""
-    await page.wait_for_function(FINISHED, timeout=timeout_ms, polling=100)
+    await page.wait_for_function(FINISHED, timeout=timeout_ms, polling=250)
     if name == "overview":
         await page.wait_for_function(
             f"document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 7 && document.querySelector({CHARTS!r})",
             timeout=timeout_ms,
-            polling=100,
+            polling=250,
         )
     if name in ("overview", "map"):
         shapes = page.frame_locator(MAP_FRAME).first.locator(SHAPES)
@@ -214,9 +216,9 @@ async def drawn(page, name: str, timeout_ms: float) -> None:
         await page.wait_for_selector(CHARTS, timeout=timeout_ms)
     if name == "profile":
         await page.wait_for_function(
-            "document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 4", timeout=timeout_ms, polling=100
+            "document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 4", timeout=timeout_ms, polling=250
         )
-    await page.wait_for_function(FINISHED, timeout=timeout_ms, polling=100)
+    await page.wait_for_function(FINISHED, timeout=timeout_ms, polling=250)
 
 
 async def problem_shown(page) -> str:
@@ -244,7 +246,11 @@ async def load_once(page, number: int, name: str, path: str, run: Run) -> Load:
 
 
 async def reader(number: int, browser, pages: list[tuple[str, str]], run: Run, out: list[Load]) -> None:
-    """One session: a context of its own, cycling through the pages (starting at a different one each)."""
+    """One session: a context of its own, cycling through the pages (starting at a different one each).
+
+    Session ``number`` arrives ``number * run.ramp`` seconds into the run, as readers come into a meeting.
+    """
+    await asyncio.sleep(number * run.ramp)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
     page = await context.new_page()
     turn = number
@@ -289,10 +295,12 @@ async def importer(env: dict[str, str], folder: Path, every: float, run: Run, ou
         started = time.monotonic()
         child = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "dashboard", "import", str(path), "--table", "activities", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )  # fmt: skip
-        code = await child.wait()
-        out.append(Import(started - run.t0, path.name, code, time.monotonic() - started))
+        printed, _ = await child.communicate()
+        code = child.returncode if child.returncode is not None else -1
+        tail = "" if code == 0 else printed.decode(errors="replace")[-1500:]
+        out.append(Import(started - run.t0, path.name, code, time.monotonic() - started, output=tail))
         number += 1
 
 
@@ -335,7 +343,7 @@ async def drive(args: argparse.Namespace, env: dict[str, str], folder: Path, ser
         cpu_start, logged = cpu_seconds(server.pid), len(timed_runs(folder / "server.log", 0))
         result.load_average["run start"] = list(os.getloadavg())
         t0 = time.monotonic()
-        run = Run(base, t0, t0 + args.duration, args.timeout)
+        run = Run(base, t0, t0 + args.duration, args.timeout, args.ramp / max(1, args.sessions))
         peak = [result.rss_mb["run start"]]
 
         async def watch_memory() -> None:
@@ -382,6 +390,7 @@ def report(result: Result) -> str:
         f"  at {i.at:5.1f} s  {i.file}  exit {i.exit_code}  {i.seconds:.1f} s  {'landed' if i.landed else 'NOT LANDED'}"
         for i in result.imports
     ]
+    lines += [f"  {i.file} printed:\n{i.output}" for i in result.imports if i.output]
     for error in result.errors()[:5]:
         lines.append(f"  error: session {error.session} {error.page} at {error.started:.1f} s: {error.error}")
     load = result.load_average
@@ -397,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=180, help="seconds")
     parser.add_argument("--import-every", type=float, default=30, help="seconds between CLI imports")
     parser.add_argument("--timeout", type=float, default=120, help="seconds a load may take before it counts as an error")
+    parser.add_argument("--ramp", type=float, default=10, help="seconds over which the sessions arrive (one after another)")
     parser.add_argument("--port", type=int, default=8664)
     parser.add_argument("--database", help="SQLAlchemy URL of a scratch database (default: a new SQLite file)")
     parser.add_argument("--json", help="write the result (every load and import) to this file")
