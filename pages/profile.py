@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import config
 from dashboard.figures import profiles
 from dashboard.i18n import t
-from dashboard.ui import components, data, maps_view, profile_view, state
+from dashboard.ui import components, data, maps_view, profile_view, stage_view, state
 from dashboard.ui.text import md_escape
 
 state.require_app()
@@ -28,8 +28,10 @@ with st.expander(t("ui.search_community", lang), icon=":material/search:"):
     profile_view.search(ds, chosen, lang)
 profile_view.headline(profile, lang)
 
-profile_view.stage_timeline(c["stage"], lang)
+found = stage_view.profile_stages(ds.version, c, lang)  # each stage with its date, derived ones marked
 profile_view.notes(c["community_id"], lang)
+st.subheader(t("stage_view.timeline", lang))
+stage_view.profile_timeline(found, profile.activities, c["community_id"], lang)
 
 left, right = st.columns([2, 3])
 with left:

@@ -1,10 +1,11 @@
-"""Progress: funnel, pace against targets, monthly participation, satisfaction, ranking."""
+"""Progress: funnel and pace against targets (as at the period's end), naming pace, stages by month, time in stage,
+monthly participation, satisfaction, ranking."""
 
 import streamlit as st
 
 from dashboard.figures import queries
 from dashboard.i18n import t
-from dashboard.ui import components, data, page, ranking_view
+from dashboard.ui import components, data, page, ranking_view, stage_view
 
 view = page.open_page("ui.nav_progress", dates=True)
 lang, f, version, day, scoped = view.lang, view.filters, view.version, view.day, view.scoped
@@ -12,10 +13,17 @@ lang, f, version, day, scoped = view.lang, view.filters, view.version, view.day,
 left, right = st.columns(2)
 with left:
     st.subheader(t("ui.funnel", lang))
-    components.chart(data.funnel_chart(version, f, lang), lang, key="chart_funnel", name="funnel")
+    components.chart(data.funnel_chart(version, f, day, lang), lang, key="chart_funnel", name="funnel")
 with right:
     st.subheader(t("ui.pace", lang, year=day.year))
     components.chart(data.pace_chart(version, f, day, lang), lang, key="chart_pace", name="pace")
+
+st.subheader(t("stage_view.naming_pace", lang, year=day.year))
+stage_view.naming_pace(version, f, day, lang)
+st.subheader(t("stage_view.funnel_over_time", lang))
+stage_view.funnel_over_time(version, f, day, lang)
+st.subheader(t("stage_view.time_in_stage", lang))
+stage_view.time_in_stage(version, f, lang)
 
 st.subheader(t("ui.monthly", lang))
 measures = ["participants", "volunteer_hours", "activities"]

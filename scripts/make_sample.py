@@ -91,6 +91,16 @@ BRAND_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "harmony": (("和美", "睦邻", "邻里情", "同心", "和谐", "守望"), ("家园", "之家", "驿站", "会客厅", "坊")),
 }
 
+# ------------------------------------------------------ settings: stage dates
+CAMPAIGN_START = date(2024, 3, 1)  # applications opened
+# Days from the stage before, drawn uniformly: applying to building, building to assessment, assessment to naming.
+STAGE_GAPS = {"building": (20, 110), "assessed": (150, 330), "named": (30, 120)}
+NAMED_IN_2025 = 0.62  # share of today's named communities named during 2025 (the rest in 2026, up to TODAY)
+# How long a community has held its present stage (short of named), in days before TODAY: most recent, lagging ones long.
+HELD_DAYS = {"applied": (10, 210), "building": (20, 230), "assessed": (15, 200)}
+LAGGING_HELD_DAYS = (320, 560)
+APPLIED_BLANK = 6  # communities at building or beyond whose application date is left blank (derived on import)
+
 # ------------------------------------------------------- settings: activities
 STAGE_RATE = {"applied": 48.0, "building": 80.0, "assessed": 100.0, "named": 128.0}  # per year
 # Activity trend over the two years; these districts slow down in 2026 and so fall
@@ -704,6 +714,49 @@ def make_targets(communities: pd.DataFrame, activities: pd.DataFrame, rng: np.ra
     return pd.DataFrame(rows)
 
 
+# ------------------------------------------------------------- stage dates
+def _day_between(first: date, last: date, rng: np.random.Generator) -> date:
+    return first + timedelta(days=int(rng.integers(0, max(1, (last - first).days) + 1)))
+
+
+def dates_for(stage: str, lagging: bool, rng: np.random.Generator) -> dict[str, date]:
+    """A community's stage dates up to ``stage``, in order, from CAMPAIGN_START to the day before TODAY.
+
+    The present stage's date is drawn first (named: in 2025 or 2026 by NAMED_IN_2025; otherwise HELD_DAYS
+    back, or LAGGING_HELD_DAYS for a lagging community), then each earlier one a STAGE_GAPS step back; steps that
+    would reach before CAMPAIGN_START are shrunk to fit after it.
+    """
+    stage_codes = codes("stages")
+    last = stage_codes.index(stage)
+    end = TODAY - timedelta(days=1)
+    if stage == stage_codes[-1]:
+        in_2025 = rng.random() < NAMED_IN_2025
+        newest = _day_between(date(2025, 3, 1), date(2025, 12, 20), rng) if in_2025 else _day_between(date(2026, 1, 6), end, rng)
+    else:
+        low, high = LAGGING_HELD_DAYS if lagging else HELD_DAYS[stage]
+        newest = TODAY - timedelta(days=int(rng.integers(low, high + 1)))
+    gaps = [int(rng.integers(*STAGE_GAPS[code])) for code in stage_codes[1 : last + 1]]
+    room = (newest - CAMPAIGN_START).days - int(rng.integers(0, 40))
+    if sum(gaps) > room:
+        gaps = [int(g * max(room, 0) / sum(gaps)) for g in gaps]
+    days = [newest]
+    for gap in reversed(gaps):
+        days.insert(0, days[0] - timedelta(days=gap))
+    return dict(zip(stage_codes[: last + 1], days, strict=True))
+
+
+def add_stage_dates(communities: pd.DataFrame, lagging: dict[str, date], rng: np.random.Generator) -> pd.DataFrame:
+    """The four stage-date columns: each community's dates up to its stage; a few application dates left blank."""
+    columns = TABLES["communities"].stage_dates
+    rows = [dates_for(row.stage, row.community_id in lagging, rng) for row in communities.itertuples()]
+    out = communities.copy()
+    for stage, column in columns.items():
+        out[column] = [r[stage].isoformat() if stage in r else "" for r in rows]
+    beyond = out.index[(out["stage"] != codes("stages")[0]) & ~out["community_id"].isin(list(ARTICLE_COMMUNITIES))]
+    out.loc[rng.choice(beyond, size=APPLIED_BLANK, replace=False), columns[codes("stages")[0]]] = ""
+    return out
+
+
 # ------------------------------------------------------------------ output
 def write(tables: dict[str, pd.DataFrame]) -> None:
     """Write each table as UTF-8 CSV (no BOM) in the contract's column order."""
@@ -725,6 +778,10 @@ def summary(tables: dict[str, pd.DataFrame], lagging: dict[str, date], falling: 
         per = df["district"] if "district" in df else df["community_id"].map(district_of)
         print("   " + ", ".join(f"{d} {per.eq(d).sum()}" for d in codes("districts")))
     print("stages:", dict(Counter(com["stage"])))
+    named_on = pd.to_datetime(com["named_on"].replace("", None))
+    print("named in 2025:", int((named_on.dt.year == 2025).sum()), " in 2026:", int((named_on.dt.year == 2026).sum()))
+    held = stage_held_days(com)
+    print(f"in one stage (short of named) for more than 180 days: {int((held > 180).sum())}")
     print("types: ", dict(Counter(com["characteristic"])))
     last = tables["activities"].groupby("community_id")["date"].max()
     quiet = last[pd.to_datetime(last) < pd.Timestamp(TODAY - timedelta(days=60))]
@@ -732,16 +789,25 @@ def summary(tables: dict[str, pd.DataFrame], lagging: dict[str, date], falling: 
     print("falling satisfaction:", ", ".join(falling))
 
 
+def stage_held_days(com: pd.DataFrame) -> pd.Series:
+    """Days each community short of named has held its stage on TODAY (from its present stage's date)."""
+    columns = TABLES["communities"].stage_dates
+    since = pd.to_datetime(pd.Series([row[columns[row["stage"]]] for _, row in com.iterrows()]).replace("", None))
+    held = (pd.Timestamp(TODAY) - since).dt.days
+    return held[com["stage"].to_numpy() != codes("stages")[-1]]
+
+
 def main() -> None:
     """Generate all four tables from SEED and write them to data/sample/."""
     check_vocabulary()
-    seeds = np.random.SeedSequence(SEED).spawn(5)
-    rng_com, rng_lag, rng_act, rng_sur, rng_tar = (np.random.default_rng(s) for s in seeds)
+    seeds = np.random.SeedSequence(SEED).spawn(6)  # the first five as before: adding the dates left the rest as it was
+    rng_com, rng_lag, rng_act, rng_sur, rng_tar, rng_dates = (np.random.default_rng(s) for s in seeds)
     communities = make_communities(rng_com)
     lagging = pick_lagging(communities, rng_lag)
     activities = make_activities(communities, lagging, rng_act)
     surveys, falling = make_surveys(communities, lagging, rng_sur)
     targets = make_targets(communities, activities, rng_tar)
+    communities = add_stage_dates(communities, lagging, rng_dates)
     tables = {"communities": communities, "activities": activities, "surveys": surveys, "targets": targets}
     write(tables)
     summary(tables, lagging, falling)

@@ -205,3 +205,49 @@ def test_district_outlines() -> None:
         assert config.LON_RANGE[0] <= min_lon < max_lon <= config.LON_RANGE[1]
         assert config.LAT_RANGE[0] <= min_lat < max_lat <= config.LAT_RANGE[1]
     assert config.DISTRICTS_GEOJSON.stat().st_size < 300_000
+
+
+STAGE_DATES = list(TABLES["communities"].stage_dates.items())  # (stage, column) in the stages' order
+SAMPLE_TODAY = pd.Timestamp("2026-11-27")  # the sample's "today" (scripts/make_sample.py)
+
+
+def stage_dates() -> pd.DataFrame:
+    return table("communities")[[c for _, c in STAGE_DATES]].apply(pd.to_datetime)
+
+
+def test_stage_dates_are_in_order_within_the_campaign_and_before_today() -> None:
+    dates = stage_dates()
+    given = dates.stack().dropna()
+    assert (given >= pd.Timestamp("2024-03-01")).all() and (given < SAMPLE_TODAY).all()
+    for (_, earlier), (_, later) in pairwise(STAGE_DATES):
+        both = dates[earlier].notna() & dates[later].notna()
+        assert (dates.loc[both, earlier] <= dates.loc[both, later]).all(), (earlier, later)
+
+
+def test_every_stage_reached_has_its_date_and_none_beyond() -> None:
+    com, dates = table("communities"), stage_dates()
+    rank = com["stage"].map({s: i for i, s in enumerate(config.codes("stages"))})
+    for i, (_, column) in enumerate(STAGE_DATES):
+        assert dates.loc[rank < i, column].isna().all(), column
+        if i:  # only the application date is sometimes left blank, to be derived on import
+            assert dates.loc[rank >= i, column].notna().all(), column
+    blank = dates["applied_on"].isna()
+    assert blank.sum() == 6 and (com.loc[blank, "stage"] != "applied").all()
+
+
+def test_named_dates_follow_the_targets() -> None:
+    named = stage_dates()["named_on"].dropna()
+    assert 25 <= (named.dt.year == 2025).sum() <= 40 and 10 <= (named.dt.year == 2026).sum() <= 25
+    targets = table("targets")
+    target_2025 = targets[(targets["year"] == 2025) & (targets["metric"] == "named_communities")]["target"].sum()
+    assert abs((named.dt.year == 2025).sum() - target_2025) <= 8  # some districts met 2025's target, some missed it
+
+
+def test_lagging_communities_have_held_their_stage_longest() -> None:
+    com, dates = table("communities"), stage_dates()
+    since = pd.Series([dates.loc[i, column] for i, column in zip(com.index, com["stage"] + "_on", strict=True)])
+    held = (SAMPLE_TODAY - since).dt.days[com["stage"] != "named"]
+    last = pd.to_datetime(table("activities").groupby("community_id")["date"].max())
+    quiet = com.index[com["community_id"].map(last) < SAMPLE_TODAY - pd.Timedelta(days=60)]
+    assert (held[quiet] >= 320).all()
+    assert 20 <= (held > 180).sum() <= 45

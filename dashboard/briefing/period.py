@@ -17,6 +17,7 @@ from dashboard.briefing.compare import Change, flow_changes, satisfaction_change
 from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.figures.filters import Filters, apply_filters, data_range
+from dashboard.figures.stages import as_at, stuck
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,11 @@ def default_period(ds: Dataset, district: str | None = None, start: date | None 
 def stage_counts(ds: Dataset, period: Period) -> pd.DataFrame:
     """Communities by district and stage for ``period``'s scope: every slide, table and sentence counts stages here.
 
-    The stage is the one the data holds now; once stages carry dates it becomes the stage as at ``period.end``,
-    in this one place.
+    Each community counts at the stage it held at ``period.end`` (``figures.stages``), and not at all when it had
+    not entered the campaign by then: a briefing on a past quarter says how far the campaign had got that quarter.
     """
     scoped = ds if period.district is None else apply_filters(ds, Filters(districts=(period.district,)), dates=False)
-    return queries.funnel(scoped)
+    return queries.funnel(scoped, period.end)
 
 
 def named_by_district(ds: Dataset, period: Period) -> pd.Series:
@@ -144,7 +145,8 @@ class Facts:
     falling: pd.DataFrame  # communities with falling satisfaction
     most_active: pd.DataFrame  # communities with most activities in the period
     recent: pd.DataFrame  # notable activities of the period's last 30 days
-    named_list: pd.DataFrame  # named communities in scope
+    named_list: pd.DataFrame  # communities in scope named by the period's end
+    stuck: pd.DataFrame  # communities in one stage longer than DASHBOARD_STUCK_DAYS at the period's end
     scoped: Dataset  # the scope's rows, all dates
     within: Dataset  # the scope's rows in the period
 
@@ -170,10 +172,11 @@ def gather(ds: Dataset, period: Period) -> Facts:
     satisfaction = satisfaction_changes(scoped, period)
     subdistricts = scoped.communities["subdistrict"].dropna().astype(str).str.strip()
     first_day = data_range(ds)[0]
+    at_end = as_at(scoped, period.end)  # the communities in the campaign at the period's end, at their stage then
     return Facts(
         period=period,
         first_day=first_day,
-        communities=len(scoped.communities),
+        communities=len(at_end),
         subdistricts=int(subdistricts[subdistricts != ""].nunique()),
         stages=stages,
         named=int(stages.loc[stages["stage"] == "named", "communities"].sum()),
@@ -191,7 +194,8 @@ def gather(ds: Dataset, period: Period) -> Facts:
         falling=queries.falling_satisfaction(scoped, period.end),
         most_active=ranking[ranking["activities"] > 0].head(5),
         recent=_notable(a, scoped.communities, period.end),
-        named_list=scoped.communities[scoped.communities["stage"] == "named"],
+        named_list=at_end[at_end["stage"] == "named"],
+        stuck=stuck(scoped, period.end),
         scoped=scoped,
         within=within,
     )

@@ -67,10 +67,3 @@ def build(ds: Dataset, community_id: str) -> Profile | None:
     peers = ds.communities.loc[ds.communities["district"] == row["district"], "community_id"]
     district = ds.surveys[ds.surveys["community_id"].isin(peers)].groupby("period")["satisfaction"].mean()
     return Profile(row, acts, surveys, district.reset_index())
-
-
-def stage_steps(stage: str, lang: str) -> list[tuple[str, bool]]:
-    """The stages in order, each with whether the community has reached it."""
-    codes = config.codes("stages")
-    reached = codes.index(stage) if stage in codes else -1
-    return [(config.label("stages", code, lang), i <= reached) for i, code in enumerate(codes)]

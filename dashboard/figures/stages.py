@@ -256,3 +256,28 @@ def projection(start: int, now: int, day: date) -> float:
     begin = date(day.year, 1, 1)
     fraction = ((day - begin).days + 1) / ((date(day.year + 1, 1, 1) - begin).days)
     return float(start + (now - start) / fraction) if fraction > 0 else float(np.nan)
+
+
+def milestones(ds: Dataset, community_id: str) -> pd.DataFrame:
+    """One community's stages reached: stage, date (NaT where unknown), derived; in the stages' order."""
+    rows = ds.communities.index[ds.communities["community_id"] == community_id]
+    columns = {
+        "stage": pd.Series([], dtype=object),
+        "date": pd.Series([], dtype="datetime64[ns]"),
+        "derived": pd.Series([], dtype=bool),
+    }
+    if rows.empty:
+        return pd.DataFrame(columns)
+    mine = Dataset(
+        ds.communities.loc[rows[:1]], ds.activities.iloc[:0], ds.surveys.iloc[:0], ds.targets.iloc[:0], reached=ds.reached
+    )
+    dates = stage_dates(mine)
+    row = rows[0]
+    reached = [s for s in STAGES if pd.notna(dates.dates.loc[row, s])]
+    return pd.DataFrame(
+        {
+            "stage": reached,
+            "date": pd.Series([dates.shown().loc[row, s] for s in reached], dtype="datetime64[ns]"),
+            "derived": [bool(dates.derived.loc[row, s]) for s in reached],
+        }
+    )

@@ -147,8 +147,8 @@ def _empty(frame: pd.DataFrame | None) -> bool:
     return frame is None or frame.empty
 
 
-def funnel_chart(funnel_df: pd.DataFrame, lang: str) -> Chart | None:
-    """Where each district's communities stand on the way to the brand (``queries.funnel``)."""
+def funnel_chart(funnel_df: pd.DataFrame, lang: str, subtitle: str | None = None) -> Chart | None:
+    """Where each district's communities stand on the way to the brand (``queries.funnel``); ``subtitle``: as at when."""
     if _empty(funnel_df) or funnel_df["communities"].sum() == 0:
         return None
     stages = _ordered("stages", [*config.codes("stages"), *funnel_df["stage"]])
@@ -182,7 +182,8 @@ def funnel_chart(funnel_df: pd.DataFrame, lang: str) -> Chart | None:
             ],
         )
     )
-    return _finish(chart, _t("funnel_title", lang), _rows_height(len(districts)))
+    title = _t("funnel_title", lang) if subtitle is None else alt.Title(_t("funnel_title", lang), subtitle=[subtitle])
+    return _finish(chart, title, _rows_height(len(districts)))
 
 
 def monthly_chart(monthly_df: pd.DataFrame, lang: str, measure: str = "participants") -> Chart | None:

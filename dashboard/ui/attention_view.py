@@ -1,4 +1,5 @@
-"""The Overview's "needs attention" lists: silent communities, districts behind pace, falling satisfaction."""
+"""The Overview's "needs attention" lists: silent communities, districts behind pace, falling satisfaction, and
+communities stuck in one stage (``stage_view.stuck_list``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import streamlit as st
 from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.i18n import t
-from dashboard.ui import components
+from dashboard.ui import components, stage_view
 
 
 def _column(title: str, count: int, none_message: str, draw) -> None:
@@ -23,7 +24,7 @@ def _column(title: str, count: int, none_message: str, draw) -> None:
 
 
 def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
-    """Three lists side by side (stacked on a phone)."""
+    """Three lists side by side (stacked on a phone), then the communities stuck in one stage."""
     inactive = queries.inactive_communities(scoped, day)
     behind = queries.behind_pace(progress)
     falling = queries.falling_satisfaction(scoped, day)
@@ -58,3 +59,4 @@ def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
                 height=300,
             ),
         )
+    stage_view.stuck_list(scoped, day, lang)

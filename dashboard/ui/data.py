@@ -22,6 +22,7 @@ from dashboard.briefing.period import import_day
 from dashboard.dataset import Dataset
 from dashboard.figures import profiles, queries
 from dashboard.figures.filters import Filters, apply_filters, data_range
+from dashboard.i18n import fmt_date, t
 from dashboard.ingest import sample
 from dashboard.render import bars, charts
 from dashboard.render.map_assets import install_static_assets
@@ -115,8 +116,8 @@ def progress_table(version: str, f: Filters, day: date):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _funnel(version: str, f: Filters):
-    return queries.funnel(filtered(version, f))
+def _funnel(version: str, f: Filters, day: date):
+    return queries.funnel(filtered(version, f), day)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -134,8 +135,9 @@ def district_progress_chart(version: str, f: Filters, day: date, lang: str):
     return charts.district_progress_chart(progress_table(version, f, day), lang)
 
 
-def funnel_chart(version: str, f: Filters, lang: str):
-    return charts.funnel_chart(_funnel(version, f), lang)
+def funnel_chart(version: str, f: Filters, day: date, lang: str):
+    """The funnel as at ``day``: each community at the stage it held then."""
+    return charts.funnel_chart(_funnel(version, f, day), lang, subtitle=t("stage_charts.as_at", lang, day=fmt_date(day, lang)))
 
 
 def pace_chart(version: str, f: Filters, day: date, lang: str):

@@ -87,15 +87,6 @@ def headline(profile: profiles.Profile, lang: str) -> None:
     cols[3].metric(t("ui.latest_satisfaction", lang), fmt_num(latest, lang), border=True)
 
 
-def stage_timeline(stage: str, lang: str) -> None:
-    """The four stages as steps, reached ones checked."""
-    st.markdown(f"**{t('ui.stage_timeline', lang)}**")
-    cols = st.columns(len(config.codes("stages")))
-    for col, (label, reached) in zip(cols, profiles.stage_steps(stage, lang), strict=True):
-        icon = ":material/check_circle:" if reached else ":material/radio_button_unchecked:"
-        col.markdown(f"{icon} {label}" if not reached else f"{icon} **{label}**")
-
-
 def notes(community_id: str, lang: str) -> None:
     """Party branch, service method and news story, where known."""
     for field in ("party_branch", "service_method", "story"):

@@ -1,0 +1,295 @@
+"""Charts of the campaign's stages over time: naming pace, the funnel month by month, time in stage, a profile timeline.
+
+Builders in the style of ``charts``: pure, they take the frames of ``figures.stages`` and return Altair charts in the
+reader's language (None when there is nothing to draw). Stage colours are the vocabulary's, as on the map and the
+funnel; a date derived from the stored versions is drawn dashed and labelled as derived.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from dashboard import config
+from dashboard.i18n import fmt_date, fmt_int, t
+from dashboard.render.charts import GREY, INK, Chart, _finish, _labels, _month_format, _month_tip, _month_x, _ordered, _scale
+from dashboard.render.charts import themed as _themed
+
+ACTUAL, PROJECTED = "#08519c", "#6b6b6b"  # the count so far in a dark blue, the projection in grey (dashed)
+PANEL_WIDTH = 230  # px per district in the small multiples
+
+
+def _s(key: str, lang: str, **values: object) -> str:
+    return t(f"stage_charts.{key}", lang, **values)
+
+
+def _named_colour() -> str:
+    return config.colors("stages").get(config.codes("stages")[-1], GREY)
+
+
+def _year_months(day: date) -> list[pd.Timestamp]:
+    return [pd.Timestamp(date(day.year, m, 1)) for m in range(1, 13)]
+
+
+def _pace_lines(pace: pd.DataFrame, day: date, projected: float | None) -> pd.DataFrame:
+    """The cumulative count up to ``day``'s month and, when there is one, the projection from there to December."""
+    actual = pace[["month", "cumulative"]].rename(columns={"cumulative": "value"}).assign(series="actual")
+    if projected is None or pace.empty:
+        return actual
+    last = pace["month"].max()
+    end = pd.Timestamp(date(day.year, 12, 1))
+    ahead = pd.DataFrame({"month": [last, end], "value": [float(pace["cumulative"].iloc[-1]), projected], "series": "projection"})
+    return pd.concat([actual, ahead], ignore_index=True) if end > last else actual
+
+
+def naming_pace_chart(
+    pace: pd.DataFrame, target: float | None, projected: float | None, day: date, lang: str, *, title: str | None = None
+) -> Chart | None:
+    """Communities named each month (bars) and named in all (line) in ``day``'s year, against the year's target.
+
+    ``pace`` is one scope's ``stages.named_by_month``; the dashed grey line goes on to December at this year's pace
+    (``stages.projection``) and a dashed rule marks the target. None when nothing was named and there is no target.
+    """
+    if pace.empty or (not target and pace["cumulative"].max() == 0):
+        return None
+    months = _year_months(day)
+    x = alt.X(
+        "month:T",
+        title=None,
+        scale=alt.Scale(domain=[months[0].isoformat(), months[-1].isoformat()], padding=20),
+        axis=alt.Axis(format=_month_format(lang), formatType="time", labelAngle=0, labelOverlap="greedy", tickCount=12),
+    )
+    bars = (
+        alt.Chart(pace)
+        .mark_bar(color=_named_colour(), opacity=0.55, size=18)
+        .encode(
+            x,
+            alt.Y("named:Q", title=_s("communities_named", lang), axis=alt.Axis(format=",d", tickMinStep=1)),
+            tooltip=[_month_tip(lang), alt.Tooltip("named:Q", title=_s("named_in_month", lang), format=",d")],
+        )
+    )
+    lines = _pace_lines(pace, day, projected)
+    keys = {"actual": _s("named_so_far", lang), "projection": _s("projection", lang)}
+    lines = lines.assign(series=lines["series"].map(keys))
+    shown = [keys[k] for k in ("actual", "projection") if keys[k] in set(lines["series"])]
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=shown, range=[ACTUAL, PROJECTED][: len(shown)]))
+    dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=shown, range=[[1, 0], [6, 4]][: len(shown)]))
+    line = (
+        alt.Chart(lines)
+        .mark_line(strokeWidth=3, point=True)
+        .encode(
+            x,
+            alt.Y("value:Q"),
+            colour,
+            dash,
+            tooltip=[_month_tip(lang), alt.Tooltip("series:N", title=" "), alt.Tooltip("value:Q", title=" ", format=",.0f")],
+        )
+    )
+    layers: list[alt.Chart] = [bars, line]
+    if target:
+        mark = alt.Chart(pd.DataFrame({"y": [float(target)], "label": [_s("target_line", lang, target=fmt_int(target, lang))]}))
+        layers.append(mark.mark_rule(color=INK, strokeDash=[2, 3], strokeWidth=2).encode(y="y:Q"))
+        layers.append(
+            mark.mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=14, color=INK).encode(
+                y="y:Q", x=alt.value(0), text="label:N"
+            )
+        )
+    subtitle = [_s("pace_subtitle", lang, day=fmt_date(day, lang))]
+    if projected is not None:
+        subtitle.append(_s("projection_note", lang, projected=fmt_int(projected, lang)))
+    heading = title or _s("pace_title", lang, year=day.year)
+    return _finish(alt.LayerChart(layer=layers).resolve_scale(y="shared"), alt.Title(heading, subtitle=subtitle))
+
+
+def naming_pace_by_district(pace: pd.DataFrame, targets: pd.Series, projections: pd.Series, day: date, lang: str) -> Chart | None:
+    """Small multiples: each district's named count this year (line), its projection (dashed) and target (rule).
+
+    ``pace`` is ``stages.named_by_month`` per district; ``targets`` and ``projections`` are indexed by district.
+    """
+    if pace.empty:
+        return None
+    parts = []
+    for district, rows in pace.groupby("district", sort=False):
+        projected = projections.get(district)
+        lines = _pace_lines(rows, day, None if pd.isna(projected) else float(projected))
+        target = targets.get(district)
+        parts.append(lines.assign(district=district, target=float(target) if target and not pd.isna(target) else None))
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame.assign(district_label=_labels("districts", frame["district"], lang))
+    keys = {"actual": _s("named_so_far", lang), "projection": _s("projection", lang)}
+    frame["series"] = frame["series"].map(keys)
+    order = _labels("districts", _ordered("districts", frame["district"]), lang)
+    months = _year_months(day)
+    x = alt.X(
+        "month:T",
+        title=None,
+        scale=alt.Scale(domain=[months[0].isoformat(), months[-1].isoformat()]),
+        axis=alt.Axis(format="%-m月" if lang == "zh" else "%b", formatType="time", labelOverlap="greedy", tickCount=6),
+    )
+    domain = [keys["actual"], keys["projection"]]
+    line = (
+        alt.Chart()
+        .mark_line(strokeWidth=2.5, point=True)
+        .encode(
+            x,
+            alt.Y("value:Q", title=_s("communities_named", lang), axis=alt.Axis(format=",d", tickMinStep=1)),
+            alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[ACTUAL, PROJECTED])),
+            alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=domain, range=[[1, 0], [6, 4]])),
+            tooltip=[_month_tip(lang), alt.Tooltip("series:N", title=" "), alt.Tooltip("value:Q", title=" ", format=",.0f")],
+        )
+    )
+    rule = (
+        alt.Chart()
+        .mark_rule(color=INK, strokeDash=[2, 3], strokeWidth=2)
+        .encode(y="max(target):Q", tooltip=[alt.Tooltip("max(target):Q", title=_s("target", lang), format=",.0f")])
+    )
+    chart = (
+        alt.layer(line, rule, data=frame)
+        .properties(width=PANEL_WIDTH, height=150)
+        .facet(facet=alt.Facet("district_label:N", title=None, sort=order, header=alt.Header(labelFontSize=15)), columns=4)
+        .resolve_scale(y="independent")
+    )
+    title = alt.Title(_s("pace_by_district_title", lang, year=day.year), subtitle=[_s("pace_by_district_subtitle", lang)])
+    return _themed(chart.properties(title=title))
+
+
+def funnel_over_time_chart(counts: pd.DataFrame, lang: str) -> Chart | None:
+    """Communities at each stage at every month's end, stacked (``stages.stage_counts_by_month``)."""
+    if counts.empty or counts["communities"].sum() == 0:
+        return None
+    codes = _ordered("stages", [*config.codes("stages"), *counts["stage"]])
+    labels = _labels("stages", codes, lang)
+    order = {code: i for i, code in enumerate(codes)}
+    frame = counts.assign(stage_label=_labels("stages", counts["stage"], lang), stage_order=counts["stage"].map(order))
+    chart = (
+        alt.Chart(frame)
+        .mark_area(opacity=0.9, interpolate="step-after")
+        .encode(
+            _month_x(lang),
+            alt.Y("communities:Q", title=_s("communities", lang), stack="zero", axis=alt.Axis(format=",d", tickMinStep=1)),
+            alt.Color("stage_label:N", title=_s("stage", lang), scale=_scale("stages", codes, lang), sort=labels),
+            alt.Order("stage_order:Q"),
+            tooltip=[
+                _month_tip(lang),
+                alt.Tooltip("stage_label:N", title=_s("stage", lang)),
+                alt.Tooltip("communities:Q", title=_s("communities", lang), format=",d"),
+            ],
+        )
+    )
+    return _finish(chart, alt.Title(_s("funnel_time_title", lang), subtitle=[_s("funnel_time_subtitle", lang)]))
+
+
+def step_label(step: str, lang: str) -> str:
+    """ "applied→named" as "申报 → 命名" / "Applied → Named"."""
+    first, last = step.split("→")
+    return f"{config.label('stages', first, lang)} → {config.label('stages', last, lang)}"
+
+
+def time_in_stage_chart(summary: pd.DataFrame, by: str, lang: str, steps: list[str]) -> Chart | None:
+    """Days each step took per group: the middle half as a bar, 10th–90th percentile as a line, the median marked.
+
+    ``summary`` is ``stages.time_in_stage(ds, by)``; one panel per step, in ``steps``' order.
+    """
+    if summary.empty:
+        return None
+    kind = "districts" if by == "district" else "types"
+    groups = _ordered(kind, summary[by])
+    labels = _labels(kind, groups, lang)
+    frame = summary.assign(
+        group=_labels(kind, summary[by], lang),
+        step_label=[step_label(s, lang) for s in summary["step"]],
+        median_text=[_s("days", lang, days=fmt_int(m, lang)) for m in summary["median"]],
+    )
+    y = alt.Y("group:N", title=None, sort=labels)
+    tooltip = [
+        alt.Tooltip("group:N", title=_s("district" if by == "district" else "type", lang)),
+        alt.Tooltip("step_label:N", title=_s("step", lang)),
+        alt.Tooltip("communities:Q", title=_s("communities", lang), format=",d"),
+        alt.Tooltip("median:Q", title=_s("median", lang), format=",.0f"),
+        alt.Tooltip("p25:Q", title=_s("p25", lang), format=",.0f"),
+        alt.Tooltip("p75:Q", title=_s("p75", lang), format=",.0f"),
+        alt.Tooltip("p10:Q", title=_s("p10", lang), format=",.0f"),
+        alt.Tooltip("p90:Q", title=_s("p90", lang), format=",.0f"),
+        alt.Tooltip("derived:Q", title=_s("derived_count", lang), format=",d"),
+    ]
+    axis = alt.X("p10:Q", title=_s("days_axis", lang), axis=alt.Axis(format=",d"))
+    spread = alt.Chart().mark_rule(color=INK, strokeWidth=2).encode(y, axis, alt.X2("p90:Q"), tooltip=tooltip)
+    middle = (
+        alt.Chart().mark_bar(color="#9ecae1", height={"band": 0.6}).encode(y, alt.X("p25:Q"), alt.X2("p75:Q"), tooltip=tooltip)
+    )
+    median = alt.Chart().mark_tick(color=ACTUAL, thickness=4, size=22).encode(y, alt.X("median:Q"), tooltip=tooltip)
+    text = alt.Chart().mark_text(align="left", dx=8, fontSize=13, color=INK).encode(y, alt.X("p90:Q"), text="median_text:N")
+    order = [step_label(s, lang) for s in steps if s in set(summary["step"])]
+    chart = (
+        alt.layer(spread, middle, median, text, data=frame)
+        .properties(width=380, height=34 * max(len(groups), 2))
+        .facet(facet=alt.Facet("step_label:N", title=None, sort=order, header=alt.Header(labelFontSize=15)), columns=2)
+        .resolve_scale(x="independent")
+    )
+    title = alt.Title(_s("time_title", lang), subtitle=[_s("time_subtitle", lang)])
+    return _themed(chart.properties(title=title))
+
+
+def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, lang: str) -> Chart | None:
+    """One community's stages on the time axis of its activities: a rule per stage date (dashed when derived).
+
+    ``milestones``: stage, date, derived (one row per stage reached with a known date); ``activities``: its rows.
+    """
+    if milestones.empty and activities.empty:
+        return None
+    derived_word = _s("derived_mark", lang)
+    marks = milestones.assign(
+        label=[
+            config.label("stages", s, lang) + (f" {derived_word}" if d else "")
+            for s, d in zip(milestones["stage"], milestones["derived"], strict=True)
+        ],
+        when=[fmt_date(d.date(), lang) for d in milestones["date"]],
+        kind=[_s("derived" if d else "typed", lang) for d in milestones["derived"]],
+    )
+    monthly = (
+        activities.assign(month=activities["date"].dt.to_period("M").dt.to_timestamp())
+        .groupby("month")
+        .agg(activities=("date", "size"), participants=("participants", "sum"))
+        .reset_index()
+        if not activities.empty
+        else pd.DataFrame({"month": pd.Series([], dtype="datetime64[ns]"), "activities": [], "participants": []})
+    )
+    x = alt.X(
+        "month:T", title=None, axis=alt.Axis(format=_month_format(lang), formatType="time", labelAngle=0, labelOverlap="greedy")
+    )
+    layers: list[alt.Chart] = []
+    if not monthly.empty:
+        layers.append(
+            alt.Chart(monthly)
+            .mark_bar(color="#9ecae1")
+            .encode(
+                x,
+                alt.Y("activities:Q", title=_s("activities_per_month", lang), axis=alt.Axis(format=",d", tickMinStep=1)),
+                tooltip=[
+                    _month_tip(lang),
+                    alt.Tooltip("activities:Q", title=_s("activities_per_month", lang), format=",d"),
+                    alt.Tooltip("participants:Q", title=_s("participants", lang), format=",d"),
+                ],
+            )
+        )
+    if not marks.empty:
+        codes = _ordered("stages", marks["stage"])
+        colour = alt.Color("stage_label:N", title=_s("stage", lang), scale=_scale("stages", codes, lang))
+        dash = alt.StrokeDash(
+            "kind:N", title=None, scale=alt.Scale(domain=[_s("typed", lang), _s("derived", lang)], range=[[1, 0], [6, 4]])
+        )
+        base = alt.Chart(marks.assign(stage_label=_labels("stages", marks["stage"], lang), month=marks["date"]))
+        tooltip = [
+            alt.Tooltip("stage_label:N", title=_s("stage", lang)),
+            alt.Tooltip("when:N", title=_s("date", lang)),
+            alt.Tooltip("kind:N", title=" "),
+        ]
+        layers.append(base.mark_rule(strokeWidth=3).encode(alt.X("month:T"), colour, dash, tooltip=tooltip))
+        layers.append(
+            base.mark_text(align="left", baseline="top", dx=5, fontSize=14, fontWeight="bold", color=INK).encode(
+                alt.X("month:T"), y=alt.value(4), text="label:N", tooltip=tooltip
+            )
+        )
+    return _finish(alt.LayerChart(layer=layers), alt.Title(_s("timeline_title", lang), subtitle=[_s("timeline_subtitle", lang)]))
