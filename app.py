@@ -8,8 +8,9 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
+from dashboard import config
 from dashboard.i18n import t
-from dashboard.ui import a11y, data, sidebar, state
+from dashboard.ui import a11y, data, gate, session, sidebar, state
 from dashboard.ui.page import require_settings
 
 started = data.run_clock()  # DASHBOARD_TIMING=1 logs each run's server time (data.timed_run)
@@ -25,7 +26,8 @@ a11y.declare_language(lang)
 require_settings(lang)  # a refused DASHBOARD_* value stops here, in one line
 
 data.engine()
-ds = data.dataset()
+user = session.current_user()
+shown = gate.pages_for(user)
 
 PAGES = [
     st.Page("pages/overview.py", title=t("ui.nav_overview", lang), icon=":material/dashboard:", default=True),
@@ -35,8 +37,24 @@ PAGES = [
     st.Page("pages/desk.py", title=t("ui.nav_desk", lang), icon=":material/upload_file:", url_path="desk"),
     st.Page("pages/history.py", title=t("ui.nav_history", lang), icon=":material/history:", url_path="history"),
     st.Page("pages/present.py", title=t("ui.nav_present", lang), icon=":material/slideshow:", url_path="present"),
+    st.Page(
+        "pages/reporting.py",
+        title=t("ui.nav_reporting", lang),
+        icon=":material/assignment_turned_in:",
+        url_path="reporting",
+        visibility="visible" if shown["reporting"] else "hidden",
+    ),
+    st.Page(
+        "pages/audit.py",
+        title=t("ui.nav_audit", lang),
+        icon=":material/policy:",
+        url_path="audit",
+        visibility="visible" if shown["audit"] else "hidden",
+    ),
 ]
-page = st.navigation(PAGES, position="sidebar")
+page = st.navigation(PAGES, position="sidebar" if user is not None or config.PUBLIC.value() else "hidden")
+gate.gate(lang)  # DASHBOARD_PUBLIC=0: sign in first; a password to change: change it first
+ds = data.dataset()
 if page.url_path != "present":  # slides carry their own controls
     sidebar.render(data.full_range(ds))
 state.sync_url(**{key: state.page_param(key) for key in state.PAGE_PARAMS})

@@ -16,10 +16,7 @@ if user is None:
     st.stop()
 
 signin_view.signed_in_bar(user, lang)
-flash.show_flashes(lang)
-if user.must_change_password:
-    signin_view.change_password_form(user, lang, required=True)
-    st.stop()
+flash.show_flashes(lang)  # (an account that must change its password has done so before any page: ui.gate)
 
 if not user.can("import"):
     st.info(t("desk.viewer_no_import", lang), icon=":material/visibility:")

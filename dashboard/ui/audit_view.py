@@ -1,0 +1,107 @@
+"""The security audit log for admins: filters, the records, and a CSV download (itself recorded)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.auth import User
+from dashboard.i18n import fmt_int, t
+from dashboard.render.exports import table_bytes
+from dashboard.storage import audit
+from dashboard.ui import data
+
+SHOWN = 5000  # records shown at once; the filters narrow them, the download has them all
+OUTCOMES = [o.value for o in audit.Outcome]
+EVENTS = [e.value for e in audit.Event]
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def filters(lang: str) -> dict:
+    """The admin's filters: days (UTC), account, events, outcomes and source."""
+    left, middle, right = st.columns(3)
+    today = datetime.now(UTC).date()
+    days = left.date_input(t("audit.days", lang), (today - timedelta(days=30), today), key="audit_days", max_value=today)
+    user = middle.text_input(t("audit.user", lang), key="audit_user", placeholder=t("audit.anyone", lang)).strip()
+    source = right.selectbox(
+        t("audit.source", lang),
+        [None, *audit.SOURCES],
+        key="audit_source",
+        format_func=lambda s: t(f"audit.source_{s or 'any'}", lang),
+    )
+    events = st.multiselect(
+        t("audit.events", lang), EVENTS, key="audit_events", format_func=lambda e: t(f"audit.event_{e}", lang)
+    )
+    outcomes = st.multiselect(
+        t("audit.outcomes", lang), OUTCOMES, key="audit_outcomes", format_func=lambda o: t(f"audit.outcome_{o}", lang)
+    )
+    first, last = (days[0], days[-1]) if isinstance(days, tuple) and days else (today, today)
+    return {
+        "since": _start(first),
+        "until": _start(last + timedelta(days=1)),
+        "user": user or None,
+        "events": events,
+        "outcomes": outcomes,
+        "source": source,
+    }
+
+
+def records(chosen: dict) -> list[dict]:
+    entries = audit.entries(
+        data.engine(), since=chosen["since"], until=chosen["until"], user=chosen["user"], events=chosen["events"] or None
+    )
+    return [
+        e
+        for e in entries
+        if (not chosen["outcomes"] or e["outcome"] in chosen["outcomes"])
+        and (not chosen["source"] or e["source"] == chosen["source"])
+    ]
+
+
+def frame(entries: list[dict], lang: str) -> pd.DataFrame:
+    """The records as a table in the reader's language (details as JSON text, never markup)."""
+    return pd.DataFrame(
+        {
+            t("audit.col_time", lang): [e["time"].replace("T", " ")[:19] for e in entries],
+            t("audit.col_user", lang): [e["user"] for e in entries],
+            t("audit.col_event", lang): [
+                t(f"audit.event_{e['event']}", lang) if e["event"] in EVENTS else e["event"] for e in entries
+            ],
+            t("audit.col_outcome", lang): [
+                t(f"audit.outcome_{e['outcome']}", lang) if e["outcome"] in OUTCOMES else e["outcome"] for e in entries
+            ],
+            t("audit.col_source", lang): [t(f"audit.source_{e['source']}", lang) for e in entries],
+            t("audit.col_details", lang): [json.dumps(e["details"], ensure_ascii=False, sort_keys=True) for e in entries],
+        }
+    )
+
+
+def _download(entries: list[dict], user: User) -> bytes:
+    """The filtered records as CSV (formula cells neutralised); the download is recorded too."""
+    plain = pd.DataFrame([{**e, "details": json.dumps(e["details"], ensure_ascii=False, sort_keys=True)} for e in entries])
+    details = {"table": "audit_log", "format": "csv", "rows": len(entries)}
+    audit.record(data.engine(), audit.Actor(user.name, "desk"), audit.Event.EXPORT, audit.Outcome.SUCCESS, details)
+    return table_bytes(plain, "csv")
+
+
+def log(user: User, lang: str) -> None:
+    """Filters, the records (newest first) and their CSV."""
+    entries = records(filters(lang))
+    st.caption(t("audit.count", lang, count=fmt_int(len(entries), lang), shown=fmt_int(min(len(entries), SHOWN), lang)))
+    st.dataframe(frame(entries[:SHOWN], lang), hide_index=True, key="audit_table", width="stretch")
+    st.download_button(
+        t("audit.download", lang),
+        lambda: _download(entries, user),
+        file_name="audit-log.csv",
+        mime="text/csv",
+        key="audit_csv",
+        on_click="ignore",
+        icon=":material/download:",
+        disabled=not entries,
+    )
