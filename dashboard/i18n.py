@@ -8,6 +8,7 @@ translation is a test failure, never a silent fallback in production.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -53,31 +54,46 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def fmt_int(value: float | int | None, lang: str) -> str:
-    """A whole number with thousands separators; "—" when missing."""
+def not_a_figure(value: object) -> bool:
+    """True for what no figure may show: None, NaN, pandas' NA and NaT, and ±inf (a share of a target of 0)."""
     if value is None or pd_isna(value):
-        return "—"
-    return f"{round(value):,}"
+        return True
+    try:
+        return not math.isfinite(value)  # type: ignore[arg-type]
+    except TypeError:  # a date or text: not a number, so not infinite either
+        return False
 
 
-def fmt_num(value: float | None, lang: str, digits: int = 1) -> str:
-    """A decimal number with thousands separators."""
-    if value is None or pd_isna(value):
-        return "—"
+def unknown(reason: str, lang: str) -> str:
+    """A figure that cannot be computed, in words: ``reason`` is "no_data", "no_target" or "zero_target"."""
+    return t(f"not_computable.{reason}", lang)
+
+
+def fmt_int(value: float | int | None, lang: str, missing: str = "—") -> str:
+    """A whole number with thousands separators; ``missing`` ("—", or words from :func:`unknown`) when there is none."""
+    if not_a_figure(value):
+        return missing
+    return f"{round(value):,}"  # type: ignore[arg-type]
+
+
+def fmt_num(value: float | None, lang: str, digits: int = 1, missing: str = "—") -> str:
+    """A decimal number with thousands separators; ``missing`` when there is none."""
+    if not_a_figure(value):
+        return missing
     return f"{value:,.{digits}f}"
 
 
-def fmt_pct(share: float | None, lang: str, digits: int = 0) -> str:
-    """A share (0.42) as a percentage ("42%")."""
-    if share is None or pd_isna(share):
-        return "—"
-    return f"{share * 100:.{digits}f}%"
+def fmt_pct(share: float | None, lang: str, digits: int = 0, missing: str = "—") -> str:
+    """A share (0.42) as a percentage ("42%"); ``missing`` when there is none (a target of 0 gives none)."""
+    if not_a_figure(share):
+        return missing
+    return f"{share * 100:,.{digits}f}%"  # type: ignore[operator]
 
 
-def fmt_date(day: date | None, lang: str) -> str:
-    """A date the way each reader writes it: 2025年3月5日 / 5 Mar 2025."""
-    if day is None:
-        return "—"
+def fmt_date(day: date | None, lang: str, missing: str = "—") -> str:
+    """A date the way each reader writes it: 2025年3月5日 / 5 Mar 2025; ``missing`` for None and NaT."""
+    if day is None or pd_isna(day):
+        return missing
     if lang == "zh":
         return f"{day.year}年{day.month}月{day.day}日"
     return f"{day.day} {day:%b} {day.year}"

@@ -12,9 +12,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, make_url, text
 
 from dashboard.storage import database
+
+# Hypothesis (tests/test_every_dataset.py): "ci", the default, is quick and the same on every run (its examples
+# are derived from the test, none saved); `pytest --hypothesis-profile=deep` generates many more by hand.
+settings.register_profile("ci", max_examples=6, derandomize=True, database=None, print_blob=True)
+settings.register_profile("deep", max_examples=400, print_blob=True)
+settings.load_profile("ci")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POSTGRES_URL = os.environ.get("DASHBOARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

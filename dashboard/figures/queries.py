@@ -27,6 +27,7 @@ class Figure:
 
     value: float | None
     previous: float | None = None
+    reason: str = "no_data"  # why ``value`` is None, said in words by i18n.unknown: no_data, no_target, zero_target
 
     @property
     def delta(self) -> float | None:
@@ -64,11 +65,10 @@ def headline(ds: Dataset, day: date, start: date | None = None) -> dict[str, Fig
     in_period = _within(dates, period_start, pd.Timestamp(day))
     before = _within(dates, period_start - span - pd.Timedelta(days=1), period_start - pd.Timedelta(days=1))
     named = int((c["stage"] == "named").sum())
-    target = target_total(ds, day.year, "named_communities")
     return {
         "communities": Figure(len(c)),
         "named": Figure(named),
-        "target_share": Figure(named / target if target else None),
+        "target_share": target_share(ds, named, day.year, "named_communities"),
         "activities_month": Figure(int(this_month.sum()), int(last_month.sum())),
         "participants_month": Figure(float(participants[this_month].sum()), float(participants[last_month].sum())),
         "volunteer_hours": Figure(float(hours[in_period].sum()), float(hours[before].sum())),
@@ -83,6 +83,20 @@ def _satisfaction_figure(surveys: pd.DataFrame, day: date) -> Figure:
     by_month = surveys["satisfaction"][upto].groupby(surveys["period"][upto]).mean().sort_index()
     previous = float(by_month.iloc[-2]) if len(by_month) > 1 else None
     return Figure(float(by_month.iloc[-1]), previous)
+
+
+def target_share(ds: Dataset, done: float, year: int, metric: str) -> Figure:
+    """``done`` as a share of the year's target; no value, with the reason, where there is no target or it is 0."""
+    rows = (ds.targets["year"] == year) & (ds.targets["metric"] == metric)
+    if not rows.any():
+        return Figure(None, reason="no_target")
+    target = target_total(ds, year, metric)
+    return Figure(done / target) if target > 0 else Figure(None, reason="zero_target")
+
+
+def shares(done: pd.Series, target: pd.Series) -> pd.Series:
+    """``done / target`` row by row; NaN (never inf) where the target is missing or 0: a share that cannot be computed."""
+    return done.astype("float64") / target.astype("float64").where(target > 0)
 
 
 def target_total(ds: Dataset, year: int, metric: str) -> float:
@@ -134,9 +148,9 @@ def district_progress(ds: Dataset, day: date) -> pd.DataFrame:
         base[f"target_{metric}"] = targets[metric] if metric in targets else float("nan")
     base = base.fillna({"activities_ytd": 0, "hours_ytd": 0})
     fraction = year_fraction(day)
-    base["activities_pace"] = base["activities_ytd"] / (base["target_activities"] * fraction)
+    base["activities_pace"] = shares(base["activities_ytd"], base["target_activities"] * fraction)
     base["activities_projection"] = base["activities_ytd"] / fraction
-    base["named_share"] = base["named"] / base["target_named_communities"]
+    base["named_share"] = shares(base["named"], base["target_named_communities"])
     order = {code: i for i, code in enumerate(config.codes("districts"))}
     return base.reset_index().sort_values("district", key=lambda s: s.map(order)).reset_index(drop=True)
 

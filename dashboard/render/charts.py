@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard import config
-from dashboard.i18n import fmt_pct, t
+from dashboard.i18n import fmt_int, fmt_pct, t, unknown
 from dashboard.render.maps import progress_color
 
 Chart = alt.Chart | alt.LayerChart | alt.HConcatChart
@@ -285,15 +285,22 @@ def district_progress_chart(progress_df: pd.DataFrame, lang: str, measure: str =
     """
     if measure not in PROGRESS_MEASURES:
         raise ValueError(f"measure must be one of {PROGRESS_MEASURES}, not {measure!r}")
-    if _empty(progress_df) or progress_df[measure].isna().all():
+    if _empty(progress_df):
         return None
-    frame = _labelled(progress_df.dropna(subset=[measure]), "district", "districts", lang)
+    frame = _labelled(progress_df, "district", "districts", lang)
+    target = frame["target_named_communities"]
+    # A district without a target, or with a target of 0, keeps its row: an empty bar and the reason in words.
+    why = [unknown("zero_target" if tg == 0 else "no_target", lang) for tg in target]
     frame = frame.assign(
         colour=frame[measure].map(progress_color) if measure == "progress" else config.colors("stages").get("named", GREY),
         text=[
-            f"{n:,} / {tg:,.0f}" if measure == "named_share" else fmt_pct(p, lang)
-            for n, tg, p in zip(frame["named"], frame["target_named_communities"], frame["progress"], strict=True)
+            (f"{fmt_int(n, lang)} / {fmt_int(tg, lang, missing=w)}" if measure == "named_share" else fmt_pct(p, lang))
+            for n, tg, p, w in zip(frame["named"], target, frame["progress"], why, strict=True)
         ],
+        target_text=[fmt_int(tg, lang, missing=w) for tg, w in zip(target, why, strict=True)],
+        share_text=[fmt_pct(v, lang, missing=w) for v, w in zip(frame["named_share"], why, strict=True)],
+        progress_text=frame["progress"].map(lambda p: fmt_pct(p, lang)),
+        **{measure: frame[measure].fillna(0.0)},
     )
     districts = _ordered("districts", frame["district"])
     y = alt.Y("district_label:N", title=_t("district", lang), sort=_labels("districts", districts, lang))
@@ -307,9 +314,9 @@ def district_progress_chart(progress_df: pd.DataFrame, lang: str, measure: str =
         _tip("district_label:N", "district", lang),
         _tip("communities:Q", "communities", lang, ",d"),
         _tip("named:Q", "named", lang, ",d"),
-        _tip("target_named_communities:Q", "progress_target", lang, ",.0f"),
-        _tip("named_share:Q", "progress_named_share", lang, ".0%"),
-        _tip("progress:Q", "progress_progress", lang, ".0%"),
+        _tip("target_text:N", "progress_target", lang),
+        _tip("share_text:N", "progress_named_share", lang),
+        _tip("progress_text:N", "progress_progress", lang),
     ]
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(y, x, color=alt.Color("colour:N", scale=None), tooltip=tooltip)

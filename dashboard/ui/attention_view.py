@@ -36,7 +36,12 @@ def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
             len(inactive),
             t("ui.none_inactive", lang, days=days),
             lambda: components.community_table(
-                inactive, {"district": "ui.col_district", "days_since": "ui.col_days_since"}, lang, key="tbl_inactive", height=300
+                inactive,
+                {"district": "ui.col_district", "days_since": "ui.col_days_since"},
+                lang,
+                key="tbl_inactive",
+                height=300,
+                figures={"days_since": ("int", "no_activity")},  # a community that never reported
             ),
         )
     with middle:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from dashboard import config
 from dashboard.dataset import Dataset
 from dashboard.figures.filters import Filters
 from dashboard.figures.queries import Figure
-from dashboard.i18n import community_names, fmt_date, fmt_int, fmt_num, fmt_pct, join_list, t
+from dashboard.i18n import community_names, fmt_date, fmt_int, fmt_num, fmt_pct, join_list, t, unknown
 from dashboard.ui import data
 
 
@@ -36,14 +38,35 @@ def empty_notice(lang: str) -> None:
 
 def metric(container, label: str, fig: Figure, kind: str, lang: str, *, help_text: str | None = None) -> None:
     """One headline figure with its change (absent when there is nothing to compare)."""
-    formats: dict[str, Callable[[float | None, str], str]] = {"int": fmt_int, "num": fmt_num, "pct": fmt_pct}
-    fmt = formats[kind]
+    fmt = FORMATS[kind]
     delta = None
     if fig.delta is not None:
         delta = fmt(fig.delta, lang) if kind != "pct" else fmt_pct(fig.delta, lang)
         if fig.delta > 0:
             delta = "+" + delta
-    container.metric(label, fmt(fig.value, lang), delta=delta, help=help_text, border=True)
+    container.metric(label, fmt(fig.value, lang, missing=unknown(fig.reason, lang)), delta=delta, help=help_text, border=True)
+
+
+FORMATS: dict[str, Callable[..., str]] = {"int": fmt_int, "num": fmt_num, "pct": fmt_pct}
+
+
+def in_words(frame: pd.DataFrame, lang: str, figures: dict[str, tuple[str, str]]) -> Styler:
+    """``frame`` for ``st.dataframe`` with its figures through the null-safe path, never "None" or NaN.
+
+    ``figures`` maps a column to (kind, reason): its numbers as ``fmt_int``/``fmt_num``/``fmt_pct``
+    write them, a missing one as the reason in words (``i18n.unknown``: "no activity yet"); any
+    other missing cell shows "—". The data underneath stays numeric, so sorting still sorts numbers.
+    """
+    formatter = {
+        column: partial(FORMATS[kind], lang=lang, missing=unknown(reason, lang)) for column, (kind, reason) in figures.items()
+    }
+    for column in frame.columns.difference(list(formatter)):  # other numbers too, never Styler's "1.500000"
+        if pd.api.types.is_float_dtype(frame[column]):
+            formatter[column] = partial(fmt_num, lang=lang)
+        elif pd.api.types.is_integer_dtype(frame[column]) and column != "#":
+            formatter[column] = partial(fmt_int, lang=lang)
+    others = [column for column in frame.columns if column not in formatter]  # na_rep would override a formatter
+    return frame.style.format(formatter).format(na_rep="—", subset=others)  # type: ignore[arg-type]
 
 
 def profile_url(community_id: str, lang: str) -> str:
@@ -55,10 +78,19 @@ def profile_url(community_id: str, lang: str) -> str:
     return f"./profile?community={quote(str(community_id), safe='')}&lang={lang}"
 
 
-def community_table(frame: pd.DataFrame, columns: dict[str, str], lang: str, key: str, height: int | None = None) -> None:
+def community_table(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    lang: str,
+    key: str,
+    height: int | None = None,
+    *,
+    figures: dict[str, tuple[str, str]] | None = None,
+) -> None:
     """Communities with readable labels and a link to each profile.
 
-    ``columns`` maps frame columns to message keys for their headers.
+    ``columns`` maps frame columns to message keys for their headers; ``figures`` maps some of those
+    frame columns to (kind, reason) for :func:`in_words`.
     """
     shown = pd.DataFrame(
         {
@@ -72,8 +104,9 @@ def community_table(frame: pd.DataFrame, columns: dict[str, str], lang: str, key
             values = values.map(lambda code, v=vocab: config.label(v, code, lang))
         shown[t(message, lang)] = values.to_numpy()
     shown[t("ui.col_profile", lang)] = frame["community_id"].map(lambda cid: profile_url(cid, lang)).to_numpy()
+    worded = {t(columns[column], lang): how for column, how in (figures or {}).items()}
     st.dataframe(
-        shown,
+        in_words(shown, lang, worded) if worded else shown,
         hide_index=True,
         key=key,
         height=height or "auto",

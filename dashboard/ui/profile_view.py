@@ -9,7 +9,8 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.figures import profiles
-from dashboard.i18n import community_name, community_names, fmt_date, fmt_int, fmt_num, t
+from dashboard.i18n import community_name, community_names, fmt_date, fmt_int, fmt_num, t, unknown
+from dashboard.ui import components
 from dashboard.ui.text import md_escape
 
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]  # st.badge's
@@ -80,11 +81,11 @@ def headline(profile: profiles.Profile, lang: str) -> None:
     cols[1].metric(t("ui.activities_total", lang), fmt_int(len(profile.activities), lang), border=True)
     cols[2].metric(
         t("ui.last_activity", lang),
-        last.date().isoformat() if last is not None else "—",
+        last.date().isoformat() if last is not None else unknown("no_activity", lang),
         border=True,
         help=fmt_date(last.date(), lang) if last is not None else None,
     )
-    cols[3].metric(t("ui.latest_satisfaction", lang), fmt_num(latest, lang), border=True)
+    cols[3].metric(t("ui.latest_satisfaction", lang), fmt_num(latest, lang, missing=unknown("no_survey", lang)), border=True)
 
 
 def notes(community_id: str, lang: str) -> None:
@@ -98,16 +99,18 @@ def notes(community_id: str, lang: str) -> None:
 def recent_activities(activities: pd.DataFrame, lang: str, limit: int = 15) -> None:
     """The latest activities as a plain table (text from data is never HTML)."""
     recent = activities.sort_values("date", ascending=False).head(limit)
+    shown = pd.DataFrame(
+        {
+            t("ui.col_date", lang): recent["date"].dt.date,
+            t("ui.col_title", lang): recent["title"],
+            t("ui.col_category", lang): recent["category"].map(lambda c: config.label("categories", c, lang)),
+            t("ui.col_participants", lang): recent["participants"],
+            t("ui.col_hours", lang): recent["volunteer_hours"],
+        }
+    )
+    figures = {t("ui.col_participants", lang): ("int", "no_data"), t("ui.col_hours", lang): ("num", "no_data")}
     st.dataframe(
-        pd.DataFrame(
-            {
-                t("ui.col_date", lang): recent["date"].dt.date,
-                t("ui.col_title", lang): recent["title"],
-                t("ui.col_category", lang): recent["category"].map(lambda c: config.label("categories", c, lang)),
-                t("ui.col_participants", lang): recent["participants"],
-                t("ui.col_hours", lang): recent["volunteer_hours"],
-            }
-        ),
+        components.in_words(shown, lang, figures),  # a blank title or hours shows "—", never "None"
         hide_index=True,
         key="tbl_recent",
     )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.i18n import community_names, t
-from dashboard.ui import a11y
+from dashboard.ui import a11y, components
 
 
 def table(ranked: pd.DataFrame, lang: str) -> str | None:
@@ -28,16 +28,18 @@ def table(ranked: pd.DataFrame, lang: str) -> str | None:
     )
     st.caption(t("ui.ranking_keys", lang))
     a11y.enter_selects_row("tbl_ranking")
+    figures = {
+        t("ui.col_hours", lang): ("num", "no_data"),
+        t("ui.col_satisfaction", lang): ("num", "no_survey"),
+        t("ui.col_days_since", lang): ("int", "no_activity"),
+    }
     event = st.dataframe(
-        shown,
+        components.in_words(shown, lang, figures),
         hide_index=True,
         key="tbl_ranking",
         on_select="rerun",
         selection_mode="single-row",
         height=420,
-        column_config={
-            t("ui.col_satisfaction", lang): st.column_config.NumberColumn(format="%.1f"),
-        },
     )
     rows = event.selection.rows if event and event.selection else []
     return str(ranked.iloc[rows[0]]["community_id"]) if rows else None

@@ -12,7 +12,7 @@ from dashboard.render.exports import table_bytes
 from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
-from dashboard.ui import data, flash, maps_view, removals_view, session
+from dashboard.ui import components, data, flash, maps_view, removals_view, session
 from dashboard.ui.text import md_escape
 
 STAGED_KEY = "desk_staged"
@@ -155,8 +155,8 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
         frame = getattr(preview, part)
         if not frame.empty:
             with st.expander(f"{t(f'desk.{part}', lang)} · {len(frame)}"):
-                st.dataframe(
-                    frame[key_cols + [c for c in frame.columns if c not in key_cols]].head(500),
+                st.dataframe(  # blank cells of the file show "—", numbers through the null-safe path
+                    components.in_words(frame[key_cols + [c for c in frame.columns if c not in key_cols]].head(500), lang, {}),
                     hide_index=True,
                     key=f"desk_{part}",
                 )

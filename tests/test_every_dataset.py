@@ -1,0 +1,331 @@
+"""Every valid dataset renders: generated contract files, imported, then every page and every briefing file.
+
+Hypothesis writes the four tables as staff might (``tests/contract_files.py``); each dataset is imported
+through the public import function, then
+
+- the figures, the charts and the briefing's text are computed for the city and every district
+  (cheap: many examples), and
+- every page runs under AppTest (Overview, the Map in each layer, Progress, each community's profile,
+  every slide of the Presentation, the desk with the file uploaded again, the history of every table)
+  and the briefing's PPTX, PDF and ZIP are built for the city, a one-community district and an empty
+  district (dear: few examples).
+
+Nothing may raise, show an error element, or show NaN, inf or a pandas placeholder where a figure
+belongs. Cases Hypothesis found are kept in ``tests/fixtures/generated/*.json`` and run every time.
+The ``ci`` profile (the default) keeps this file to about a minute; ``--hypothesis-profile=deep``
+runs many more (README, "Tests").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+import streamlit as st
+from argon2 import PasswordHasher
+from contract_files import Spec, specs
+from hypothesis import HealthCheck, Phase, example, given, note, settings
+from hypothesis import strategies as hs
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from dashboard import auth, config
+from dashboard.briefing import bundle, content
+from dashboard.briefing.period import default_period
+from dashboard.dataset import Dataset
+from dashboard.figures import profiles, queries
+from dashboard.figures.filters import Filters, apply_filters
+from dashboard.i18n import catalogue, community_name, t
+from dashboard.ingest import importing
+from dashboard.render import charts
+from dashboard.render.exports import contract_frame, table_bytes
+from dashboard.schema import TABLES
+from dashboard.storage import database, store
+from dashboard.ui.text import md_escape
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+KEPT = sorted((Path(__file__).parent / "fixtures" / "generated").glob("*.json"))
+PASSWORD = "Generated-data-42"
+FAST_ARGON2 = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+# What a figure that could not be computed must never look like on a page or in a file.
+NOT_A_FIGURE = re.compile(r"(?<![A-Za-z])(nan|NaN|NAN|inf|-inf|Infinity|<NA>|NaT|None|null)(?![A-Za-z])")
+# The profile (tests/conftest.py) sets the number of cheap examples; the dear property runs a twentieth of
+# that, and a quick profile (fewer than 20: "ci", the default) runs it on the kept "issue-*" datasets only.
+QUICK = settings.default.max_examples < 20
+CHEAP = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+DEAR = settings(
+    max_examples=max(1, settings.default.max_examples // 20),
+    phases=(Phase.explicit,) if QUICK else tuple(Phase),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
+
+
+def kept(path: Path) -> Spec:
+    return Spec.from_json(path.read_text(encoding="utf-8"))
+
+
+def with_kept(paths: list[Path]):
+    """Replay the datasets kept under tests/fixtures/generated before the generated ones, in alternate languages."""
+
+    def decorate(test):
+        for number, path in enumerate(paths):
+            test = example(spec=kept(path), lang=("zh", "en")[number % 2])(test)
+        return test
+
+    return decorate
+
+
+# --- the dataset, imported --------------------------------------------------------------------------------------
+
+
+def imported(spec: Spec, url: str) -> Dataset:
+    """Import the spec's files in order through ``importing.import_bytes``; every one must be accepted."""
+    database.engine_for.cache_clear()
+    engine = database.engine_for(url)
+    try:
+        for file in spec.files:
+            result = importing.import_bytes(engine, file.data(), file.name, user="generated")
+            errors = [e["message"] for e in result.report.as_dict("en")["errors"][:5]]
+            assert result.version, f"a valid {file.table} file was refused: {errors}"
+            assert result.report.table == file.table
+        return store.load_dataset(engine)
+    finally:
+        engine.dispose()
+
+
+def data_strings(ds: Dataset) -> list[str]:
+    """Every text that came from the files (names may well contain "nan" or "None"), longest first."""
+    texts: set[str] = set()
+    for frame, columns in (
+        (ds.communities, ["community_id", "name_zh", "name_en", "subdistrict", "brand_name"]),
+        (ds.activities, ["activity_id", "community_id", "title"]),
+    ):
+        for column in columns:
+            for value in frame[column].dropna().astype(str):
+                texts |= {value, md_escape(value), json.dumps(value)[1:-1]}
+    return sorted((t for t in texts if t), key=len, reverse=True)
+
+
+def _plain_messages() -> list[str]:
+    """Messages without placeholders that say one of those words as a word ("None." for an empty list)."""
+    plain = [text for texts in catalogue().values() for text in texts.values() if "{" not in text and NOT_A_FIGURE.search(text)]
+    return plain + [text.rstrip(".。") for text in plain]  # also inside a sentence: "Named brands: None; ..."
+
+
+def bad_words(text: str, known: list[str]) -> list[str]:
+    """NaN, inf and placeholders in ``text`` once the data's own strings are taken out."""
+    for value in [*known, *_plain_messages()]:
+        text = text.replace(value, " ")
+    return NOT_A_FIGURE.findall(text)
+
+
+def districts_by_size(ds: Dataset) -> tuple[str | None, str]:
+    """A district with exactly one community (if any) and one with none."""
+    counts = ds.communities["district"].value_counts()
+    solo = counts[counts == 1].index
+    empty = [d for d in config.codes("districts") if d not in counts.index]
+    return (str(solo[0]) if len(solo) else None), empty[0]
+
+
+# --- the cheap property: figures, charts and the briefing's words -------------------------------------------------
+
+
+def _finite_chart(name: str, chart) -> None:
+    if chart is None:
+        return
+    spec = json.dumps(chart.to_dict(), allow_nan=True)
+    assert "NaN" not in spec and "Infinity" not in spec, f"the {name} chart carries NaN or Infinity"
+
+
+def check_figures(ds: Dataset, lang: str) -> None:
+    """The figures and charts of every page for the city and each district, and the briefing's text."""
+    known = data_strings(ds)
+    solo, empty = districts_by_size(ds)
+    scopes = [None, *sorted(set(ds.communities["district"])), empty]
+    for district in scopes:
+        f = Filters(districts=(district,) if district else ())
+        scoped = apply_filters(ds, f, dates=False)
+        day = default_period(ds).end
+        headline = queries.headline(scoped, day)
+        assert all(fig.value is None or math.isfinite(fig.value) for fig in headline.values()), headline
+        progress = queries.district_progress(scoped, day)
+        for name, chart in (
+            ("district progress", charts.district_progress_chart(progress, lang)),
+            ("funnel", charts.funnel_chart(queries.funnel(scoped), lang)),
+            ("monthly", charts.monthly_chart(queries.monthly_activity(scoped), lang, measure="participants")),
+            ("satisfaction", charts.satisfaction_chart(queries.satisfaction_trend(scoped), lang)),
+            ("type mix", charts.type_mix_chart(scoped.communities, lang)),
+        ):
+            _finite_chart(name, chart)
+        if district not in (None, solo, empty):
+            continue  # the briefing's words: for the city, a one-community district and an empty one
+        briefing = content.build(ds, default_period(ds, district), lang)
+        words = [briefing.title, briefing.dates, briefing.source, *briefing.summary]
+        for slide in briefing.slides:
+            words += [slide.title, slide.subtitle, slide.notes, *slide.bullets]
+            words += [f"{c.label} {c.value} {' '.join(c.details)}" for c in slide.cards]
+        assert not bad_words("\n".join(words), known), [w for w in words if bad_words(w, known)][:5]
+    for community_id in ds.communities["community_id"]:
+        assert profiles.build(ds, community_id) is not None
+    assert solo is None or (ds.communities["district"] == solo).sum() == 1
+
+
+@CHEAP
+@with_kept(KEPT)
+@given(spec=specs(), lang=hs.sampled_from(["zh", "en"]))
+def test_every_valid_dataset_imports_and_its_figures_compute(spec, lang, tmp_path_factory):
+    note(spec.to_json())
+    url = f"sqlite:///{tmp_path_factory.mktemp('gen') / 'gen.db'}"
+    check_figures(imported(spec, url), lang)
+
+
+# --- the dear property: every page under AppTest, and the briefing's files -----------------------------------------
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """Pages run through app.py as on a server past its first run (tests/test_desk.py says why); cheap passwords."""
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.setattr(auth, "_hasher", FAST_ARGON2)
+    monkeypatch.delenv("DASHBOARD_LANG", raising=False)
+
+
+def _clear_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    database.engine_for.cache_clear()
+
+
+def shown_text(at: AppTest) -> str:
+    """What the page says: headings, Markdown, captions, notices, figures, table cells and HTML blocks."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "text", "code"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value} {m.delta}" for m in at.metric]
+    parts += [re.sub(r"<[^>]+>", " ", e.proto.body) for e in at.get("html")]
+    for element in at.dataframe:  # what the table shows: a Styler's display values where it has one
+        styled = element.proto.arrow_data.styler.display_values
+        parts += [(pa.ipc.open_stream(styled).read_pandas() if styled else element.value).to_string()]
+    return "\n".join(parts)
+
+
+def assert_page_fine(at: AppTest, where: str, known: list[str]) -> None:
+    """No exception, no error box, no NaN or inf where a figure belongs (tables, maps and charts included)."""
+    assert not at.exception, (where, [e.value for e in at.exception])
+    assert not at.error, (where, [e.value for e in at.error])
+    text = bad_text(shown_text(at), [*known, *_plain_messages()])
+    found = [text[max(0, m.start() - 80) : m.end() + 20] for m in NOT_A_FIGURE.finditer(text)]
+    assert not found, (where, found)
+    for frame in (e.value for e in at.dataframe):
+        numbers = frame.select_dtypes("number")
+        assert not numbers.isin([math.inf, -math.inf]).any().any(), (where, "a table shows inf")
+    for element in at.get("component_instance"):
+        assert not re.search(r"\bNaN\b|\bInfinity\b", bad_text(element.proto.json_args, known)), (where, "a map carries NaN")
+    for element in at.get("vega_lite_chart"):  # inline values; the charts' datasets are checked by check_figures
+        assert not re.search(r"\bNaN\b|\bInfinity\b", bad_text(element.proto.spec, known)), (where, "a chart carries NaN")
+
+
+def bad_text(text: str, known: list[str]) -> str:
+    for value in known:
+        text = text.replace(value, " ")
+    return text
+
+
+def open_page(page: str, lang: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{page}.py")
+    return at.run()
+
+
+def check_pages(spec: Spec, ds: Dataset, lang: str) -> None:
+    """Every page for this dataset: none raises, shows an error, or shows NaN or inf."""
+    known = data_strings(ds)
+    for layer in ("type", "stage", "progress"):
+        assert_page_fine(open_page("map", lang, layer=layer), f"map {layer}", known)
+    for page in ("overview", "progress"):
+        assert_page_fine(open_page(page, lang), page, known)
+    for community_id in ds.communities["community_id"]:
+        at = open_page("profile", lang, community=community_id)
+        assert_page_fine(at, f"profile {community_id}", known)
+        row = ds.communities.set_index("community_id").loc[community_id]
+        assert [t.value for t in at.title] == [md_escape(community_name(row, lang))]
+    slides = len(content.build(ds, default_period(ds), lang).slides)
+    for number in range(1, slides + 1):
+        assert_page_fine(open_page("present", lang, slide=str(number)), f"slide {number}", known)
+    at = open_page("history", lang)
+    for table in TABLES:
+        at.segmented_control(key="hist_tbl").set_value(table).run()
+        assert_page_fine(at, f"history {table}", known)
+    check_desk(spec, lang, known)
+
+
+def check_desk(spec: Spec, lang: str, known: list[str]) -> None:
+    """An editor signs in and uploads each generated file again: the preview shows, with no error."""
+    at = open_page("desk", lang)
+    at.text_input(key="signin_name").input("ed")
+    at.text_input(key="signin_password").input(PASSWORD)
+    next(b for b in at.button if b.label == t("desk.sign_in", lang)).click()
+    at.run()
+    assert len(at.file_uploader) == 1, [e.value for e in at.error]
+    for file in spec.files:
+        at.file_uploader[0].set_value((file.name, file.data(), "application/octet-stream"))
+        at.run()
+        assert_page_fine(at, f"desk {file.table}", known)
+        assert at.success, f"the desk did not accept {file.table} again"
+
+
+def check_briefings(ds: Dataset, lang: str) -> None:
+    """The briefing's PPTX, PDF and ZIP for the city, a district with one community and one with none."""
+    from dashboard.briefing.deck import deck_bytes
+    from dashboard.briefing.pdf import pdf_bytes
+
+    solo, empty = districts_by_size(ds)
+    for district in dict.fromkeys([None, solo, empty]):
+        briefing = content.build(ds, default_period(ds, district), lang)
+        images = bundle.chart_images(briefing, scale=1)  # the pictures at screen size: the same charts, quicker
+        assert deck_bytes(briefing, images).startswith(b"PK")
+        assert pdf_bytes(briefing, images).startswith(b"%PDF")
+        assert bundle.zip_bytes(briefing, images).startswith(b"PK")
+
+
+def check_everything(spec: Spec, lang: str, folder: Path) -> None:
+    url = f"sqlite:///{folder / 'every.db'}"
+    ds = imported(spec, url)
+    engine = database.engine_for(url)
+    auth.add_user(engine, "ed", PASSWORD, "editor")
+    for file in spec.files:  # the history page's downloads: every table as CSV and Excel, formula cells neutralised
+        frame = contract_frame(file.table, store.load_table(engine, file.table))
+        assert table_bytes(frame, "csv") and table_bytes(frame, "xlsx", sheet=file.table).startswith(b"PK")
+    engine.dispose()
+    _clear_caches()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DASHBOARD_DATABASE_URL", url)
+        try:
+            check_pages(spec, ds, lang)
+            check_briefings(ds, lang)
+        finally:
+            _clear_caches()
+
+
+@DEAR
+@with_kept([path for path in KEPT if path.stem.startswith("issue-")])
+@given(spec=specs(), lang=hs.sampled_from(["zh", "en"]))
+def test_every_valid_dataset_renders_on_every_page_and_in_every_file(spec, lang, served, tmp_path_factory):
+    note(spec.to_json())
+    check_everything(spec, lang, tmp_path_factory.mktemp("every"))
