@@ -118,7 +118,7 @@ def profile_stages(version: str, community: pd.Series, lang: str) -> pd.DataFram
             col.caption(_v("not_reached", lang))
             continue
         col.markdown(f":material/check_circle: **{label}**")
-        text = _v("date_unknown", lang) if pd.isna(dates[code]) else fmt_date(dates[code], lang)
+        text: str = _v("date_unknown", lang) if pd.isna(dates[code]) else fmt_date(dates[code], lang)
         if derived[code]:
             col.caption(_v("with_derived", lang, text=text), help=_v("derived_help", lang))
         else:
