@@ -8,11 +8,11 @@ server (and drops it at the end), so two runs at once never share tables.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from postgres_server import POSTGRES_SKIP, POSTGRES_URL, RUN_DATABASE, server_engine
 from sqlalchemy import create_engine, make_url, text
 
 from dashboard.storage import database
@@ -24,26 +24,6 @@ settings.register_profile("deep", max_examples=400, print_blob=True)
 settings.load_profile("ci")
 
 FIXTURES = Path(__file__).parent / "fixtures"
-POSTGRES_URL = os.environ.get("DASHBOARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _postgres_reason() -> str | None:
-    try:
-        probe = create_engine(POSTGRES_URL)
-        with probe.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        probe.dispose()
-    except Exception as exc:  # any failure means "no server here"
-        return f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}"
-    return None
-
-
-POSTGRES_SKIP = _postgres_reason()
-RUN_DATABASE = f"dashboard_test_{os.getpid()}"
-
-
-def _server_engine():
-    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +31,7 @@ def postgres_url():
     """A database of this run's own on the PostgreSQL server, dropped afterwards."""
     if POSTGRES_SKIP:
         pytest.skip(POSTGRES_SKIP)
-    server = _server_engine()
+    server = server_engine()
     with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}"'))
         conn.execute(text(f'CREATE DATABASE "{RUN_DATABASE}"'))

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import RUN_DATABASE, _server_engine
+from postgres_server import RUN_DATABASE, server_engine
 from sqlalchemy import DateTime, create_engine, inspect, make_url, select, text
 
 from dashboard.cli.main import main
@@ -72,7 +72,7 @@ def empty_url(engine, tmp_path):
         yield f"sqlite:///{tmp_path / 'restored.db'}"
         return
     name = f"{RUN_DATABASE}_restore"
-    server = _server_engine()
+    server = server_engine()
     with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import POSTGRES_SKIP, POSTGRES_URL
+from postgres_server import POSTGRES_SKIP, POSTGRES_URL
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = ("sticky cookie", "every page under /juping/", "chart downloads", "import on A, seen on B", "upload limits")
