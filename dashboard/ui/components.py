@@ -16,6 +16,7 @@ from dashboard.dataset import Dataset
 from dashboard.figures.filters import Filters
 from dashboard.figures.queries import Figure
 from dashboard.i18n import community_names, fmt_date, fmt_int, fmt_num, fmt_pct, join_list, t, unknown
+from dashboard.render import chart_text
 from dashboard.ui import data
 
 
@@ -137,14 +138,22 @@ def district_pace_table(progress: pd.DataFrame, lang: str) -> None:
     )
 
 
-def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: str = "chart") -> None:
-    """Show an Altair chart with PNG, SVG and CSV downloads rendered on the server only when clicked."""
+def chart(
+    built, lang: str, key: str, data: pd.DataFrame | None = None, name: str = "chart", *, figure: str | None = None
+) -> None:
+    """Show an Altair chart with PNG, SVG and CSV downloads rendered on the server only when clicked.
+
+    The chart is named by its title, subtitle and ``figure`` (its main figure, when the page has it) for
+    screen readers (``chart_text``).
+    """
     from dashboard.render import chart_export as charts  # noqa: PLC0415 - vl-convert loads only when needed
 
     if built is None:
         st.info(t("ui.no_activities", lang))
         return
-    st.altair_chart(built, width="stretch", key=key)
+    text = chart_text.alt_text(built, figure)
+    built = chart_text.described(built, text)
+    st.altair_chart(built, width="stretch", key=key, alt=text or None)
     frame = data if data is not None else (built.data if isinstance(built.data, pd.DataFrame) else None)
     cols = st.columns(3 if frame is not None else 2)
     cols[0].download_button(
