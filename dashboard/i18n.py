@@ -48,10 +48,27 @@ def catalogue() -> dict[str, dict[str, str]]:
 def t(key: str, lang: str, **values: object) -> str:
     """The message ``key`` in ``lang``, with ``{placeholders}`` filled in."""
     texts = catalogue()[key]
-    text = texts.get(lang) or texts["en"]
-    if values.get("count") == 1 and f"{lang}_one" in texts:  # English singular ("1 community")
-        text = texts[f"{lang}_one"]
-    return text.format(**values) if values else text
+    return _form(texts, lang, values.get("count")).format(**values) if values else texts.get(lang) or texts["en"]
+
+
+def _form(texts: Mapping[str, str], lang: str, count: object) -> str:
+    """The text for ``count``: the ``<lang>_one`` form for exactly one (English "1 community"), else ``<lang>``."""
+    if str(count) == "1" and f"{lang}_one" in texts:  # a count may come as a number or formatted
+        return texts[f"{lang}_one"]
+    return texts.get(lang) or texts["en"]
+
+
+def fmt_count(count: float | None, noun: str, lang: str) -> str:
+    """A count with its noun, singular or plural as the number asks: "1 problem", "3 problems", "3 个问题".
+
+    The one formatter for counts in running text; the nouns are ``messages/counts.toml``. A missing count is "—".
+
+    >>> fmt_count(1, "communities", "en"), fmt_count(1200, "communities", "en"), fmt_count(2, "communities", "zh")
+    ('1 community', '1,200 communities', '2 个社区')
+    """
+    if count is None or pd_isna(count):
+        return "—"
+    return _form(catalogue()[f"counts.{noun}"], lang, count).format(n=fmt_int(count, lang))
 
 
 def not_a_figure(value: object) -> bool:

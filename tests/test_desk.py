@@ -26,7 +26,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
-from dashboard.i18n import t
+from dashboard.i18n import fmt_count, t
 from dashboard.ingest import sample, staging
 from dashboard.ingest.importing import check_bytes
 from dashboard.render import templates
@@ -516,7 +516,7 @@ def chengxi_csv(db, keep=lambda part: part) -> tuple[pd.DataFrame, bytes]:
 def test_a_scoped_editor_sees_its_districts_and_a_mixed_file_is_rejected_on_exactly_the_rows_outside(db):
     at = sign_in(open_page(), scoped(db))
     assert "Signed in as **xi** (editor) · may change: **Chengxi**" in shown_text(at)
-    assert at.selectbox(key="desk_mode").format_func("replace") == "Replace the rows of Chengxi (other districts stay)"
+    assert at.selectbox(key="desk_mode").format_func("replace") == "Replace the rows of Chengxi; other districts stay"
     frame = contract_frame("communities", store.load_table(db, "communities"))
     mixed = pd.concat([frame[frame["district"] == "chengxi"].head(3), frame[frame["district"] == "chengdong"].head(2)])
     before = figures(db)
@@ -642,7 +642,7 @@ def test_rejected_file_gets_a_row_level_report_and_changes_nothing(db, downloads
     name = f"{MARKDOWN}.csv"
     at = upload(sign_in(open_page(), "ed"), name, BAD_FILE)
     assert not at.exception
-    assert at.error[0].value == t("desk.rejected", "en", count=4, rows=3, file=md_escape(name))
+    assert at.error[0].value == t("desk.rejected", "en", count=4, rows=fmt_count(3, "rows", "en"), file=md_escape(name))
     assert MARKDOWN not in shown_text(at)  # the file name only ever shown escaped
 
     problems = at.dataframe[0].value

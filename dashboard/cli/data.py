@@ -41,7 +41,7 @@ def _print_report(report_dict: dict, report, lang: str, as_json: bool) -> None:
         print(t("validation.more_problems", lang, count=report.unlisted, shown=len(report.errors)))
     table = t(f"validation.table_{report.table}", lang) if report.table else "?"
     summary = (
-        t("cli.valid", lang, rows=report.rows, table=table) if report.valid else t("cli.invalid", lang, count=report.error_count)
+        t("cli.valid", lang, count=report.rows, table=table) if report.valid else t("cli.invalid", lang, count=report.error_count)
     )
     print(summary)
 
@@ -94,7 +94,7 @@ def _print_import(staged: staging.Staged, version: int | None, lang: str, as_jso
         print(t("cli.no_changes", lang, table=table))
         return
     mode = t(f"cli.mode_{staged.mode}", lang)
-    print(t("cli.imported", lang, rows=report.rows, table=table, version=version, mode=mode))
+    print(t("cli.imported", lang, count=report.rows, table=table, version=version, mode=mode))
     print(t("cli.import_counts", lang, **summary))
     if staged.kept:
         print(t("cli.kept_other_districts", lang, count=staged.kept, scope=staged.scope.label(lang)))
@@ -159,7 +159,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return USAGE
     details = {"table": args.table, "version": args.version, "format": Path(args.out).suffix.lower()[1:], "rows": len(frame)}
     audit.record(engine, OPERATOR, audit.Event.EXPORT, audit.Outcome.SUCCESS, details)
-    print(t("cli.exported", lang, rows=len(frame), table=t(f"validation.table_{args.table}", lang), path=args.out))
+    print(t("cli.exported", lang, count=len(frame), table=t(f"validation.table_{args.table}", lang), path=args.out))
     return OK
 
 

@@ -75,6 +75,7 @@ def render(full_range: tuple[date, date]) -> None:
                 format_func=partial(_option_label, vocab, lang=lang),
                 placeholder=t("ui.all", lang),
                 on_change=_on_filters,
+                select_all=False,  # an empty filter already means all; Streamlit's "Select all" is English only
             )
         st.date_input(
             t("ui.date_range", lang),

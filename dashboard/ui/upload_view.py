@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import auth, config
-from dashboard.i18n import fmt_int, t
+from dashboard.i18n import fmt_count, fmt_int, t
 from dashboard.ingest import staging
 from dashboard.render.exports import table_bytes
 from dashboard.schema import TABLES
@@ -42,6 +44,8 @@ def choose_file(scope: Scope, lang: str):
         type=["csv", "xlsx"],
         help=t("desk.upload_help", lang),
         key=f"desk_file_{st.session_state.get(ROUND_KEY, 0)}",
+        # The widget states the desk's own limit ("50MB per file"), not the server's ceiling (1GB).
+        max_upload_size=max(1, math.ceil(limit_mb())),
     )
     left, right = st.columns(2)
     tables = [None, *TABLES]
@@ -70,7 +74,7 @@ def check(upload, table: str | None, mode: str | None, user: auth.User, lang: st
     with st.status(t("desk.checking", lang, name=md_escape(upload.name)), expanded=False) as status:
         actor = audit.Actor(user.name, "desk")
         staged = staging.stage(data.engine(), payload, upload.name, table, mode, scope=user.scope, actor=actor)
-        status.update(label=t("desk.checked", lang, rows=fmt_int(staged.report.rows, lang)), state="complete")
+        status.update(label=t("desk.checked", lang, count=fmt_int(staged.report.rows, lang)), state="complete")
     st.session_state[STAGED_KEY] = (token, staged)
     return staged
 
@@ -80,7 +84,15 @@ def show_rejected(staged: staging.Staged, payload: bytes, lang: str) -> None:
     report = staged.report
     rows = staging.problem_rows(report)
     if rows:
-        st.error(t("desk.rejected", lang, count=report.error_count, rows=rows, file=md_escape(staged.file_name)))
+        st.error(
+            t(
+                "desk.rejected",
+                lang,
+                count=report.error_count,
+                rows=fmt_count(rows, "rows", lang),
+                file=md_escape(staged.file_name),
+            )
+        )
     else:
         st.error(t("desk.rejected_file", lang, file=md_escape(staged.file_name)))
     problems = staging.problems_frame(report, lang)
@@ -137,7 +149,7 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
         t(
             "desk.accepted",
             lang,
-            rows=fmt_int(staged.report.rows, lang),
+            rows=fmt_count(staged.report.rows, "rows", lang),
             table=table_label(staged.table, lang),
             mode=_mode_label(staged.mode, staged.scope, lang),
         )
