@@ -24,7 +24,8 @@ def _column(title: str, count: int, none_message: str, draw) -> None:
 
 
 def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
-    """Three lists side by side (stacked on a phone), then the communities stuck in one stage."""
+    """Three lists side by side (stacked on a phone), each with its key figure right after the name (it must show
+    in a third of a 1280 px screen), then the communities stuck in one stage."""
     inactive = queries.inactive_communities(scoped, day)
     behind = queries.behind_pace(progress)
     falling = queries.falling_satisfaction(scoped, day)
@@ -37,7 +38,7 @@ def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
             t("ui.none_inactive", lang, days=days),
             lambda: components.community_table(
                 inactive,
-                {"district": "ui.col_district", "days_since": "ui.col_days_since"},
+                {"days_since": "ui.col_days_since", "district": "ui.col_district"},
                 lang,
                 key="tbl_inactive",
                 height=300,
@@ -58,7 +59,7 @@ def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
             t("ui.none_falling", lang),
             lambda: components.community_table(
                 falling,
-                {"district": "ui.col_district", "latest": "ui.col_satisfaction", "change": "ui.col_change"},
+                {"change": "ui.col_change", "latest": "ui.col_satisfaction", "district": "ui.col_district"},
                 lang,
                 key="tbl_falling",
                 height=300,

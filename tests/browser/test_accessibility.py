@@ -18,6 +18,7 @@ CHARTS = {"overview": 1, "progress": 4, "profile": 2}
 MAPS = ("overview", "map", "profile")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 LAPTOP = {"width": 1280, "height": 900}
+HTML_FINDER = {"zh": "查找社区", "en": "Find a community"}
 
 
 def open_drawn(visit, name: str, lang: str):
@@ -52,3 +53,22 @@ def test_the_declared_language_follows_the_switch(visit):
     page.locator('[data-testid="stSidebar"]').get_by_role("radio", name="English").click()
     visit.settle()
     page.wait_for_function("document.documentElement.lang === 'en'")
+
+
+@pytest.mark.parametrize("visit", [{"width": 640, "height": 450}], indirect=True)  # 1280 x 900 at 200 % zoom
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_overview_needs_no_horizontal_scrolling_at_200_percent_zoom(visit, lang):
+    page = open_drawn(visit, "overview", lang)
+    page.mouse.wheel(0, 3000)  # everything below the fold drawn too
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 640 + 2
+    main = page.locator('[data-testid="stMain"]')
+    assert main.evaluate("el => el.scrollWidth - el.clientWidth") <= 2
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
+        .filter(e => e.getBoundingClientRect().right > innerWidth + 2 && getComputedStyle(e).position !== 'fixed')
+        .map(e => e.tagName + '.' + (e.getAttribute('data-testid') || e.className || '')).slice(0, 5)"""
+    )
+    assert not wide, wide
+    expect(page.get_by_role("combobox", name=HTML_FINDER[lang])).to_be_visible()
+    visit.shot(f"overview-200pct-{lang}")
