@@ -269,7 +269,7 @@ def test_a_scoped_restore_is_refused_when_an_old_row_now_belongs_to_another_dist
     run(capsys, "import", write(tmp_path, "moved.csv", moved), "--as", "boss")  # 城西区's first community moves east
     before = snapshot(city)
     code, _, err = run(capsys, "rollback", "--table", "communities", "--to", "1", "--as", "xi.admin")
-    assert code == 1 and "1 rows whose key now belongs to another district" in err
+    assert code == 1 and "1 row whose key now belongs to another district" in err
     assert_unchanged(city, before)
 
 
@@ -292,7 +292,7 @@ SIX = HEAD + "".join(community(c) for c in XI + DONG + ZHONG[:1])  # 城中区 l
         (
             "en",
             [
-                "This would remove 1 rows of the communities table (14% of the 7 rows",
+                "This would remove 1 row of the communities table (14% of the 7 rows",
                 "--confirm-removals 1",
                 "Chengzhong: 1 of 2",
             ],

@@ -194,3 +194,14 @@ def test_with_public_off_a_viewer_reads_everything_but_changes_nothing(db, monke
 def test_with_public_on_anonymous_readers_see_the_dashboard_as_before(db):
     at = open_page("pages/overview.py")
     assert not at.exception and at.metric and at.sidebar.children
+
+
+def test_signing_in_and_out_on_the_desk_is_recorded(db):
+    at = sign_in(open_page(), "ed")
+    desk.button(at, "Sign out").click()
+    at.run()
+    logged = [(e["user"], e["event"], e["outcome"], e["source"], e["details"]) for e in audit.entries(db, limit=2)]
+    assert logged == [
+        ("ed", "sign_out", "success", "desk", {"reason": "signed_out"}),
+        ("ed", "sign_in", "success", "desk", {"client": "local"}),
+    ]

@@ -73,6 +73,9 @@ def preview(table: str, active: pd.DataFrame, incoming: pd.DataFrame, mode: str)
     is unchanged, so re-importing the same file shows no change.
     """
     key = TABLES[table].key
+    if active.empty:  # a first import: everything is added (and a million rows need no key work for that)
+        nothing = pd.DataFrame({**{k: pd.Series(dtype=object) for k in key}, "fields": pd.Series(dtype=object)})
+        return Preview(table, mode, incoming, nothing, active, unchanged=0)
     columns = [c for c in STORED_COLUMNS[table] if c not in key]
     keyed, had_key = incoming[key[0]].notna().to_numpy(), active[key[0]].notna().to_numpy()
     new_keys, old_keys = _key_text(incoming, key), _key_text(active, key)
