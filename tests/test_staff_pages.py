@@ -205,3 +205,35 @@ def test_signing_in_and_out_on_the_desk_is_recorded(db):
         ("ed", "sign_out", "success", "desk", {"reason": "signed_out"}),
         ("ed", "sign_in", "success", "desk", {"client": "local"}),
     ]
+
+
+# --- a restore on Version history: the guard, and a scoped admin's districts ------------------------------------
+
+
+def test_a_large_restore_on_the_history_page_waits_for_the_number_and_a_scoped_admin_restores_its_districts(db):
+    """Version 2 adds 20 communities to 城西区; 城西区's admin restoring version 1 removes them again: 20 of the 51
+    rows it may change, a large removal. The other districts' rows stay as they are."""
+    auth.add_user(db, "xi.admin", PASSWORD, "admin", scope=Scope.of(["chengxi"]))
+    frame = store.load_table(db, "communities")
+    extra = frame[frame["district"] == "chengxi"].head(20).assign(community_id=[f"6301049990{i:02d}" for i in range(20)])
+    store.commit_frame(db, "communities", extra, "append", store.ImportMeta("ed", "more.csv", ""))
+    others = store.load_table(db, "communities").query("district != 'chengxi'").reset_index(drop=True)
+    at = sign_in(open_page(), "xi.admin")
+    at.switch_page("pages/history.py")
+    at.run()
+    at.selectbox(key="hist_version").set_value(1).run()
+    assert t("history.restore_scoped", "en", scope="Chengxi") in [c.value for c in at.caption]
+    at.checkbox(key="hist_confirm").check().run()
+    [removals] = [d.value for d in at.dataframe if "District" in d.value.columns]
+    assert removals.to_dict("records") == [{"District": "Chengxi", "Rows now": 51, "Removed": 20, "Every row": ""}]
+    restore = desk.button(at, "Restore version 1")
+    assert restore.disabled
+    at.text_input(key="hist_confirm_removals").input("20").run()
+    desk.button(at, "Restore version 1").click()
+    at.run()
+    assert not at.exception and at.success, [e.value for e in at.error]
+    newest = store.list_versions(db, "communities")[0]
+    assert (newest["version"], newest["mode"], newest["user"]) == (3, "scoped_restore", "xi.admin")
+    after = store.load_table(db, "communities")
+    assert len(after.query("district == 'chengxi'")) == 31
+    pd.testing.assert_frame_equal(after.query("district != 'chengxi'").reset_index(drop=True), others)
