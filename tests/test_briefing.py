@@ -11,6 +11,7 @@ dashboard's queries. The PDF is turned into pictures with poppler's pdftoppm
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 import zipfile
@@ -37,6 +38,7 @@ from dashboard.cli.main import main
 from dashboard.dataset import read_csv_dir
 from dashboard.i18n import fmt_int
 from dashboard.ingest.sample import load_sample
+from dashboard.storage import store
 
 DISTRICT = "chengdong"
 COVER = content.Cover(org="城东区民政局", meeting="第四季度工作推进会", day=date(2026, 12, 3))
@@ -48,6 +50,7 @@ TITLES = {
         "各区县排名",
         "社区分布",
         "品牌创建阶段",
+        "品牌命名进度",
         "年度目标完成进度",
         "活动类别",
         "居民满意度",
@@ -63,6 +66,7 @@ TITLES = {
         "District ranking",
         "Where the communities are",
         "Brand creation by stage",
+        "Naming pace against the year's target",
         "Annual targets against the year gone",
         "Activities by category",
         "Residents' satisfaction",
@@ -305,7 +309,7 @@ def test_a_district_deck_says_ben_qu_and_no_list_uses_a_middle_dot(briefings, ci
 
 
 def test_activity_titles_stay_as_written_with_an_english_gloss(briefings, csv):
-    lines = [b for b in briefings["en"].slides[9].bullets if ":" in b and "(" in b][-3:]
+    lines = [b for b in briefings["en"].slides[10].bullets if ":" in b and "(" in b][-3:]
     titles = set(csv["activities"]["title"].dropna())
     assert lines and all(any(f"{title} (" in line for title in titles) for line in lines)
     assert any(label in lines[0] for label in (config.label("categories", c, "en") for c in config.codes("categories")))
@@ -315,9 +319,9 @@ def test_problems_name_the_gap_in_numbers_and_days_left(city, ds):
     progress = gather(ds, default_period(ds)).progress
     chengbei = progress.set_index("district").loc["chengbei"]
     gap = int(chengbei["target_activities"] - chengbei["activities_ytd"])
-    lines = city["zh"].slides[10].bullets
+    lines = city["zh"].slides[11].bullets
     assert f"城北区距年度活动目标还差{gap:,}次，剩余35天" in lines[0]
-    steps = city["zh"].slides[11].bullets
+    steps = city["zh"].slides[12].bullets
     assert steps[0].startswith(f"城北区年底前还需开展活动{gap:,}次")
 
 
@@ -396,7 +400,7 @@ def test_the_leader_and_the_last_rows_are_filled_and_the_own_district_is_bold(de
 def test_every_slide_has_the_source_with_its_import_date_and_a_slide_number(decks, briefings, lang):
     for number, slide in enumerate(decks[lang].slides, start=1):
         assert _named(slide, "Footer") == [briefings[lang].source]
-        assert _named(slide, "Slide number") == [f"{number} / 13"]
+        assert _named(slide, "Slide number") == [f"{number} / {len(TITLES['zh'])}"]
     assert briefings["zh"].source == "数据来源：“居品”社区品牌创建数据库，数据导入于2026年11月28日"
     assert "版本" not in briefings["zh"].source and "version" not in briefings["en"].source
 
@@ -436,7 +440,7 @@ def test_headline_text_is_large_enough_for_a_room(decks):
 
 
 def test_problems_and_next_steps_are_plain_editable_text(decks, briefings):
-    for number in (10, 11):
+    for number in (11, 12):
         slide = decks["zh"].slides[number]
         assert _named(slide, "Text") == ["\n".join(briefings["zh"].slides[number].bullets)]
         assert not any(shape.shape_type == 13 for shape in slide.shapes)
@@ -555,7 +559,7 @@ def test_pdf_pages_are_drawn_16_by_9_and_not_blank(pdf_file, tmp_path):
     _need("pdftoppm")
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf_file), str(tmp_path / "page")], check=True)
     pictures = sorted(tmp_path.glob("page-*.png"))
-    assert len(pictures) > 13  # the slides, then the notes
+    assert len(pictures) > len(TITLES["zh"])  # the slides, then the notes
     for picture in pictures:
         pixels = np.asarray(Image.open(picture).convert("L"), dtype=float)
         assert pixels.shape[1] / pixels.shape[0] == pytest.approx(16 / 9, rel=0.02)
@@ -569,11 +573,12 @@ def test_pdf_numbers_slides_only_and_labels_notes_pages(pdf_file):
     _need("pdftotext")
     text = subprocess.run(["pdftotext", "-layout", str(pdf_file), "-"], capture_output=True, text=True, check=True).stdout
     pages_text = text.split("\f")[:-1]
-    for number, page in enumerate(pages_text[:13], start=1):
-        assert f"{number} / 13" in page and "数据来源" in page
-    notes = pages_text[13:]
+    slides = len(TITLES["zh"])
+    for number, page in enumerate(pages_text[:slides], start=1):
+        assert f"{number} / {slides}" in page and "数据来源" in page
+    notes = pages_text[slides:]
     assert notes and all(f"讲稿备注 {n} / {len(notes)}" in page for n, page in enumerate(notes, start=1))
-    assert "汇报单位：城东区民政局" in pages_text[0] and "城中区" in pages_text[3] and "存在问题" in pages_text[10]
+    assert "汇报单位：城东区民政局" in pages_text[0] and "城中区" in pages_text[3] and "存在问题" in pages_text[11]
 
 
 def test_pdf_embeds_the_cjk_font(pdf_file):
@@ -584,8 +589,8 @@ def test_pdf_embeds_the_cjk_font(pdf_file):
 def test_zip_holds_each_chart_with_its_data_as_csv_and_excel(briefings, images):
     archive = zipfile.ZipFile(io.BytesIO(bundle.zip_bytes(briefings["zh"], images["zh"])))
     names = set(archive.namelist())
-    assert {"04-ranking.csv", "04-ranking.xlsx", "05-map.png", "05-map.svg", "05-map.csv", "07-pace.xlsx", "summary.txt"} <= names
-    for stem in ("05-map", "06-stages", "07-pace", "08-categories", "09-satisfaction"):
+    assert {"04-ranking.csv", "04-ranking.xlsx", "05-map.png", "05-map.svg", "05-map.csv", "08-pace.xlsx", "summary.txt"} <= names
+    for stem in ("05-map", "06-stages", "07-naming", "08-pace", "09-categories", "10-satisfaction"):
         assert archive.read(f"{stem}.png").startswith(b"\x89PNG") and b"<svg" in archive.read(f"{stem}.svg")[:500]
         from_csv = pd.read_csv(io.BytesIO(archive.read(f"{stem}.csv")), encoding="utf-8-sig")
         from_xlsx = pd.read_excel(io.BytesIO(archive.read(f"{stem}.xlsx")))
@@ -657,7 +662,7 @@ def test_brief_writes_the_deck_from_the_database_with_the_cover_asked_for(sqlite
         "2026-12-03",
     ]
     code, printed, _ = run(capsys, "brief", *argv)
-    assert code == 0 and str(out) in printed and "共 13 页" in printed
+    assert code == 0 and str(out) in printed and "共 14 页" in printed
     deck = Presentation(str(out))
     assert deck.slides[0].shapes.title.text_frame.text.startswith("城东区")
     cover = "\n".join(_texts(deck.slides[0]))
@@ -675,3 +680,57 @@ def test_brief_of_a_district_without_communities_exits_1(sqlite_engine, capsys, 
     code, _, err = run(capsys, "brief", "--out", tmp_path / "x.pdf", "--district", "湟源县", "--lang", "en")
     assert code == 1 and "Huangyuan has no communities" in err
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --- a past period: the stages as at its end ---------------------------------------------------------------------
+
+
+def _stages_on(communities: pd.DataFrame, day: str) -> dict[str, int]:
+    """Each sample community's stage on ``day`` worked out by hand from the CSV: the last stage dated on or before it.
+
+    A blank application date is taken as the building date (what the import derives: the sample is loaded after
+    every date it holds, and a derived date is never after the next stage's date).
+    """
+    counts = dict.fromkeys(config.codes("stages"), 0)
+    for _, row in communities.iterrows():
+        applied = row["applied_on"] if isinstance(row["applied_on"], str) else row["building_on"]
+        dates = {"applied": applied, "building": row["building_on"], "assessed": row["assessed_on"], "named": row["named_on"]}
+        reached = [stage for stage, when in dates.items() if isinstance(when, str) and when <= day]
+        if reached:
+            counts[reached[-1]] += 1
+    return counts
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "words"),
+    [
+        (date(2025, 7, 1), date(2025, 9, 30), "2025年7月1日至2025年9月30日"),
+        (date(2026, 1, 1), date(2026, 3, 31), "2026年1月1日至"),
+    ],
+)
+def test_a_past_quarter_briefing_counts_the_stages_as_at_the_quarter_end(sqlite_engine, csv, start, end, words):
+    load_sample(sqlite_engine)
+    ds = store.load_dataset(sqlite_engine)
+    expected = _stages_on(csv["communities"], end.isoformat())
+    today = csv["communities"]["stage"].value_counts().to_dict()
+    assert expected["named"] < today["named"]  # the quarter is not today
+    briefing = content.build(ds, Period(None, start, end), "zh")
+    f = briefing.facts
+    assert {stage: f.stage_count(stage) for stage in config.codes("stages")} == expected
+    assert f.communities == sum(expected.values()) and f.named == expected["named"] == len(f.named_list)
+    assert words in briefing.dates
+    assert any(f"已命名品牌社区{expected['named']}个" in p for p in briefing.summary)
+    [stages_slide] = [s for s in briefing.slides if s.key == "stages"]
+    assert int(stages_slide.data["社区数"].sum()) == sum(expected.values())
+    assert f"截至{end.year}年{end.month}月{end.day}日" in json.dumps(stages_slide.chart.to_dict()["title"], ensure_ascii=False)
+    [naming_slide] = [s for s in briefing.slides if s.key == "naming"]
+    assert int(naming_slide.data["累计命名"].iloc[-1]) == expected["named"]
+    assert naming_slide.talk is not None and f"已命名{expected['named']}个" in naming_slide.talk.message
+
+
+def test_the_stage_counts_of_today_are_the_data_as_it_stands(sqlite_engine, csv):
+    load_sample(sqlite_engine)
+    ds = store.load_dataset(sqlite_engine)
+    f = gather(ds, Period(None, date(2026, 1, 1), date(2026, 11, 26)))
+    today = csv["communities"]["stage"].value_counts().to_dict()
+    assert {stage: f.stage_count(stage) for stage in config.codes("stages")} == today

@@ -1,7 +1,7 @@
 """A briefing as a sequence of slides: one model for the presentation page, the deck and the PDF.
 
 The order is a 工作简报's: cover, 工作概况, headline figures (同比 and 环比),
-the district ranking, the map, stages, target pace, activities by category,
+the district ranking, the map, stages (as at the period's end), naming pace, target pace, activities by category,
 satisfaction, 典型案例, 存在问题, 下步工作打算, and a closing slide. Each
 chart slide also carries the rows it draws (``data``), which the ZIP ships.
 """
@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import config
-from dashboard.briefing import chart_data, followup, ranking, talks, wording
+from dashboard.briefing import chart_data, followup, naming, ranking, talks, wording
 from dashboard.briefing import summary as text
 from dashboard.briefing.notes import Talk, render
 from dashboard.briefing.period import Facts, Period, gather, scope_label, stage_counts
@@ -226,8 +226,15 @@ def build(ds: Dataset, period: Period, lang: str, cover: Cover | None = None, da
             "stages",
             _b("slide_stages", lang),
             scope,
-            chart=charts.funnel_chart(stages, lang),
+            chart=charts.funnel_chart(stages, lang, subtitle=t("stage_charts.as_at", lang, day=fmt_date(period.end, lang))),
             data=chart_data.stage_data(stages, lang),
+        ),
+        Slide(
+            "naming",
+            t("brief_stages.slide_naming", lang),
+            dates,
+            chart=naming.chart(f, lang),
+            data=naming.data(f, lang),
         ),
         Slide(
             "pace",

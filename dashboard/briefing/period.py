@@ -17,6 +17,7 @@ from dashboard.briefing.compare import Change, flow_changes, satisfaction_change
 from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.figures.filters import Filters, apply_filters, data_range
+from dashboard.figures.pace import NamingPace, naming_pace
 from dashboard.figures.stages import as_at, stuck
 
 
@@ -147,6 +148,7 @@ class Facts:
     recent: pd.DataFrame  # notable activities of the period's last 30 days
     named_list: pd.DataFrame  # communities in scope named by the period's end
     stuck: pd.DataFrame  # communities in one stage longer than DASHBOARD_STUCK_DAYS at the period's end
+    pace: NamingPace  # the year's naming pace to the period's end
     scoped: Dataset  # the scope's rows, all dates
     within: Dataset  # the scope's rows in the period
 
@@ -196,6 +198,7 @@ def gather(ds: Dataset, period: Period) -> Facts:
         recent=_notable(a, scoped.communities, period.end),
         named_list=at_end[at_end["stage"] == "named"],
         stuck=stuck(scoped, period.end),
+        pace=naming_pace(scoped, period.end),
         scoped=scoped,
         within=within,
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard import config
-from dashboard.briefing import followup, wording
+from dashboard.briefing import followup, naming, wording
 from dashboard.briefing import summary as text
 from dashboard.briefing.notes import Talk
 from dashboard.briefing.period import Facts, Period, scope_label
@@ -110,6 +110,7 @@ def talk(slide: Slide, f: Facts, ranked: pd.DataFrame, paragraphs: list[str], la
         "ranking": lambda: _ranking(ranked, f.period, lang),
         "map": lambda: _map(f, slide, lang),
         "stages": lambda: _stages(f, lang),
+        "naming": lambda: naming.talk(f, lang),
         "pace": lambda: _pace(f, lang),
         "categories": lambda: _categories(slide, lang),
         "satisfaction": lambda: Talk(text.satisfaction(f, lang) or _b("no_surveys", lang)),

@@ -1,6 +1,6 @@
 """Slide mode in a real browser, at a projector's two common sizes: controls hidden, nothing scrolls, type to read.
 
-Every one of the 13 slides is stepped through with the keys a clicker sends
+Every one of the 14 slides is stepped through with the keys a clicker sends
 (→, PageDown, space), and on each the window and the slide are measured:
 the page must not scroll, the slide must fill the window, its body must not
 overflow. At 1920x1080 the headline numbers must be at least 60 px, their
@@ -15,7 +15,7 @@ from harness import settle
 pytestmark = pytest.mark.browser
 
 SIZES = [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}]
-SLIDES = 13
+SLIDES = 14
 CHART_TEXT_PX = 22  # the smallest type in a slide's chart picture, at its design size (half the PNG's pixels)
 MEASURE = """() => {
   const frame = document.querySelector('.jp-frame.jp-full').getBoundingClientRect();
@@ -86,9 +86,9 @@ def test_slide_mode_hides_the_controls_and_no_slide_scrolls(visit):
 def test_the_counter_is_a_live_region_for_screen_readers(visit):
     page = visit.open("/present?lang=en&show=1&slide=2")
     status = page.locator('.jp-foot [role="status"]')
-    assert status.get_attribute("aria-live") == "polite" and status.inner_text() == "Slide 2 of 13"
+    assert status.get_attribute("aria-live") == "polite" and status.inner_text() == "Slide 2 of 14"
     assert page.locator('section[aria-roledescription="slide"]').get_attribute("aria-label") == "Slide: Overview"
     page.keyboard.press("ArrowLeft")
     settle(page, after_click=True)
     page.wait_for_selector('.jp-frame[data-slide="1"]')
-    assert status.inner_text() == "Slide 1 of 13"
+    assert status.inner_text() == "Slide 1 of 14"
