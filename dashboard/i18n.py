@@ -68,7 +68,7 @@ def fmt_count(count: float | None, noun: str, lang: str) -> str:
     """
     if count is None or pd_isna(count):
         return "—"
-    return _form(catalogue()[f"counts.{noun}"], lang, count).format(n=fmt_int(count, lang))
+    return _form(catalogue()[f"counts.{noun}"], lang, count).format(count=fmt_int(count, lang))
 
 
 def not_a_figure(value: object) -> bool:

@@ -322,3 +322,12 @@ def test_profile_links_of_the_popups_and_the_list_are_one(communities, districts
 
 def i18n_escaped(text: str) -> str:
     return json.dumps(text.replace("&", "&amp;"))[1:-1].replace("&", "\\u0026")
+
+
+def test_the_attribution_is_the_base_maps_credit_and_its_review_number(communities, districts, monkeypatch):
+    gaode = config.term("basemaps", "gaode")
+    assert maps.attribution(gaode) == "© 高德地图 AutoNavi"  # no number is guessed: a deployment fills it in
+    monkeypatch.setitem(gaode.extra, "approval", "审图号：GS(2024)0000号")
+    html = rendered(maps.build_map(communities, districts, lang="zh", basemap="gaode"))
+    assert json.dumps("© 高德地图 AutoNavi · 审图号：GS(2024)0000号") in html  # folium writes it as JSON
+    assert "setPrefix(false)" in html  # and no "Leaflet" prefix, flag included

@@ -199,6 +199,12 @@ def _district_layer(districts: dict, lang: str, datum: str, progress: pd.DataFra
     )
 
 
+def attribution(base: config.Term) -> str:
+    """The base map's credit and, where configured, its map review number (审图号), escaped: all the map shows."""
+    parts = [base.extra.get("attribution", ""), base.extra.get("approval", "")]
+    return " · ".join(html.escape(part) for part in parts if part)
+
+
 def _base_map(base: config.Term, n_points: int, height_hint: int | None) -> folium.Map:
     """An empty map with the base map's tiles, or a plain background and no tiles."""
     m = folium.Map(
@@ -214,7 +220,7 @@ def _base_map(base: config.Term, n_points: int, height_hint: int | None) -> foli
     if url:
         folium.TileLayer(
             url.replace("{key}", config.TIANDITU_KEY.value()),
-            attr=base.extra["attribution"],
+            attr=attribution(base),
             name=base.code,
             subdomains=base.extra.get("subdomains", "abc"),
             max_zoom=MAX_ZOOM,
