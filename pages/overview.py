@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.figures import queries
 from dashboard.i18n import fmt_pct, t
-from dashboard.ui import attention_view, components, data, maps_view, page
+from dashboard.ui import attention_view, components, data, maps_view, page, stage_view
 
 view = page.open_page("ui.nav_overview", dates=False)
 lang, f, version, day, scoped = view.lang, view.filters, view.version, view.day, view.scoped
@@ -32,6 +32,7 @@ components.metric(
     row2[2], t("ui.kpi_volunteer_hours", lang), figures["volunteer_hours"], "int", lang, help_text=t("ui.kpi_vs_previous", lang)
 )
 
+stage_view.not_yet_note(scoped, day, lang)  # communities whose stage dates (typed or derived) all come after the day
 progress = data.progress_table(version, f, day)
 left, right = st.columns([3, 2])
 with left:

@@ -101,6 +101,8 @@ def test_overview_counts_the_communities_in_the_campaign_on_the_range_end():
     at = open_page(to="2024-12-31")
     shown = metrics(at)
     assert shown["参与社区"][0] == "7" and shown["已命名品牌"][0] == "0"
+    assert any(c.value.startswith("另有 1 个社区按阶段日期在2024年12月31日之后才参与创建") for c in at.main.caption)
+    assert not any("之后才参与创建" in c.value for c in open_page().main.caption)
 
 
 def test_profile_shows_each_stage_date_and_marks_the_derived_one():

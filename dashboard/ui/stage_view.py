@@ -134,3 +134,13 @@ def profile_timeline(found: pd.DataFrame, activities: pd.DataFrame, community_id
         st.info(_v("no_dates", lang), icon=":material/event_busy:")
         return
     components.chart(built, lang, key="profile_stage_timeline", data=dated, name=f"stages-{community_id}")
+
+
+def not_yet_note(scoped: Dataset, day: date, lang: str) -> None:
+    """Say how many communities the figures leave out because they entered the campaign after ``day``.
+
+    A community imported without stage dates enters on its first import's day, which may be after the last activity.
+    """
+    later = len(scoped.communities) - len(stages.as_at(scoped, day))
+    if later:
+        st.caption(_v("not_yet", lang, count=later, day=fmt_date(day, lang)))
