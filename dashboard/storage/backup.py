@@ -32,6 +32,7 @@ from sqlalchemy import DateTime, Integer, Table, create_engine, func, inspect, s
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.storage import database
+from dashboard.storage.sqlite_guard import GuardedConnection
 
 BATCH_ROWS = 10_000
 APPLICATION_ID = 0x4A555047  # "JUPG" in the SQLite header of a backup file: what wrote it
@@ -89,7 +90,8 @@ def backup(engine: Engine, out: Path) -> Summary:
 
 def _sqlite_backup(engine: Engine, target: Path) -> None:
     """SQLite's online backup API: a consistent copy even while an import writes."""
-    source = sqlite3.connect(str(engine.url.database), timeout=60)
+    # Python's SQLite through the guard that keeps it from sharing the file with ADBC's copy in one process.
+    source = sqlite3.connect(str(engine.url.database), timeout=60, factory=GuardedConnection)
     copy = sqlite3.connect(str(target))
     try:
         with copy:
