@@ -29,6 +29,11 @@ def _named_colour() -> str:
     return config.colors("stages").get(config.codes("stages")[-1], GREY)
 
 
+def _short_month(lang: str) -> str:
+    """A month within the chart's year (the year is in the title): 3月 / Mar."""
+    return "%-m月" if lang == "zh" else "%b"
+
+
 def _year_months(day: date) -> list[pd.Timestamp]:
     return [pd.Timestamp(date(day.year, m, 1)) for m in range(1, 13)]
 
@@ -59,7 +64,7 @@ def naming_pace_chart(
         "month:T",
         title=None,
         scale=alt.Scale(domain=[months[0].isoformat(), months[-1].isoformat()], padding=20),
-        axis=alt.Axis(format=_month_format(lang), formatType="time", labelAngle=0, labelOverlap="greedy", tickCount=12),
+        axis=alt.Axis(format=_short_month(lang), formatType="time", labelAngle=0, tickCount=12),
     )
     bars = (
         alt.Chart(pace)
@@ -69,6 +74,11 @@ def naming_pace_chart(
             alt.Y("named:Q", title=_s("communities_named", lang), axis=alt.Axis(format=",d", tickMinStep=1)),
             tooltip=[_month_tip(lang), alt.Tooltip("named:Q", title=_s("named_in_month", lang), format=",d")],
         )
+    )
+    counts = (
+        alt.Chart(pace[pace["named"] > 0])
+        .mark_text(baseline="bottom", dy=-3, fontSize=13, color=INK)
+        .encode(x, alt.Y("named:Q"), text=alt.Text("named:Q", format=",d"))
     )
     lines = _pace_lines(pace, day, projected)
     keys = {"actual": _s("named_so_far", lang), "projection": _s("projection", lang)}
@@ -87,7 +97,7 @@ def naming_pace_chart(
             tooltip=[_month_tip(lang), alt.Tooltip("series:N", title=" "), alt.Tooltip("value:Q", title=" ", format=",.0f")],
         )
     )
-    layers: list[alt.Chart] = [bars, line]
+    layers: list[alt.Chart] = [bars, counts, line]
     if target:
         mark = alt.Chart(pd.DataFrame({"y": [float(target)], "label": [_s("target_line", lang, target=fmt_int(target, lang))]}))
         layers.append(mark.mark_rule(color=INK, strokeDash=[2, 3], strokeWidth=2).encode(y="y:Q"))
@@ -126,7 +136,7 @@ def naming_pace_by_district(pace: pd.DataFrame, targets: pd.Series, projections:
         "month:T",
         title=None,
         scale=alt.Scale(domain=[months[0].isoformat(), months[-1].isoformat()]),
-        axis=alt.Axis(format="%-m月" if lang == "zh" else "%b", formatType="time", labelOverlap="greedy", tickCount=6),
+        axis=alt.Axis(format=_short_month(lang), formatType="time", labelOverlap="greedy", tickCount=6),
     )
     domain = [keys["actual"], keys["projection"]]
     line = (
@@ -246,6 +256,7 @@ def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, l
             for s, d in zip(milestones["stage"], milestones["derived"], strict=True)
         ],
         when=[fmt_date(d.date(), lang) for d in milestones["date"]],
+        line=[4 + 20 * i for i in range(len(milestones))],  # one text line per stage: two stages on one day stay legible
         kind=[_s("derived" if d else "typed", lang) for d in milestones["derived"]],
     )
     monthly = (
@@ -263,7 +274,7 @@ def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, l
     if not monthly.empty:
         layers.append(
             alt.Chart(monthly)
-            .mark_bar(color="#9ecae1")
+            .mark_bar(color="#9ecae1", size=max(4, min(22, 700 // max(len(monthly), 1))))
             .encode(
                 x,
                 alt.Y("activities:Q", title=_s("activities_per_month", lang), axis=alt.Axis(format=",d", tickMinStep=1)),
@@ -289,7 +300,7 @@ def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, l
         layers.append(base.mark_rule(strokeWidth=3).encode(alt.X("month:T"), colour, dash, tooltip=tooltip))
         layers.append(
             base.mark_text(align="left", baseline="top", dx=5, fontSize=14, fontWeight="bold", color=INK).encode(
-                alt.X("month:T"), y=alt.value(4), text="label:N", tooltip=tooltip
+                alt.X("month:T"), alt.Y("line:Q", scale=None), text="label:N", tooltip=tooltip
             )
         )
     return _finish(alt.LayerChart(layer=layers), alt.Title(_s("timeline_title", lang), subtitle=[_s("timeline_subtitle", lang)]))

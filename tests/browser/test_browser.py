@@ -25,7 +25,7 @@ TITLES = {
     "progress": ("创建进度", "Progress"),
     "profile": ("前营街社区", "Qianying Street Community"),
 }
-CHARTS = {"overview": 1, "progress": 4, "profile": 2}  # Altair charts each page draws
+CHARTS = {"overview": 1, "progress": 8, "profile": 3}  # Altair charts each page draws
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
