@@ -48,8 +48,9 @@ class MapAccess(MacroElement):
 (function (map, A) {
   var doc = document, box = map.getContainer();
   doc.documentElement.lang = A.lang;
-  var viewport = doc.querySelector('meta[name="viewport"]');
-  if (viewport) { viewport.setAttribute('content', 'width=device-width, initial-scale=1.0'); }
+  doc.querySelectorAll('meta[name="viewport"]').forEach(function (viewport) {  // the page's and folium's
+    viewport.setAttribute('content', 'width=device-width, initial-scale=1.0');
+  });
   try { if (window.frameElement) { window.frameElement.setAttribute('title', A.title); } } catch (e) {}
   box.setAttribute('role', 'region');
   box.setAttribute('aria-label', A.label);
