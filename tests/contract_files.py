@@ -9,7 +9,8 @@ Every file obeys ``dashboard/schema.py``; the strategies lean on the edges the i
 blank optional cells and whole optional columns left out, zero and huge numbers, one community
 (and districts with none), unused types and stages, targets of 0, communities that never
 reported, dates on the edges of years and of the targets' range, 29 February, long names and
-names with emoji, quotes and Markdown characters.
+names with emoji, quotes and Markdown characters. Stage dates are drawn for the stages a community has reached only,
+each one or none, in the stages' order (the same day twice too), from 2000 to today.
 """
 
 from __future__ import annotations
@@ -209,12 +210,25 @@ def _table_file(draw, table: str, rows: list[dict[str, str]]) -> TableFile:
 
 
 @st.composite
+def _stage_dates(draw, stage: str) -> dict[str, str]:
+    """Dates for the stages up to ``stage`` only, each possibly blank, in order, none after today (DOMAIN.md's rules)."""
+    stages = config.codes("stages")
+    reached = stages[: stages.index(stage) + 1]
+    today = config.today()
+    edges = st.sampled_from([date(2000, 1, 1), date(today.year, 1, 1), today])
+    days = sorted(draw(st.lists(st.dates(date(2000, 1, 1), today) | edges, min_size=len(reached), max_size=len(reached))))
+    columns = TABLES["communities"].stage_dates
+    return {columns[code]: draw(optional(written_date(day))) for code, day in zip(reached, days, strict=True)}
+
+
+@st.composite
 def _community(draw, community_id: str, district: str) -> dict[str, str]:
     converted = draw(st.sampled_from(["", "WGS84", "wgs84", "GCJ02", "BD09"]))
     # GCJ-02 and BD-09 move a point by up to a kilometre: keep those inside the municipality after conversion
     lat_range, lon_range = (
         (config.LAT_RANGE, config.LON_RANGE) if converted in ("", "WGS84", "wgs84") else ((36.2, 37.5), (101.0, 101.9))
     )
+    stage = draw(st.sampled_from(config.codes("stages")))
     return {
         "community_id": community_id,
         "name_zh": draw(names()),
@@ -223,12 +237,13 @@ def _community(draw, community_id: str, district: str) -> dict[str, str]:
         "subdistrict": draw(optional(names(20))),
         "characteristic": draw(vocabulary("types")),
         "brand_name": draw(optional(names(20))),
-        "stage": draw(vocabulary("stages")),
+        "stage": draw(written_choice("stages", stage)),
         "latitude": draw(decimal(*lat_range)),
         "longitude": draw(decimal(*lon_range)),
         "coord_system": converted,
         "households": draw(optional(whole(0, 2**53 - 1))),
         "residents": draw(optional(whole(0, 2**53 - 1))),
+        **draw(_stage_dates(stage)),
     }
 
 

@@ -37,11 +37,11 @@ from dashboard import auth, config
 from dashboard.briefing import bundle, content
 from dashboard.briefing.period import default_period
 from dashboard.dataset import Dataset
-from dashboard.figures import profiles, queries
+from dashboard.figures import pace, profiles, queries, snapshot, stages
 from dashboard.figures.filters import Filters, apply_filters
 from dashboard.i18n import catalogue, community_name, t
 from dashboard.ingest import importing
-from dashboard.render import charts
+from dashboard.render import charts, stage_charts
 from dashboard.render.exports import contract_frame, table_bytes
 from dashboard.schema import TABLES
 from dashboard.storage import database, store
@@ -162,6 +162,7 @@ def check_figures(ds: Dataset, lang: str) -> None:
             ("monthly", charts.monthly_chart(queries.monthly_activity(scoped), lang, measure="participants")),
             ("satisfaction", charts.satisfaction_chart(queries.satisfaction_trend(scoped), lang)),
             ("type mix", charts.type_mix_chart(scoped.communities, lang)),
+            *_stage_charts(scoped, day, lang),
         ):
             _finite_chart(name, chart)
         if district not in (None, solo, empty):
@@ -175,6 +176,31 @@ def check_figures(ds: Dataset, lang: str) -> None:
     for community_id in ds.communities["community_id"]:
         assert profiles.build(ds, community_id) is not None
     assert solo is None or (ds.communities["district"] == solo).sum() == 1
+
+
+def _stage_charts(scoped: Dataset, day, lang: str) -> list[tuple[str, object]]:
+    """The stage views of a scope as at ``day`` (and the figures command's numbers, which must add up)."""
+    named = pace.naming_pace(scoped, day)
+    figures = snapshot.figures_at(scoped, day)
+    assert figures["communities"] == sum(figures["stages"].values()) == len(stages.as_at(scoped, day))
+    assert len(stages.stuck(scoped, day)) <= len(scoped.communities)
+    found = [
+        ("funnel as at", charts.funnel_chart(queries.funnel(scoped, day), lang)),
+        ("naming pace", stage_charts.naming_pace_chart(named.total, named.target, named.projected, day, lang)),
+        (
+            "naming by district",
+            stage_charts.naming_pace_by_district(named.by_district, named.targets, named.projections, day, lang),
+        ),
+        ("stages by month", stage_charts.funnel_over_time_chart(stages.stage_counts_by_month(scoped, day), lang)),
+    ]
+    for by in ("district", "characteristic"):
+        summary = stages.time_in_stage(scoped, by)
+        found.append(("time in stage", stage_charts.time_in_stage_chart(summary, by, lang, stages.step_order())))
+    for community_id in scoped.communities["community_id"][:2]:
+        dated = stages.milestones(scoped, community_id).dropna(subset=["date"])
+        acts = scoped.activities[scoped.activities["community_id"] == community_id]
+        found.append(("profile time line", stage_charts.profile_timeline_chart(dated, acts, lang)))
+    return found
 
 
 @CHEAP
