@@ -85,7 +85,26 @@ def last_import(version: str) -> date | None:
 
 def dataset() -> Dataset:
     """The active data (reloaded only when a new version was committed)."""
-    return _dataset(data_version())
+    version = data_version()
+    _forget_other_versions(version)
+    return _dataset(version)
+
+
+_served = {"version": ""}  # the data version this process served last
+
+
+def _forget_other_versions(version: str) -> None:
+    """When the data version changes, drop what the caches keyed by version hold for the others.
+
+    They keep up to 64 entries each, so without this every import left the old version's filtered Dataset
+    (its frames, not a copy) alive long after ``_dataset`` let it go: under benchmarks/load.py the server
+    grew by about one dataset per import. A run still on the old version just computes its figures again.
+    """
+    if _served["version"] != version:
+        if _served["version"]:
+            for cached in (filtered, progress_table, _funnel, _monthly, _trend, district_progress_chart):
+                cached.clear()
+        _served["version"] = version
 
 
 def full_range(ds: Dataset) -> tuple[date, date]:

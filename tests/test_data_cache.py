@@ -1,0 +1,63 @@
+"""The app's caches keyed by data version let an old version's data go once a newer one is served.
+
+``ui.data.filtered`` (and the figures built on it) keep up to 64 entries each;
+the unfiltered view of a version is that version's Dataset itself. Before
+``_forget_other_versions`` every import left the old Dataset alive there after
+``_dataset`` (two entries) had let it go: the server's memory grew by about one
+dataset per import under benchmarks/load.py. Streamlit's caches work without a
+running app, so the module is called directly.
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+import streamlit as st
+
+from dashboard.figures.filters import Filters
+from dashboard.ingest import importing, sample
+from dashboard.ui import data
+
+ACTIVITY = "activity_id,community_id,date,category,title,participants\n{id},{community},2025-05-0{day},patrol,巡逻,3\n"
+
+
+@pytest.fixture
+def app_data(sqlite_engine):
+    sample.ensure_data(sqlite_engine)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    data._served["version"] = ""
+    yield sqlite_engine
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def new_version(engine, number: int) -> None:
+    community = data.dataset().communities["community_id"].iloc[0]
+    body = ACTIVITY.format(id=f"CACHE{number}", community=community, day=number).encode()
+    assert importing.import_bytes(engine, body, f"more-{number}.csv", table="activities").version
+
+
+def test_an_old_versions_data_is_let_go_once_two_newer_ones_are_served(app_data):
+    first = data.dataset()
+    version = data.data_version()
+    assert data.filtered(version, Filters()) is not None
+    gone = weakref.ref(first.activities)  # a filter that keeps every row passes the frame on, not a copy
+    del first
+    for number in (1, 2):  # _dataset keeps two versions: the first is dropped at the third
+        new_version(app_data, number)
+        ds = data.dataset()
+        data.progress_table(data.data_version(), Filters(), data.reference_day(ds, Filters()))
+    gc.collect()
+    assert gone() is None, "a cache keyed by data version still holds the first version's activities"
+
+
+def test_the_same_version_keeps_its_cached_figures(app_data):
+    ds = data.dataset()
+    version = data.data_version()
+    first = data.filtered(version, Filters())
+    data.dataset()  # a rerun on the same version
+    assert data.filtered(version, Filters()) is first
+    assert len(ds.communities) > 0
