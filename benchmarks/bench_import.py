@@ -18,7 +18,7 @@ PostgreSQL, under 1 GB of peak resident memory. Peak memory is the child's
 ``ru_maxrss`` as ``os.wait4`` reports it. Each line also gives the import's CPU
 time (steadier than wall time on a busy machine) and how long
 ``store.load_dataset`` then takes. ``--stages`` adds where the time goes (start
-and imports, read, validate, to Arrow, commit), measured in this process;
+and imports, read, validate, the desk's preview, commit), measured in this process;
 ``--repeat N`` keeps the fastest of N runs. See README.md beside this file.
 """
 
@@ -41,10 +41,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
+from dashboard.ingest import diff  # noqa: E402
 from dashboard.ingest.importing import import_path  # noqa: E402
 from dashboard.ingest.reading import read_upload  # noqa: E402
 from dashboard.ingest.validation import validate  # noqa: E402
-from dashboard.storage import arrow_frames, database, store  # noqa: E402
+from dashboard.storage import database, store  # noqa: E402
 
 COMMUNITIES = ROOT / "data" / "sample" / "communities.csv"
 CATEGORIES = (
@@ -201,14 +202,14 @@ def print_stages(path: Path) -> None:
     raw = stage("reading.read_upload", lambda: read_upload(data, path.name))
     report = stage("validation.validate", lambda: validate(raw, "activities", None))
     stage("hashlib.sha256", lambda: hashlib.sha256(data).hexdigest())
-    stage(
-        "arrow_frames.to_arrow", lambda: arrow_frames.to_arrow("activities", report.frame, database.STORED_COLUMNS["activities"])
-    )
+    frame = stage("Report.frame (for the preview)", lambda: report.frame)
     with tempfile.TemporaryDirectory() as folder:
         engine = database.engine_for(f"sqlite:///{folder}/stages.db")
         import_path(engine, COMMUNITIES, table="communities")
+        active = stage("store.load_table (active, empty)", lambda: store.load_table(engine, "activities"))
+        stage("diff.preview (replace)", lambda: diff.preview("activities", active, frame, "replace"))
         meta = store.ImportMeta("bench", path.name, "")
-        stage("store.commit_frame (SQLite)", lambda: store.commit_frame(engine, "activities", report.frame, "replace", meta))
+        stage("store.commit_frame (SQLite)", lambda: store.commit_frame(engine, "activities", report.arrow, "replace", meta))
         engine.dispose()
     for name, (seconds, cpu) in stages.items():
         print(f"  {name:<36} {seconds:6.2f} s  (CPU {cpu:.2f} s)")

@@ -536,7 +536,7 @@ def measure_app(browser, kind: str, size: str, *, url: str, counts: dict, args, 
                 counts,
                 reps=min(args.reps, 2) if size == "country" else args.reps,
                 sessions=args.sessions if kind == "ours" and size in args.sessions_sizes.split(",") else 0,
-                changes=FILTERS_OURS,
+                changes=FILTERS_OURS if kind == "ours" else FILTERS_BASELINE,  # type labels have changed since
             )
         else:  # no cache, so its loads all cost the same: fewer of them where each takes long
             figures = measure(
@@ -555,6 +555,17 @@ def measure_app(browser, kind: str, size: str, *, url: str, counts: dict, args, 
         flush=True,
     )
     return figures
+
+
+def measure_or_skip(browser, kind: str, size: str, **options) -> Figures | None:
+    """``measure_app``; for the before and baseline apps a failure (a page that never drew) leaves their column empty."""
+    if kind == "ours":
+        return measure_app(browser, kind, size, **options)
+    try:
+        return measure_app(browser, kind, size, **options)
+    except Exception as error:  # Playwright's timeouts, an app that exits: ours is still worth its table
+        print(f"[{size}] {kind} not measured: {type(error).__name__}: {str(error).splitlines()[0][:200]}", flush=True)
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -593,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
                 meta = f"{counts['all']:,} communities" + (f", {shape[1]:,} activities" if shape else " (the sample)")
                 print(f"[{size}] database built in {time.perf_counter() - t:.1f} s: {meta}", flush=True)
                 figures = {
-                    kind: measure_app(browser, kind, size, url=url, counts=counts, args=args, scratch=scratch)
+                    kind: measure_or_skip(browser, kind, size, url=url, counts=counts, args=args, scratch=scratch)
                     for kind in ("ours", *(("before",) if args.before else ()), *(() if args.no_baseline else ("baseline",)))
                 }
                 results[size] = (figures["ours"], figures.get("baseline"), meta, figures.get("before"))
