@@ -188,7 +188,7 @@ def test_english_chart_has_no_chinese_in_its_texts_and_chinese_chart_has(name):
         ("progress", {"district_label", "named", "target_text", "share_text", "progress_text"}),  # words where no target
         ("type_mix", {"type_label", "communities", "share", "named"}),
         ("community_activity", {"month", "category_label", "activities", "participants", "volunteer_hours"}),
-        ("community_satisfaction", {"month", "series", "value", "respondents"}),
+        ("community_satisfaction", {"month", "series", "value", "respondents_text"}),
     ],
 )
 def test_tooltips(name, fields):

@@ -10,7 +10,7 @@ from datetime import date
 
 from dashboard import config
 from dashboard.briefing.compare import Change
-from dashboard.i18n import fmt_int, fmt_num, fmt_pct, pd_isna, t
+from dashboard.i18n import fmt_int, fmt_num, fmt_pct, not_a_figure, t
 
 WAN = 10_000
 WAN_FROM = 100_000  # from six digits on, Chinese figures are said in 万 (159,132 -> 15.9万)
@@ -26,12 +26,12 @@ def _b(key: str, lang: str, **values: object) -> str:
 
 def number(value: float | None, lang: str) -> str:
     """A count as said aloud: 15.9万 / 1.4 million from the thresholds on, else with thousands separators."""
-    if value is None or pd_isna(value):
+    if value is None or not_a_figure(value):
         return "—"
     if lang == "zh" and abs(value) >= WAN_FROM:
-        return f"{value / WAN:,.1f}万"
+        return fmt_num(value / WAN, lang) + "万"
     if lang != "zh" and abs(value) >= MILLION:
-        return f"{value / MILLION:,.1f} million"
+        return fmt_num(value / MILLION, lang) + " million"
     return fmt_int(value, lang)
 
 
@@ -42,7 +42,7 @@ def unit(name: str, lang: str, count: float = 2) -> str:
 
 def amount(value: float | None, name: str, lang: str) -> str:
     """A figure with its unit: "4,236次", "139.7万小时", "82.3分" / "4,236 activities", "1 community"."""
-    if value is None or pd_isna(value):
+    if value is None or not_a_figure(value):  # None, NaN and the inf of a target of 0
         return _b("no_figure", lang)
     shown = fmt_num(value, lang) if name == "points" else number(value, lang)
     word = unit(name, lang, value)
@@ -50,7 +50,7 @@ def amount(value: float | None, name: str, lang: str) -> str:
 
 
 def share(value: float | None, lang: str) -> str:
-    return _b("no_figure", lang) if pd_isna(value) else fmt_pct(value, lang)
+    return fmt_pct(value, lang, missing=_b("no_figure", lang))
 
 
 def _key(change: Change) -> str:

@@ -416,8 +416,9 @@ def community_satisfaction_chart(
     columns = ["month", "value", "series", *(["respondents"] if "respondents" in mine else [])]
     frame = pd.concat(parts, ignore_index=True)[columns]
     tooltip = [_month_tip(lang), _tip("series:N", "satisfaction_series", lang), _tip("value:Q", "satisfaction_axis", lang, ".1f")]
-    if "respondents" in frame:
-        tooltip.append(_tip("respondents:Q", "satisfaction_respondents", lang, ",d"))
+    if "respondents" in frame:  # blank for a survey without it and for the district's line: "—", never Vega's "0"
+        frame = frame.assign(respondents_text=frame["respondents"].map(lambda n: fmt_int(n, lang)))
+        tooltip.append(_tip("respondents_text:N", "satisfaction_respondents", lang))
     chart = (
         alt.Chart(frame)
         .mark_line(strokeWidth=3, point=True)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, config
-from dashboard.i18n import fmt_count, fmt_int, t
+from dashboard.i18n import fmt_count, fmt_int, fmt_num, t
 from dashboard.ingest import staging
 from dashboard.render.exports import table_bytes
 from dashboard.schema import TABLES
@@ -65,7 +65,7 @@ def check(upload, table: str | None, mode: str | None, user: auth.User, lang: st
     payload = upload.getvalue()
     size_mb = len(payload) / 1_048_576
     if size_mb > limit_mb():
-        st.error(t("desk.too_large", lang, size=f"{size_mb:.1f}", limit=f"{limit_mb():g}"))
+        st.error(t("desk.too_large", lang, size=fmt_num(size_mb, lang), limit=f"{limit_mb():g}"))
         return None
     token = (upload.file_id, table, mode, user.name, user.scope)
     held = st.session_state.get(STAGED_KEY)
