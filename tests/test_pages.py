@@ -468,7 +468,7 @@ def test_profile_of_a_community():
     assert len(charts(at)) == 3  # activities, stages and activities on one time line, satisfaction
     [small_map] = folium_maps(at)
     assert len(map_points(small_map)) == 8
-    assert f'"id": "{JINQIAO}"' in small_map["script"] and '"sel": 1' in small_map["script"]
+    assert f'"id": "{JINQIAO}"' in small_map["html"] and '"sel": 1' in small_map["html"]
     assert at.query_params["community"] == JINQIAO
 
 

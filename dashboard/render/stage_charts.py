@@ -18,7 +18,12 @@ from dashboard.render.charts import GREY, INK, Chart, _finish, _labels, _month_f
 from dashboard.render.charts import themed as _themed
 
 ACTUAL, PROJECTED = "#08519c", "#6b6b6b"  # the count so far in a dark blue, the projection in grey (dashed)
-PANEL_WIDTH = 230  # px per district in the small multiples
+PANEL_WIDTH = 250  # px per district in the small multiples, three to a row (they fit a laptop's page)
+
+
+def _panel_header() -> alt.Header:
+    """A panel's name in the small multiples, dark enough to read (4.5:1 and more)."""
+    return alt.Header(labelFontSize=15, labelColor=INK)
 
 
 def _s(key: str, lang: str, **values: object) -> str:
@@ -158,7 +163,7 @@ def naming_pace_by_district(pace: pd.DataFrame, targets: pd.Series, projections:
     chart = (
         alt.layer(line, rule, data=frame)
         .properties(width=PANEL_WIDTH, height=150)
-        .facet(facet=alt.Facet("district_label:N", title=None, sort=order, header=alt.Header(labelFontSize=15)), columns=4)
+        .facet(facet=alt.Facet("district_label:N", title=None, sort=order, header=_panel_header()), columns=3)
         .resolve_scale(y="independent")
     )
     title = alt.Title(_s("pace_by_district_title", lang, year=day.year), subtitle=[_s("pace_by_district_subtitle", lang)])
@@ -235,7 +240,7 @@ def time_in_stage_chart(summary: pd.DataFrame, by: str, lang: str, steps: list[s
     chart = (
         alt.layer(spread, middle, median, text, data=frame)
         .properties(width=380, height=34 * max(len(groups), 2))
-        .facet(facet=alt.Facet("step_label:N", title=None, sort=order, header=alt.Header(labelFontSize=15)), columns=2)
+        .facet(facet=alt.Facet("step_label:N", title=None, sort=order, header=_panel_header()), columns=2)
         .resolve_scale(x="independent")
     )
     title = alt.Title(_s("time_title", lang), subtitle=[_s("time_subtitle", lang)])
@@ -249,10 +254,9 @@ def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, l
     """
     if milestones.empty and activities.empty:
         return None
-    derived_word = _s("derived_mark", lang)
     marks = milestones.assign(
         label=[
-            config.label("stages", s, lang) + (f" {derived_word}" if d else "")
+            _s("with_derived", lang, text=config.label("stages", s, lang)) if d else config.label("stages", s, lang)
             for s, d in zip(milestones["stage"], milestones["derived"], strict=True)
         ],
         when=[fmt_date(d.date(), lang) for d in milestones["date"]],
