@@ -360,6 +360,9 @@ async def drive(args: argparse.Namespace, env: dict[str, str], folder: Path, ser
     result.rss_mb["end"] = rss_mb(server.pid)
     result.rss_mb["peak"] = max([*peak, result.rss_mb["end"]])
     result.load_average["end"] = list(os.getloadavg())
+    if args.settle:  # every browser is closed: Streamlit keeps a disconnected session server.disconnectedSessionTTL s
+        await asyncio.sleep(args.settle)
+        result.rss_mb["after settle"] = rss_mb(server.pid)
 
 
 def report(result: Result) -> str:
@@ -384,6 +387,9 @@ def report(result: Result) -> str:
         f"server RSS: idle {rss['idle']:.0f} MB, run start {rss['run start']:.0f} MB, end {rss['end']:.0f} MB "
         f"(growth {result.growth():+.1%}), peak {rss['peak']:.0f} MB"
     )
+    if "after settle" in rss:
+        settled = rss["after settle"] / rss["run start"] - 1
+        lines.append(f"server RSS with every session closed and expired: {rss['after settle']:.0f} MB ({settled:+.1%})")
     landed = sum(i.landed for i in result.imports)
     lines.append(f"imports: {landed} of {len(result.imports)} landed")
     lines += [
@@ -407,6 +413,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-every", type=float, default=30, help="seconds between CLI imports")
     parser.add_argument("--timeout", type=float, default=120, help="seconds a load may take before it counts as an error")
     parser.add_argument("--ramp", type=float, default=10, help="seconds over which the sessions arrive (one after another)")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0,
+        help="after the run, seconds to wait with every browser closed before reading the RSS again "
+        "(130: past Streamlit's 120 s for a disconnected session)",
+    )
     parser.add_argument("--port", type=int, default=8664)
     parser.add_argument("--database", help="SQLAlchemy URL of a scratch database (default: a new SQLite file)")
     parser.add_argument("--json", help="write the result (every load and import) to this file")
