@@ -205,6 +205,7 @@ def new_community(community_id: str, name_zh: str, name_en: str = "") -> dict:
         "coord_system": "WGS84",
         "households": 100,
         "residents": 300,
+        "applied_on": "2025-01-10",  # in the campaign before the data's last day, so the Overview counts it
     }
 
 
@@ -714,7 +715,9 @@ def test_repeated_header_with_row_problems_still_highlights(db):
 def edited(frame: pd.DataFrame) -> pd.DataFrame:
     """One community removed, one changed (stage and brand), two added with hostile names; an extra column."""
     frame = frame.iloc[1:].copy()
-    frame.iloc[0, frame.columns.get_loc("stage")] = "named" if frame.iloc[0]["stage"] != "named" else "applied"
+    pick = next(i for i in range(len(frame)) if frame.iloc[i]["stage"] != "named")  # named: every stage date may stay
+    frame = pd.concat([frame.iloc[[pick]], frame.drop(frame.index[pick])])  # the changed community first
+    frame.iloc[0, frame.columns.get_loc("stage")] = "named"
     frame.iloc[0, frame.columns.get_loc("brand_name")] = "新品牌"
     added = pd.DataFrame([new_community("630199999001", XSS, MARKDOWN), new_community("630199999002", MARKDOWN, XSS)])
     frame = pd.concat([frame, added], ignore_index=True)
