@@ -543,7 +543,7 @@ def test_english_overview_labels_and_charts():
     assert subheaders(at) == ["Where the communities are", "Progress by district", "Needs attention"]
     assert at.main.caption[0].value.startswith("Xining, all districts · Data as of 20 Jun 2025")
     silent = table(at, "Days since", "Profile")
-    assert silent.columns.tolist() == ["Community", "District", "Days since", "Profile"]
+    assert silent.columns.tolist() == ["Community", "Days since", "District", "Profile"]
     assert silent["Community"].tolist() == ["Jing'an Community"]
     assert silent["Profile"].tolist() == [f"./profile?community={JINGAN}&lang=en"]  # a link opens a new session
     assert all(chart_titles(at)) and not CJK.search(" ".join(chart_titles(at)))

@@ -81,7 +81,7 @@ def test_the_page_shows_the_cover_and_takes_the_reporting_body():
 def test_next_moves_to_the_overview_and_the_notes_are_talking_points():
     at = open_present(lang="en")
     at.button(key="present_next").click().run()
-    assert "Overview" in slide_text(at) and "Slide 2 of 13" in slide_text(at)
+    assert "Overview" in slide_text(at) and "Slide 2 of 14" in slide_text(at)
     assert at.query_params["slide"] == "2"
     assert at.text[0].value.startswith("Message: ")
 
@@ -90,7 +90,7 @@ def test_slide_mode_shows_the_slide_alone_with_the_keys_out_of_sight():
     at = open_present(lang="zh", show="1", slide="4")
     assert not at.selectbox and not at.get("download_button") and not at.text_input and not at.expander
     assert not at.title  # the slide's own heading is the page's
-    assert "各区县排名" in slide_text(at) and "第 4 / 13 页" in slide_text(at)
+    assert "各区县排名" in slide_text(at) and "第 4 / 14 页" in slide_text(at)
     keys = {b.key for b in at.button}
     assert {"present_key_right", "present_key_pagedown", "present_key_space", "present_key_left", "present_key_esc"} <= keys
     at.button(key="present_key_space").click().run()
