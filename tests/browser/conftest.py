@@ -67,7 +67,7 @@ def _first_visit(base: str) -> dict:
         visit = Visit(launched, base)
         try:
             page = visit.open(FIRST_VISIT)
-            page.wait_for_selector('[data-testid="stDataFrame"]')
+            page.locator('[data-testid="stDataFrame"]:visible').first.wait_for()  # the ranking (others sit in expanders)
             wait_for_charts(page, 4)
             shown = {"path": FIRST_VISIT, **visit.describe(), "charts": page.locator(DRAWN_CHARTS).count()}
             visit.shot("progress-first-visit-bookmark-en")
