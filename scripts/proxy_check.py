@@ -254,10 +254,16 @@ class Tab:
         self.foreign: list[str] = []
         self.ok_urls: list[str] = []
         self.sockets: list[str] = []
-        self.context.on("requestfailed", lambda r: self.failures.append(f"{r.url} ({r.failure})"))
+        self.context.on("requestfailed", self._failed)
         self.context.on("response", self._response)
         self.page = self.context.new_page()
         self.page.on("websocket", lambda ws: self.sockets.append(ws.url))
+
+    def _failed(self, request: Any) -> None:
+        """A request the proxy did not answer; one the page itself cancelled by moving on (a download button's
+        file still loading when the check opens the next page: net::ERR_ABORTED) is not the proxy's failure."""
+        if request.failure != "net::ERR_ABORTED":
+            self.failures.append(f"{request.url} ({request.failure})")
 
     def _response(self, response: Any) -> None:
         host = response.url.split("/")[2] if "://" in response.url else ""
