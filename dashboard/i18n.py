@@ -9,6 +9,7 @@ translation is a test failure, never a silent fallback in production.
 from __future__ import annotations
 
 import math
+import numbers
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -51,24 +52,34 @@ def t(key: str, lang: str, **values: object) -> str:
     return _form(texts, lang, values.get("count")).format(**values) if values else texts.get(lang) or texts["en"]
 
 
+def _is_one(count: object) -> bool:
+    """Exactly one: the number 1 (1.0 too, as pandas' sums give it), or "1" as written ("1.0" is not: "1.0 points")."""
+    if isinstance(count, str):
+        return count == "1"
+    return isinstance(count, numbers.Real) and not isinstance(count, bool) and count == 1
+
+
 def _form(texts: Mapping[str, str], lang: str, count: object) -> str:
     """The text for ``count``: the ``<lang>_one`` form for exactly one (English "1 community"), else ``<lang>``."""
-    if str(count) == "1" and f"{lang}_one" in texts:  # a count may come as a number or formatted
+    if _is_one(count) and f"{lang}_one" in texts:  # a count may come as a number or formatted
         return texts[f"{lang}_one"]
     return texts.get(lang) or texts["en"]
 
 
-def fmt_count(count: float | None, noun: str, lang: str) -> str:
+def fmt_count(count: float | None, noun: str, lang: str, shown: str | None = None) -> str:
     """A count with its noun, singular or plural as the number asks: "1 problem", "3 problems", "3 个问题".
 
     The one formatter for counts in running text; the nouns are ``messages/counts.toml``. A missing count is "—".
+    ``shown`` is the number as the caller writes it ("15.9万", "1.4 million", "82.3"), else :func:`fmt_int`'s;
+    the noun's form follows what is shown, so 1.0 reads "1 community" and a score of 1.0 "1.0 points".
 
     >>> fmt_count(1, "communities", "en"), fmt_count(1200, "communities", "en"), fmt_count(2, "communities", "zh")
     ('1 community', '1,200 communities', '2 个社区')
     """
     if count is None or pd_isna(count):
         return "—"
-    return _form(catalogue()[f"counts.{noun}"], lang, count).format(count=fmt_int(count, lang))
+    written = fmt_int(count, lang) if shown is None else shown
+    return _form(catalogue()[f"counts.{noun}"], lang, written).format(count=written)
 
 
 def not_a_figure(value: object) -> bool:

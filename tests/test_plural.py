@@ -8,7 +8,8 @@ import string
 
 import pytest
 
-from dashboard.i18n import catalogue, fmt_count, t
+from dashboard.briefing import wording
+from dashboard.i18n import catalogue, fmt_count, fmt_num, not_a_figure, t
 
 # English words ending in "s" that may follow a number without being a plural ("1 stays as it was").
 NOT_PLURAL = {"is", "was", "has", "does", "its", "this", "as", "us", "plus", "less", "stays", "names", "ranks", "leads", "looks"}
@@ -57,3 +58,33 @@ def test_the_desk_report_counts_problems_and_rows_each_in_its_number():
     assert text.startswith("Rejected: 1 problem in 1 row of a.csv.")
     text = t("desk.rejected", "zh", count=3, rows=fmt_count(2, "rows", "zh"), file="a.csv")
     assert text.startswith("未通过：a.csv 中有 2 行，共 3 个问题")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "lang", "said"),
+    [
+        (1, "communities", "en", "1 community"),
+        (1.0, "communities", "en", "1 community"),  # a pandas sum
+        (1, "days", "en", "1 day"),
+        (1, "subdistricts", "en", "1 subdistrict or town"),
+        (2, "subdistricts", "en", "2 subdistricts and towns"),
+        (1.0, "points", "en", "1.0 points"),  # a score is said with its decimal, and so in the plural
+        (1_000_000, "participants", "en", "1.0 million participants"),
+        (1, "activities", "zh", "1次"),
+        (159_132, "participants", "zh", "15.9万人次"),
+        (float("nan"), "communities", "en", "not available"),
+    ],
+)
+def test_the_briefings_figures_are_counted_by_fmt_count(value, unit, lang, said):
+    assert wording.amount(value, unit, lang) == said
+    if not_a_figure(value):
+        return
+    shown = fmt_num(value, lang) if unit == "points" else wording.number(value, lang)
+    assert said == fmt_count(value, f"said_{unit}", lang, shown=shown)  # the one path, not a second wording
+
+
+def test_a_whole_float_is_one_and_a_written_decimal_is_not():
+    assert fmt_count(1.0, "communities", "en") == "1 community"
+    assert t("ui.ranking_count", "en", count=1.0) == "1 community"
+    assert t("ui.ranking_count", "en", count="1.0") == "1.0 communities"
+    assert t("ui.ranking_count", "en", count=True) != "1 community"

@@ -10,7 +10,7 @@ from datetime import date
 
 from dashboard import config
 from dashboard.briefing.compare import Change
-from dashboard.i18n import fmt_int, fmt_num, fmt_pct, not_a_figure, t
+from dashboard.i18n import fmt_count, fmt_int, fmt_num, fmt_pct, not_a_figure, t
 
 WAN = 10_000
 WAN_FROM = 100_000  # from six digits on, Chinese figures are said in 万 (159,132 -> 15.9万)
@@ -35,18 +35,16 @@ def number(value: float | None, lang: str) -> str:
     return fmt_int(value, lang)
 
 
-def unit(name: str, lang: str, count: float = 2) -> str:
-    """The unit word: 个, 次, 人次, 小时, 分 / community or communities (singular for exactly one)."""
-    return _b(f"unit_{name}_one" if count == 1 else f"unit_{name}", lang)
-
-
 def amount(value: float | None, name: str, lang: str) -> str:
-    """A figure with its unit: "4,236次", "139.7万小时", "82.3分" / "4,236 activities", "1 community"."""
+    """A figure with its unit: "4,236次", "139.7万小时", "82.3分" / "4,236 activities", "1 community".
+
+    The unit comes from ``i18n.fmt_count`` (the nouns ``counts.said_<name>``), so English takes the singular for
+    exactly one ("1 community", "1 day") and the plural for anything else ("1.4 million hours", "1.0 points").
+    """
     if value is None or not_a_figure(value):  # None, NaN and the inf of a target of 0
         return _b("no_figure", lang)
     shown = fmt_num(value, lang) if name == "points" else number(value, lang)
-    word = unit(name, lang, value)
-    return f"{shown}{word}" if lang == "zh" else f"{shown} {word}"
+    return fmt_count(value, f"said_{name}", lang, shown=shown)
 
 
 def share(value: float | None, lang: str) -> str:
