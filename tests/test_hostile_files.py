@@ -40,7 +40,7 @@ from dashboard.cli.main import main
 from dashboard.i18n import t
 from dashboard.ingest import importing, limits, reading
 from dashboard.ingest.problems import FileProblem, Problem
-from dashboard.storage import database, store
+from dashboard.storage import audit, database, store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -207,6 +207,48 @@ def test_the_command_line_refuses_each_limit_fast_and_changes_nothing(case, lang
     assert main(["validate", str(path), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert [e["code"] for e in report["errors"]] == [problem.value]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_command_line_refuses_a_file_over_the_upload_limit_before_reading_it(lang, sqlite_engine, tmp_path, capsys):
+    """A 3 GB file (sparse: no disk used) is refused in moments from its size alone, naming the limit and its setting."""
+    importing.import_path(sqlite_engine, FIXTURES / "v_communities.csv", table="communities", user="test")
+    before, logged = store.list_versions(sqlite_engine), len(audit.entries(sqlite_engine))
+    path = tmp_path / "communities.csv"
+    with path.open("wb") as handle:
+        handle.truncate(3 * 1024**3)  # reading it would take seconds and 3 GB of memory
+
+    started = time.perf_counter()
+    assert main(["validate", str(path), "--lang", lang]) == 1
+    assert main(["import", str(path), "--lang", lang]) == 1
+    assert time.perf_counter() - started < 1.0
+    out, err = capsys.readouterr()
+    expected = t("validation.file_too_large", lang, size_mb="3,072", limit_mb="50")
+    assert out.count(expected) == 2, out + err
+    assert "DASHBOARD_UPLOAD_LIMIT_MB" in expected and bool(CJK.search(expected)) == (lang == "zh")
+    assert "Traceback" not in out + err
+    assert store.list_versions(sqlite_engine) == before and len(audit.entries(sqlite_engine)) == logged
+
+    assert main(["import", str(path), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [e["code"] for e in report["errors"]] == ["file_too_large"] and report["version"] is None
+
+
+def test_the_command_lines_size_limit_is_the_desks_setting(sqlite_engine, tmp_path, monkeypatch, capsys):
+    """DASHBOARD_UPLOAD_LIMIT_MB of 0.5: a valid file of 0.6 MB is refused, the same file under the limit is checked."""
+    rows = "".join(f"C{n:06d},社区{n},chengxi,caring,named,36.6,101.7\n" for n in range(12_000))
+    data = ("community_id,name_zh,district,characteristic,stage,latitude,longitude\n" + rows).encode()
+    path = tmp_path / "communities.csv"
+    path.write_bytes(data)
+    assert 0.5 * 1024**2 < len(data) < 0.7 * 1024**2
+    monkeypatch.setenv("DASHBOARD_UPLOAD_LIMIT_MB", "0.5")
+    assert main(["validate", str(path), "--lang", "en", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [e["code"] for e in report["errors"]] == ["file_too_large"]
+    assert re.search(r"The file is 0\.\d MB; a file may be at most 0\.5 MB", report["errors"][0]["message"])
+    monkeypatch.setenv("DASHBOARD_UPLOAD_LIMIT_MB", "1")
+    assert main(["validate", str(path), "--lang", "en", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 12_000
 
 
 def test_settings_for_the_limits_are_checked_at_start(monkeypatch):

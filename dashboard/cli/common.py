@@ -13,7 +13,9 @@ from pathlib import Path
 from dashboard import auth, config
 from dashboard.i18n import LANGS, fmt_pct, t
 from dashboard.ingest.guard import Removals
+from dashboard.ingest.problems import Issue, Problem
 from dashboard.ingest.staging import RemovalsNotConfirmed
+from dashboard.ingest.validation import Report
 from dashboard.storage import audit
 from dashboard.storage.database import get_engine
 
@@ -33,6 +35,23 @@ def add_lang_option(parser: argparse.ArgumentParser) -> None:
 def lang_of(args: argparse.Namespace) -> str:
     """The language asked for with ``--lang``, else the configured one."""
     return getattr(args, "lang", None) or config.default_lang()
+
+
+def too_large(args: argparse.Namespace) -> Report | None:
+    """A refusal of ``args.file`` when it is larger than DASHBOARD_UPLOAD_LIMIT_MB, from its size alone.
+
+    The desk's limit holds on the command line too, checked before a byte is read: a file of gigabytes
+    would otherwise be read whole into memory before any other limit could look at it.
+    """
+    path = Path(args.file)
+    try:
+        size = path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return None  # read_input says why it cannot be read
+    limit_mb = config.UPLOAD_LIMIT_MB.value()
+    if size <= limit_mb * 1_048_576:
+        return None
+    return Report(None, errors=[Issue(Problem.FILE_TOO_LARGE, params={"size_mb": size / 1_048_576, "limit_mb": limit_mb})])
 
 
 def read_input(args: argparse.Namespace) -> bytes | None:

@@ -17,6 +17,7 @@ from dashboard.cli.common import (
     lang_of,
     read_input,
     refuse_removals,
+    too_large,
 )
 from dashboard.i18n import t
 from dashboard.ingest import restoring, staging
@@ -47,6 +48,10 @@ def _print_report(report_dict: dict, report, lang: str, as_json: bool) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    refused = too_large(args)
+    if refused is not None:  # before reading it: nothing read, checked, recorded or changed
+        _print_report(refused.as_dict(lang_of(args)), refused, lang_of(args), args.json)
+        return REJECTED
     data = read_input(args)
     if data is None:
         return USAGE
@@ -57,6 +62,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Check, preview and store a file as the account given by --as (else the operator), like the desk does."""
+    oversized = too_large(args)
+    if oversized is not None:
+        report = {**oversized.as_dict(lang_of(args)), "version": None, "mode": None}
+        _print_report(report, oversized, lang_of(args), args.json)
+        return REJECTED
     data = read_input(args)
     if data is None:
         return USAGE

@@ -26,6 +26,7 @@ class Problem(StrEnum):
     FILE_NOT_TABLE = "file_not_table"
     FILE_OLD_EXCEL = "file_old_excel"
     FILE_UNREADABLE = "file_unreadable"
+    FILE_TOO_LARGE = "file_too_large"  # over DASHBOARD_UPLOAD_LIMIT_MB: refused before it is read (the command line)
     # limits checked before the file is parsed (ingest.limits)
     TOO_MANY_ROWS = "too_many_rows"
     TOO_MANY_COLUMNS = "too_many_columns"
@@ -119,7 +120,7 @@ def _localised(params: dict, lang: str) -> dict:
     if "table" in out:
         out["table"] = t(f"validation.table_{out['table']}", lang)
     for key in FIGURES.intersection(out):  # numbers in messages go through the one null-safe path
-        out[key] = fmt_num(out[key], lang, digits=0) if key in ("size_mb", "limit_mb", "ratio") else fmt_int(out[key], lang)
+        out[key] = _megabytes(out[key], lang) if key in ("size_mb", "limit_mb") else _figure(key, out[key], lang)
     for stage in ("current_stage", "date_stage"):  # stage codes of the stage-date rules
         if stage in out:
             out[stage] = config.label("stages", out[stage], lang)
@@ -135,6 +136,16 @@ def _localised(params: dict, lang: str) -> dict:
 
 
 FIGURES = frozenset({"found", "limit", "size_mb", "limit_mb", "ratio"})  # message parameters that are numbers
+
+
+def _megabytes(value: float, lang: str) -> str:
+    """Whole megabytes as whole numbers, others to one decimal (a 50.4 MB file is not "50 MB" against a 50 MB limit)."""
+    whole = isinstance(value, int | float) and float(value).is_integer()
+    return fmt_num(value, lang, digits=0 if whole else 1)
+
+
+def _figure(key: str, value: float, lang: str) -> str:
+    return fmt_num(value, lang, digits=0) if key == "ratio" else fmt_int(value, lang)
 
 
 class FileProblem(Exception):
