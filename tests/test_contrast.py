@@ -43,6 +43,18 @@ def test_the_primary_colour_is_readable_as_text_and_under_white_text():
     assert contrast("#ffffff", THEME["primaryColor"]) >= AA
 
 
+@pytest.mark.parametrize("background", [THEME["backgroundColor"], THEME["secondaryBackgroundColor"]])
+@pytest.mark.parametrize("tint", [0.1, 0.2])  # a selected option, and the same under the pointer
+def test_a_selected_option_is_readable_on_its_primary_tint(background, tint):
+    """A selected segmented-control option is primary text on the primary colour at 10 % (20 % under the pointer)
+    over the page or the sidebar: the axe audit of the signed-in desk found #B2182B on #E7C6C5, 4.34:1."""
+    assert contrast(THEME["primaryColor"], str(blend(THEME["primaryColor"], background, tint))) >= AA
+
+
+def test_the_old_primary_colour_failed_there():
+    assert contrast("#B2182B", str(blend("#B2182B", THEME["secondaryBackgroundColor"], 0.2))) == pytest.approx(4.34, abs=0.02)
+
+
 def test_chart_text_colours_reach_aa_on_white():
     frame = pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})
     spec = charts.themed(alt.Chart(frame).mark_bar().encode(x="x", y="y").properties(title="t")).to_dict()
