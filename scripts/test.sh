@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the tests need (Python packages, Debian's Chromium, nginx, poppler and CJK fonts) and run them all:
+# Install what the tests need (Python packages, Debian's Chromium, nginx, poppler, CJK and emoji fonts) and run them all:
 # lint and format check, import contracts, mypy, then unit, page (AppTest) and browser (Playwright) tests
 # on SQLite and PostgreSQL, with the coverage of dashboard/ printed at the end.
 set -euo pipefail
@@ -9,6 +9,7 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)  # the briefing tests look at PDF pages
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qiE "Symbola|NotoEmoji-Regular" || need+=(fonts-symbola)  # emoji in PDF briefings
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need+=(nginx)  # the proxy test (scripts/proxy_check.py)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

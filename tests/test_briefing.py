@@ -586,6 +586,40 @@ def test_pdf_embeds_the_cjk_font(pdf_file):
     assert b"/FontFile3" in data and b"NotoSansCJKSC" in data
 
 
+EMOJI_NAMES = ["幸福🌸社区", "团结😀社区", "✅示范社区"]
+
+
+@pytest.fixture(scope="module")
+def emoji_briefing(ds):
+    """Chengdong's briefing with emoji in its communities' names and in the reporting body's."""
+    named = ds.communities["district"] == DISTRICT
+    names = ds.communities["name_zh"].where(~named, [EMOJI_NAMES[n % 3] + str(n) for n in range(len(named))])
+    plain = replace(ds, communities=ds.communities.assign(name_zh=names))
+    cover = replace(COVER, org="城东区民政局🌸")
+    return content.build(plain, default_period(plain, DISTRICT), "zh", cover, data_date=date(2026, 11, 28))
+
+
+def test_pdf_prints_emoji_in_names_with_the_fallback_font(emoji_briefing, images, tmp_path):
+    _need("pdftotext")
+    if fonts.emoji_font() is None:
+        pytest.skip("no emoji font (fonts-symbola; scripts/test.sh installs it)")
+    path = tmp_path / "emoji.pdf"
+    path.write_bytes(pdf.pdf_bytes(emoji_briefing, images["zh"]))
+    assert b"/FontFile2" in path.read_bytes()  # the emoji font's subset (TrueType), beside the CJK face's CFF
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "汇报单位：城东区民政局🌸" in text
+    said = "\n".join(line for slide in emoji_briefing.slides for line in (slide.title, *slide.bullets))
+    for emoji in ("🌸", "😀", "✅"):
+        assert (emoji in said) <= (emoji in text), emoji  # each emoji a slide says is printed, not a blank
+    assert sum(emoji in text for emoji in ("🌸", "😀", "✅")) >= 2
+
+
+def test_pdf_without_an_emoji_font_is_still_made(emoji_briefing, images, monkeypatch):
+    monkeypatch.setattr(fonts, "emoji_font", lambda: None)
+    data = pdf.pdf_bytes(emoji_briefing, images["zh"])
+    assert data.startswith(b"%PDF") and b"NotoSansCJKSC" in data and b"/FontFile2" not in data
+
+
 def test_zip_holds_each_chart_with_its_data_as_csv_and_excel(briefings, images):
     archive = zipfile.ZipFile(io.BytesIO(bundle.zip_bytes(briefings["zh"], images["zh"])))
     names = set(archive.namelist())

@@ -5,6 +5,11 @@ Japanese, Korean, Simplified and Traditional Chinese faces; the face is chosen
 by its family name, not by a hard-coded number, because the order differs
 between packagings (index 2 is Simplified Chinese in Debian 12's package).
 Other systems ship single-language .otf files, which are tried next.
+
+Noto Sans CJK has no emoji: a community called "幸福🌸社区" would print a blank in the PDF. A
+monochrome emoji font (Debian's fonts-symbola, else Noto Emoji) is the PDF's fallback for the
+glyphs the CJK face lacks, when one is installed; without one the PDF is still made, with blanks.
+Colour emoji fonts (Noto Color Emoji's bitmaps) are not tried: fpdf2 would embed them as Type 3 fonts.
 """
 
 from __future__ import annotations
@@ -24,6 +29,15 @@ FILE_NAMES = {
     "regular": ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf"),
     "bold": ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.otf", "NotoSansSC-Bold.otf"),
 }
+
+
+EMOJI_DIRS = (
+    Path("/usr/share/fonts/truetype/ancient-scripts"),  # Debian/Ubuntu fonts-symbola
+    Path("/usr/share/fonts/gdouros-symbola"),  # Fedora
+    Path("/usr/share/fonts/TTF"),  # Arch
+    *FONT_DIRS,
+)
+EMOJI_FILE_NAMES = ("Symbola_hint.ttf", "Symbola.ttf", "NotoEmoji-Regular.ttf")
 
 
 class FontMissing(RuntimeError):
@@ -58,6 +72,16 @@ def cjk_font(weight: str = "regular") -> FontFile:
             if path.is_file():
                 return FontFile(path, _face_index(path))
     raise FontMissing(f"{FAMILY} ({weight}) not found in {', '.join(map(str, FONT_DIRS))}: install fonts-noto-cjk")
+
+
+@cache
+def emoji_font() -> Path | None:
+    """A monochrome font with emoji glyphs for the PDF's fallback, or None when none is installed."""
+    for folder in EMOJI_DIRS:
+        for name in EMOJI_FILE_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+    return None
 
 
 @cache

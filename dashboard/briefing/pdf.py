@@ -23,6 +23,7 @@ from dashboard.briefing.pages import BULLET_INDENT, Fill, Grid, Page, Picture, T
 from dashboard.i18n import t
 
 FAMILY = "NotoSansCJK"
+EMOJI_FAMILY = "EmojiFallback"  # fonts.emoji_font(): the glyphs Noto Sans CJK lacks (emoji in community names)
 ALIGN = {"left": "L", "center": "C", "right": "R"}
 NOTES_HEADING_SIZE = 15
 NOTES_TEXT_SIZE = 13
@@ -42,6 +43,10 @@ def new_document(briefing: Briefing) -> FPDF:
     for style, weight in (("", "regular"), ("B", "bold")):
         font = fonts.cjk_font(weight)
         pdf.add_font(FAMILY, style, fname=str(font.path), collection_font_number=font.index)
+    emoji = fonts.emoji_font()
+    if emoji is not None:  # one weight only: bold text borrows the regular emoji (exact_match=False)
+        pdf.add_font(EMOJI_FAMILY, "", fname=str(emoji))
+        pdf.set_fallback_fonts([EMOJI_FAMILY], exact_match=False)
     pdf.set_title(briefing.title)
     pdf.set_subject(briefing.dates)
     pdf.set_keywords(briefing.source)
