@@ -11,14 +11,17 @@ running app, so the module is called directly.
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 
 import pytest
 import streamlit as st
 
+from dashboard import config
+from dashboard.figures import stages
 from dashboard.figures.filters import Filters
 from dashboard.ingest import importing, sample
-from dashboard.ui import data
+from dashboard.ui import data, maps_view
 
 ACTIVITY = "activity_id,community_id,date,category,title,participants\n{id},{community},2025-05-0{day},patrol,巡逻,3\n"
 
@@ -61,3 +64,23 @@ def test_the_same_version_keeps_its_cached_figures(app_data):
     data.dataset()  # a rerun on the same version
     assert data.filtered(version, Filters()) is first
     assert len(ds.communities) > 0
+
+
+def test_a_version_not_served_yet_is_loaded_once_in_the_background_with_its_stage_dates_and_map_points(app_data, monkeypatch):
+    loads = []
+    real = data.store.load_dataset
+
+    def counted(engine):
+        loads.append(threading.current_thread().name)
+        return real(engine)
+
+    monkeypatch.setattr(data.store, "load_dataset", counted)
+    data.warm_up()  # the process has served no version: the load starts in a thread of its own
+    ds = data.dataset()  # and the run takes it
+    assert loads == ["dashboard-preload"]
+    assert id(ds.communities) in stages._KEPT  # its stage dates were made in the background, kept with the frame
+    content = maps_view._content(ds.communities, config.default_lang(), "type")
+    assert list(maps_view._WARMED) == [content]
+    data.warm_up()  # served now: nothing more is loaded
+    assert data.dataset() is ds
+    assert loads == ["dashboard-preload"]

@@ -7,6 +7,8 @@ the community had reached that stage, kept in stage order by the dates that were
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -15,6 +17,7 @@ from sqlalchemy import update
 
 from dashboard.dataset import Dataset, empty_dataset, typed_frame
 from dashboard.figures import queries, stages
+from dashboard.figures.filters import Filters, apply_filters
 from dashboard.ingest import importing
 from dashboard.storage import milestones, store
 from dashboard.storage.database import versions
@@ -64,7 +67,8 @@ REACHED = reached(
         "F": ["2025-02-01", "2025-03-01", "2025-03-01", "2025-03-01"],
     }
 )
-DS = Dataset(COMMUNITIES, empty_dataset().activities, empty_dataset().surveys, empty_dataset().targets, reached=REACHED)
+EMPTY = (empty_dataset().activities, empty_dataset().surveys, empty_dataset().targets)
+DS = Dataset(COMMUNITIES, *EMPTY, reached=REACHED)
 
 EXPECTED = {  # community → (dates, derived stages, observed stages)
     "A": (["2024-03-01", "2024-05-01", "2025-03-01", "2025-06-30"], set(), {"applied", "building", "assessed", "named"}),
@@ -306,3 +310,28 @@ def test_funnel_as_at_the_day_and_now():
     assert then.sum() == 4
     now = queries.funnel(TWO).set_index(["district", "stage"])["communities"]
     assert now.sum() == 6 and now[("chengxi", "assessed")] == 1
+
+
+def test_stage_dates_are_computed_once_per_communities_frame_and_go_with_it():
+    """A page asks for the same data's dates several times: the second ask returns the kept dates, a new frame (even
+    with equal content) gets its own, and the kept dates are let go with their frame."""
+    ds = Dataset(COMMUNITIES.copy(), *EMPTY, reached=REACHED.copy())
+    first = stages.stage_dates(ds)
+    assert stages.stage_dates(Dataset(ds.communities, *EMPTY, reached=ds.reached)) is first
+    again = stages.stage_dates(Dataset(ds.communities.copy(), *EMPTY, reached=ds.reached))
+    assert again is not first
+    pd.testing.assert_frame_equal(again.dates, first.dates)
+    without_history = stages.stage_dates(Dataset(ds.communities, *EMPTY, reached=None))
+    assert without_history is not first and without_history.assumed.any().any()
+    kept = weakref.ref(first)
+    del ds, first, again, without_history
+    gc.collect()
+    assert kept() is None
+
+
+def test_a_filter_that_keeps_every_community_keeps_the_frame_and_its_stage_dates():
+    ds = Dataset(COMMUNITIES, *EMPTY, reached=REACHED)
+    assert apply_filters(ds, Filters()).communities is ds.communities
+    assert stages.stage_dates(apply_filters(ds, Filters(), dates=False)) is stages.stage_dates(ds)
+    narrowed = apply_filters(ds, Filters(stages=("named",)))
+    assert list(narrowed.communities["community_id"]) == ["A", "D"]

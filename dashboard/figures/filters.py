@@ -73,7 +73,7 @@ def data_range(ds: Dataset) -> tuple[date, date]:
 
 
 def communities_matching(ds: Dataset, f: Filters) -> pd.DataFrame:
-    """The communities selected by district, type and stage."""
+    """The communities selected by district, type and stage (the frame itself when every one is)."""
     c = ds.communities
     mask = pd.Series(True, index=c.index)
     if f.districts:
@@ -82,7 +82,7 @@ def communities_matching(ds: Dataset, f: Filters) -> pd.DataFrame:
         mask &= c["characteristic"].isin(f.types)
     if f.stages:
         mask &= c["stage"].isin(f.stages)
-    return c[mask]
+    return c if mask.all() else c[mask]  # every row kept: the frame itself (no copy; kept figures follow it)
 
 
 def apply_filters(ds: Dataset, f: Filters, *, dates: bool = True) -> Dataset:

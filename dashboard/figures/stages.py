@@ -13,6 +13,8 @@ since before the first date known of it, and no duration is measured from it.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -63,8 +65,41 @@ def _given(communities: pd.DataFrame, stage: str, reachable: pd.Series) -> pd.Se
     return communities[column].astype("datetime64[ns]").where(reachable)
 
 
+_KEPT: dict[int, tuple[weakref.ref, weakref.ref | None, StageDates]] = {}  # by id of the communities frame
+_KEPT_LOCK = threading.Lock()
+KEEP = 4
+
+
 def stage_dates(ds: Dataset) -> StageDates:
-    """Given dates where typed, derived (or, without history, assumed) ones elsewhere, for the stages reached."""
+    """Given dates where typed, derived (or, without history, assumed) ones elsewhere, for the stages reached.
+
+    Kept per communities frame (and history) object, for the last few: one page run asks for the same data's
+    dates several times (headline, progress, attention, the not-yet note). Frames are never changed once
+    loaded (filters return new ones, or the same one when they keep every row), and the dates are let go
+    when their frame is.
+    """
+    key = id(ds.communities)
+    with _KEPT_LOCK:
+        kept = _KEPT.get(key)
+    if kept is not None and kept[0]() is ds.communities and (kept[1]() if kept[1] is not None else None) is ds.reached:
+        return kept[2]
+    dates = _stage_dates(ds)
+    history = weakref.ref(ds.reached) if ds.reached is not None else None
+    with _KEPT_LOCK:
+        _KEPT.pop(key, None)
+        _KEPT[key] = (weakref.ref(ds.communities), history, dates)
+        while len(_KEPT) > KEEP:
+            del _KEPT[next(iter(_KEPT))]
+    weakref.finalize(ds.communities, _forget, key)
+    return dates
+
+
+def _forget(key: int) -> None:
+    with _KEPT_LOCK:
+        _KEPT.pop(key, None)
+
+
+def _stage_dates(ds: Dataset) -> StageDates:
     c = ds.communities
     rank = _ranks(c)
     reachable = {s: rank >= i for i, s in enumerate(STAGES)}

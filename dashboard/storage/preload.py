@@ -27,6 +27,7 @@ class Preloader:
     """At most one background load at a time, keyed by database and data version."""
 
     def __init__(self, load: Callable[[Engine], Dataset] = store.load_dataset) -> None:
+        """``load``: the active data of an engine (the pages pass one that also prepares what their first run needs)."""
         self._load = load
         self._lock = threading.Lock()
         self._key: tuple[str, str] | None = None
@@ -73,6 +74,3 @@ class Preloader:
 
 def _url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
-
-
-PRELOADER = Preloader()

@@ -13,6 +13,7 @@ script. The profile's small map is built whole on each run.
 from __future__ import annotations
 
 import hashlib
+import threading
 from urllib.parse import parse_qsl, urlsplit
 
 import folium
@@ -75,7 +76,24 @@ def _frame_digest(frame: pd.DataFrame | None, columns: list[str]) -> str:
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _payload(content: str, _communities: pd.DataFrame, lang: str, layer: str) -> maps.PointPayload:
     """The map's points for this content, made once per process (immutable text, shared by sessions)."""
-    return maps.map_payload(_communities, lang=lang, layer=layer, basemap=basemap())
+    with _WARMED_LOCK:
+        warmed = _WARMED.pop(content, None)
+    return warmed or maps.map_payload(_communities, lang=lang, layer=layer, basemap=basemap())
+
+
+# Points made ahead, in the background load of a new data version (``data.prepared``), by content: the
+# first run that shows them takes them into its cache above. No Streamlit call is made from that thread.
+_WARMED: dict[str, maps.PointPayload] = {}
+_WARMED_LOCK = threading.Lock()
+
+
+def warm_points(communities: pd.DataFrame, lang: str, layer: str = "type") -> None:
+    """Make the points of a map of ``communities`` ahead of its first run (the last content warmed only)."""
+    content = _content(communities, lang, layer)
+    payload = maps.map_payload(communities, lang=lang, layer=layer, basemap=basemap())
+    with _WARMED_LOCK:
+        _WARMED.clear()
+        _WARMED[content] = payload
 
 
 def _show(key: str, height: int, m: folium.Map) -> dict | None:
@@ -85,8 +103,11 @@ def _show(key: str, height: int, m: folium.Map) -> dict | None:
 
 def _points(communities: pd.DataFrame, lang: str, layer: str) -> maps.PointPayload:
     """The kept points for this content: which communities (the columns the map reads), language, layer, base map."""
-    content = "|".join([_frame_digest(communities, MAP_COLUMNS), lang, layer, basemap()])
-    return _payload(content, communities, lang, layer)
+    return _payload(_content(communities, lang, layer), communities, lang, layer)
+
+
+def _content(communities: pd.DataFrame, lang: str, layer: str) -> str:
+    return "|".join([_frame_digest(communities, MAP_COLUMNS), lang, layer, basemap()])
 
 
 def full_map(communities: pd.DataFrame, lang: str, layer: str, progress: pd.DataFrame | None, key: str) -> str | None:
