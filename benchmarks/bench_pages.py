@@ -60,7 +60,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -78,18 +77,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datagen  # noqa: E402
 
 from dashboard import config  # noqa: E402
+from scripts.headless import free_port, launch_options, streamlit_command  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 1000}
 SIZES = {"sample": None, "province": (2_000, 200_000), "country": (10_000, 1_000_000)}
 GOALS = {  # size -> (load seconds, filter rerun seconds); None: no goal
@@ -175,7 +164,11 @@ class Server:
         self._offset = self.log.stat().st_size
 
     def runs_since_mark(self) -> list[tuple[float, float]]:
-        """(wall seconds, CPU seconds of the script thread) of the script runs logged since ``mark``."""
+        """(wall seconds, CPU seconds) of the script runs logged since ``mark``.
+
+        CPU is the whole process's during the run where the app logs it (``process_cpu``: a data load in a
+        background thread that the run waited for counts), else the script thread's (earlier code, the baseline).
+        """
         with self.log.open("rb") as handle:
             handle.seek(self._offset)
             text = handle.read().decode("utf-8", "replace")
@@ -183,7 +176,7 @@ class Server:
         for line in text.splitlines():
             if "[dashboard timing]" in line:
                 fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
-                runs.append((float(fields["seconds"]), float(fields.get("cpu", "nan"))))
+                runs.append((float(fields["seconds"]), float(fields.get("process_cpu", fields.get("cpu", "nan")))))
         return runs
 
     def memory_mb(self) -> tuple[float, float]:
@@ -203,12 +196,6 @@ class Server:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(kind: str, url: str, logs: Path, before: Path | None = None) -> Server:
     """The dashboard (``kind="ours"``; ``"before"``: its code in ``before``) or the baseline on a free port, logging run times."""
     port = free_port()
@@ -220,40 +207,19 @@ def start_server(kind: str, url: str, logs: Path, before: Path | None = None) ->
         "DASHBOARD_BASEMAP": "none",
         "BENCH_REPO": str(ROOT),
     }
-    common = [
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
     scratch = None
     if kind == "ours":
-        command, cwd = [sys.executable, "-m", "streamlit", "run", "app.py", *common], ROOT
+        command, cwd = streamlit_command("app.py", port), ROOT
     elif kind == "before" and before is not None:  # the dashboard as an earlier commit had it
-        command, cwd = [sys.executable, "-m", "streamlit", "run", "app.py", *common], before
+        command, cwd = streamlit_command("app.py", port), before
         env["PYTHONPATH"] = str(before)
     else:  # Streamlit serves the static/ folder next to the main script: give the baseline the repository's
         scratch = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
         shutil.copy(Path(__file__).with_name("baseline_app.py"), scratch / "baseline_app.py")
         (scratch / "static").symlink_to(ROOT / "static", target_is_directory=True)
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(scratch / "baseline_app.py"),
-            *common,
-            "--server.enableStaticServing",
-            "true",
-            "--client.toolbarMode",
-            "minimal",
-        ]
+        command = streamlit_command(
+            str(scratch / "baseline_app.py"), port, "--server.enableStaticServing", "true", "--client.toolbarMode", "minimal"
+        )
         cwd = scratch
     log = logs / f"server-{kind}-{port}.log"
     with log.open("wb") as out:
@@ -594,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {}
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser = playwright.chromium.launch(**launch_options())
             for size in args.sizes.split(","):
                 t = time.perf_counter()
                 shape = SIZES[size]

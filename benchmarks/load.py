@@ -59,18 +59,8 @@ from sqlalchemy import create_engine  # noqa: E402
 
 from dashboard import config  # noqa: E402
 from dashboard.storage import database, store  # noqa: E402
+from scripts.headless import launch_options, streamlit_command  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ERRORS = '[data-testid="stException"]'
 CHARTS = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
 MAP_FRAME = 'iframe[src*="streamlit_folium.st_folium"]'
@@ -170,7 +160,7 @@ def timed_runs(log: Path, skip: int) -> list[float]:
 
 
 def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"]
+    command = streamlit_command("app.py", port)
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603 - our own
     deadline = time.monotonic() + 120
@@ -331,7 +321,7 @@ async def drive(args: argparse.Namespace, env: dict[str, str], folder: Path, ser
         ("profile", f"/profile?community={community}&lang=en"),
     ]
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = await playwright.chromium.launch(**launch_options())
         context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
         page = await context.new_page()
         warm_up = Run(base, time.monotonic(), 0, args.timeout)

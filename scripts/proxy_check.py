@@ -50,22 +50,13 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
+from scripts.headless import launch_options  # noqa: E402
+
 DEPLOY = ROOT / "deploy"
 SITE = DEPLOY / "nginx" / "juping.conf"
 UNIT = DEPLOY / "systemd" / "juping@.service"
 BASE_PATH = "juping"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "Proxy-check-pass-1"  # noqa: S105 - the scratch account of this check
 UPLOAD_LIMIT_MB = 1  # small, so that refusing a file over it costs little
 SHIPPED_LIMIT_MB = 50  # DASHBOARD_UPLOAD_LIMIT_MB's default, which the shipped site's ceiling follows
@@ -448,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[tuple[str, bool, str]] = []
     try:
         with stack(args, folder) as info, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser = playwright.chromium.launch(**launch_options())
             tabs: dict[str, Tab] = {}
             checks: list[tuple[str, Callable[[], str]]] = [
                 ("sticky cookie", lambda: check_cookie(browser, info)),

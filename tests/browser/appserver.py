@@ -6,9 +6,7 @@ Streamlit is started as ``streamlit run app.py`` on purpose: the pages'
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,13 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from scripts.headless import free_port, streamlit_command
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_healthy(base: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
@@ -46,24 +40,7 @@ def running_app(env: dict[str, str], log: Path, base_path: str = "") -> Iterator
     """The app on a free port with ``env`` (under ``base_path``, if given); yields its base URL and stops it afterwards."""
     port = free_port()
     base = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-        *(["--server.baseUrlPath", base_path] if base_path else []),
-    ]
+    command = streamlit_command("app.py", port, *(["--server.baseUrlPath", base_path] if base_path else []))
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from scripts.headless import CHROMIUM, launch_options
+
 sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tier needs the playwright package")
 expect = sync_api.expect
 axe_base = pytest.importorskip("axe_playwright_python.base", reason="the accessibility audit needs axe-playwright-python")
@@ -32,17 +34,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 SAMPLE = list(csv.DictReader((ROOT / "data/sample/communities.csv").open(encoding="utf-8")))  # the bundled sample
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DESKTOP = {"width": 1400, "height": 1000}
 RUN_TIMEOUT_MS = 30_000
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -119,7 +110,7 @@ def app_env(database: Path, lang: str) -> dict[str, str]:
 def chromium() -> Iterator[Any]:
     """Headless Debian Chromium (Playwright's sync API allows one at a time)."""
     with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        launched = playwright.chromium.launch(**launch_options())
         try:
             yield launched
         finally:

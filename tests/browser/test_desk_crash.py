@@ -20,14 +20,13 @@ from __future__ import annotations
 import io
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from appserver import free_port, wait_healthy
+from appserver import wait_healthy
 from harness import ARTIFACTS, ROOT, app_env, require_chromium, visiting
 from sqlalchemy import create_engine, text
 from test_import_flow import COMMUNITIES, rows_streaming, writer_is_inside
@@ -35,6 +34,7 @@ from test_import_flow import COMMUNITIES, rows_streaming, writer_is_inside
 from dashboard.cli.main import main
 from dashboard.ingest import sample
 from dashboard.storage import store
+from scripts.headless import free_port, streamlit_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.crash]
 
@@ -72,7 +72,7 @@ def start_server(url: str, log: Path) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on a free port over ``url``; the process (for its PID) and the base URL."""
     port = free_port()
     env = {**app_env(Path("unused.db"), "en"), "DASHBOARD_DATABASE_URL": url}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"]
+    command = streamlit_command("app.py", port)
     with log.open("wb") as out:
         child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -14,8 +14,9 @@ import subprocess
 import sys
 
 import pytest
-from appserver import free_port
 from harness import ARTIFACTS, ROOT, require_chromium
+
+from scripts.headless import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.load]
 
