@@ -1,5 +1,7 @@
 """Accessibility in a real browser (WCAG 2.1 AA, as GB/T 37668-2019 asks): axe-core on every page in both
-languages, inside the map's frame too, and the page's declared language.
+languages, inside the map's frame too, and the page's declared language; the staff's pages signed in (the desk
+with a rejected file's problems and with an accepted file's preview as an editor, the accounts, the version
+history, the audit log and the reporting status as an administrator).
 
 The audit runs at 1280 px, the width the issue's audit used. The keyboard tests are in test_keyboard.py.
 """
@@ -9,7 +11,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from harness import MAP_FRAME, POINTS, ROOT, axe_violations, blocking, expect, wait_for_charts
+from harness import MAP_FRAME, POINTS, ROOT, Visit, axe_violations, blocking, expect, visiting, wait_for_charts
+from test_desk_browser import BROKEN, desk_server, gbk_file_with_a_new_community, sign_in, upload  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 PAGE_NAMES = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))
@@ -32,15 +35,21 @@ def open_drawn(visit, name: str, lang: str):
     return page
 
 
+def audited(page, name: str) -> list[dict]:
+    """axe's findings on ``page`` (kept as test-artifacts/axe-``name``.json); fails on a serious or critical one."""
+    found = axe_violations(page)
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    (ROOT / "test-artifacts" / f"axe-{name}.json").write_text(json.dumps(found, ensure_ascii=False, indent=1))
+    assert not blocking(found), json.dumps(blocking(found), ensure_ascii=False, indent=1)
+    return found
+
+
 @pytest.mark.parametrize("visit", [LAPTOP], indirect=True)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_axe_finds_nothing_serious(visit, name, lang):
     page = open_drawn(visit, name, lang)
-    found = axe_violations(page)
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    (ROOT / "test-artifacts" / f"axe-{name}-{lang}.json").write_text(json.dumps(found, ensure_ascii=False, indent=1))
-    assert not blocking(found), json.dumps(blocking(found), ensure_ascii=False, indent=1)
+    audited(page, f"{name}-{lang}")
     assert page.evaluate("document.documentElement.lang") == HTML_LANG[lang]
     frames = [frame for frame in page.frames if "/component/streamlit_folium" in frame.url]
     assert len(frames) == (1 if name in MAPS else 0)
@@ -72,3 +81,64 @@ def test_the_overview_needs_no_horizontal_scrolling_at_200_percent_zoom(visit, l
     assert not wide, wide
     expect(page.get_by_role("combobox", name=HTML_FINDER[lang])).to_be_visible()
     visit.shot(f"overview-200pct-{lang}")
+
+
+@pytest.fixture
+def staff(browser, desk_server, request):  # noqa: F811 - the fixture imported from the desk tests
+    """A fresh browser context on the desk tests' server (accounts ``ed``, editor, and ``boss``, admin), at 1280 px."""
+    with visiting(browser, desk_server["base"], request.node, viewport=LAPTOP, locale=None) as current:
+        yield current
+
+
+def signed_in(staff: Visit, name: str, lang: str):
+    """Signed in as ``name`` (the form in English), then reading in ``lang`` (the sidebar's switch keeps the session)."""
+    page = sign_in(staff, name)
+    if lang == "zh":
+        page.locator('[data-testid="stSidebar"]').get_by_role("radio", name="中文").click()
+        staff.settle()
+        page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    return page
+
+
+def audit_all(page, name: str, found: dict[str, list[dict]]) -> None:
+    """axe's findings on ``page`` into ``found`` (and test-artifacts/axe-``name``.json), asserted on at the end: one
+    run reports every view's findings, not only the first view's."""
+    found[name] = axe_violations(page)
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    (ROOT / "test-artifacts" / f"axe-{name}.json").write_text(json.dumps(found[name], ensure_ascii=False, indent=1))
+
+
+def no_blocking(found: dict[str, list[dict]]) -> None:
+    serious = {name: blocking(rows) for name, rows in found.items() if blocking(rows)}
+    assert not serious, json.dumps(serious, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_axe_on_the_desk_signed_in_as_an_editor_with_a_rejected_file_and_with_a_preview(staff, lang):
+    page, found = signed_in(staff, "ed", lang), {}
+    upload(staff, "broken.csv", BROKEN)
+    expect(page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')).to_have_count(2)  # problems, rows
+    audit_all(page, f"staff-desk-rejected-{lang}", found)
+    upload(staff, "communities.csv", gbk_file_with_a_new_community())
+    expect(page.frame_locator(MAP_FRAME).locator(POINTS)).to_have_count(1)  # the preview map's new community
+    audit_all(page, f"staff-desk-preview-{lang}", found)
+    assert page.evaluate("document.documentElement.lang") == HTML_LANG[lang]
+    frames = [frame for frame in page.frames if "/component/streamlit_folium" in frame.url]
+    assert [frame.evaluate("document.documentElement.lang") for frame in frames] == [HTML_LANG[lang]]
+    no_blocking(found)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_axe_on_the_admins_pages(staff, lang):
+    page, found = signed_in(staff, "boss", lang), {}
+    tables = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')
+    expect(tables.first).to_be_visible()  # the accounts
+    audit_all(page, f"staff-desk-accounts-{lang}", found)
+    for name in ("history", "audit", "reporting"):
+        page.locator(f'[data-testid="stSidebarNav"] a[href$="/{name}"]').click()
+        staff.settle()
+        assert page.url.split("?")[0].endswith(f"/{name}")
+        expect(tables.first).to_be_visible()  # signed in: the page's table (audit and reporting show none to others)
+        audit_all(page, f"staff-{name}-{lang}", found)
+        assert page.evaluate("document.documentElement.lang") == HTML_LANG[lang]
+    no_blocking(found)
