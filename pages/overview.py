@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.figures import queries
-from dashboard.i18n import fmt_pct, t
+from dashboard.i18n import t
 from dashboard.ui import attention_view, components, data, maps_view, page, stage_view
 
 view = page.open_page("ui.nav_overview", dates=False)
@@ -40,8 +40,7 @@ with left:
     maps_view.compact_map(scoped.communities, lang, key="overview_map")
 with right:
     st.subheader(t("ui.progress_by_district", lang))
-    headline = t("ui.kpi_target_share", lang, year=day.year) + " " + fmt_pct(figures["target_share"].value, lang)
-    components.chart(data.district_progress_chart(version, f, day, lang), lang, key="overview_progress", figure=headline)
+    components.chart(data.district_progress_chart(version, f, day, lang), lang, key="overview_progress")
 
 st.subheader(t("ui.attention", lang))
 attention_view.show(scoped, progress, day, lang)

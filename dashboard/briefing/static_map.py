@@ -18,6 +18,7 @@ import pandas as pd
 from dashboard import config
 from dashboard.briefing import wording
 from dashboard.i18n import community_names, t
+from dashboard.render.chart_figures import kept, named_of
 from dashboard.render.charts import Chart, themed
 from dashboard.render.maps import load_districts
 
@@ -189,7 +190,17 @@ def _panel(features: list[dict], layers: list[alt.Chart], width: int, height: in
 
 
 def static_map(communities: pd.DataFrame, lang: str, district: str | None = None, width: int = 720, height: int = 560) -> Chart:
-    """A district's outline, dots and 街道 labels; or the city with names and counts and an inset of the urban districts."""
+    """A district's outline, dots and 街道 labels; or the city with names and counts and an inset of the urban districts.
+
+    Its main figure (communities, named ones) is kept on it for the picture's text alternative.
+    """
+    last = config.codes("stages")[-1]
+    return kept(
+        _drawn(communities, lang, district, width, height), named_of(len(communities), (communities["stage"] == last).sum(), lang)
+    )
+
+
+def _drawn(communities: pd.DataFrame, lang: str, district: str | None, width: int, height: int) -> Chart:
     geo = load_districts()
     features = geo["features"]
     if district is not None:

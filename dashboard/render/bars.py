@@ -17,6 +17,7 @@ from dashboard import config
 from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.i18n import fmt_date, fmt_pct, join_list
+from dashboard.render import chart_figures
 from dashboard.render.charts import INK, PACE_METRICS, Chart, _colors, _finish, _labels, _ordered, _rows_height, _t, _tip
 
 AHEAD, BEHIND = "#2166ac", "#d6604d"  # blue and orange-red: told apart with red-green colour blindness
@@ -67,7 +68,8 @@ def _bars(frame: pd.DataFrame, elapsed: float, lang: str, title: alt.Title) -> C
     rule_label = mark.mark_text(align="right", dx=-5, dy=-4, baseline="bottom", fontSize=LABEL_SIZE, color=INK).encode(
         x=alt.X("x:Q"), y=alt.value(0), text="label:N"
     )
-    return _finish(alt.LayerChart(layer=[bars, values, rule, rule_label]), title, _rows_height(len(frame)))
+    built = _finish(alt.LayerChart(layer=[bars, values, rule, rule_label]), title, _rows_height(len(frame)))
+    return chart_figures.kept(built, chart_figures.pace([r >= elapsed for r in frame["rate"]], elapsed, lang))
 
 
 def pace_chart(
@@ -135,4 +137,7 @@ def category_chart(activities: pd.DataFrame, lang: str) -> Chart | None:
     values = base.mark_text(align="left", dx=6, fontSize=LABEL_SIZE, fontWeight="bold", color=INK).encode(
         y, x.scale(domain=[0, top]), text=alt.Text("activities:Q", format=",d")
     )
-    return _finish(alt.LayerChart(layer=[bars, values]), _t("category_title", lang), _rows_height(len(frame)))
+    built = _finish(alt.LayerChart(layer=[bars, values]), _t("category_title", lang), _rows_height(len(frame)))
+    first = frame.iloc[0]  # most first
+    figure = chart_figures.most(frame["activities"].sum(), "said_activities", first["label"], first["activities"], lang)
+    return chart_figures.kept(built, figure)

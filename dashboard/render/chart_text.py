@@ -1,4 +1,4 @@
-"""A chart's short text alternative: its title, its subtitle and, where the page knows it, its main figure.
+"""A chart's short text alternative: its title, its subtitle and its main figure (``chart_figures``).
 
 Screen readers cannot read a drawn chart. The text goes to the chart's Vega-Lite ``description`` (Vega names
 its SVG with it) and to ``st.altair_chart(alt=...)`` (Streamlit names the chart and its toolbar with it), so
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import altair as alt
 
+from dashboard.render.chart_figures import KEY
 from dashboard.render.charts import Chart
 
 SEPARATOR = " — "
@@ -31,9 +32,19 @@ def title_parts(chart: Chart) -> tuple[str, str]:
     return _text(title), ""
 
 
-def alt_text(chart: Chart, figure: str | None = None) -> str:
-    """Title, subtitle and the main figure, in that order, those that exist."""
-    return SEPARATOR.join(part for part in (*title_parts(chart), figure or "") if part)
+def own_figure(chart: Chart) -> str:
+    """The main figure its builder kept on the chart (``chart_figures.kept``), "" when none."""
+    meta = getattr(chart, "usermeta", alt.Undefined)
+    return str(meta.get(KEY, "")) if isinstance(meta, dict) else ""
+
+
+def alt_text(chart: Chart, figure: str | None = None, fallback: str = "") -> str:
+    """Title, subtitle and the main figure (``figure``, else the chart's own), in that order, those that exist.
+
+    ``fallback`` names a chart drawn without a title (a slide's map: the slide's title says what it is).
+    """
+    title, subtitle = title_parts(chart)
+    return SEPARATOR.join(part for part in (title or fallback, subtitle, figure or own_figure(chart)) if part)
 
 
 def described(chart: Chart, text: str) -> Chart:

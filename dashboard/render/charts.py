@@ -19,6 +19,8 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.i18n import fmt_int, fmt_pct, t, unknown
+from dashboard.render import chart_figures
+from dashboard.render.chart_figures import kept
 from dashboard.render.maps import progress_color
 
 Chart = alt.Chart | alt.LayerChart | alt.HConcatChart
@@ -183,7 +185,7 @@ def funnel_chart(funnel_df: pd.DataFrame, lang: str, subtitle: str | None = None
         )
     )
     title = _t("funnel_title", lang) if subtitle is None else alt.Title(_t("funnel_title", lang), subtitle=[subtitle])
-    return _finish(chart, title, _rows_height(len(districts)))
+    return kept(_finish(chart, title, _rows_height(len(districts))), chart_figures.funnel(funnel_df, lang))
 
 
 def monthly_chart(monthly_df: pd.DataFrame, lang: str, measure: str = "participants") -> Chart | None:
@@ -209,7 +211,7 @@ def monthly_chart(monthly_df: pd.DataFrame, lang: str, measure: str = "participa
             ],
         )
     )
-    return _finish(chart, _t("monthly_title", lang, measure=title))
+    return kept(_finish(chart, _t("monthly_title", lang, measure=title)), chart_figures.monthly(monthly_df, measure, lang))
 
 
 def _reference(reference: pd.DataFrame | float | None, months: pd.Series) -> pd.DataFrame | None:
@@ -275,7 +277,8 @@ def satisfaction_chart(trend_df: pd.DataFrame, lang: str, district_average: pd.D
             _tip("communities:Q", "communities", lang, ",d"),
         ],
     )
-    return _finish(alt.LayerChart(layer=[*layers, hover]), _t("satisfaction_title", lang))
+    built = _finish(alt.LayerChart(layer=[*layers, hover]), _t("satisfaction_title", lang))
+    return kept(built, chart_figures.satisfaction(trend_df, lang))
 
 
 def district_progress_chart(progress_df: pd.DataFrame, lang: str, measure: str = "named_share") -> Chart | None:
@@ -327,7 +330,8 @@ def district_progress_chart(progress_df: pd.DataFrame, lang: str, measure: str =
         x=alt.X("x:Q"), y=alt.value(0), text="label:N"
     )
     chart = alt.LayerChart(layer=[bars, labels, rule, rule_label])
-    return _finish(chart, _t(f"progress_title_{measure}", lang), _rows_height(len(districts)))
+    built = _finish(chart, _t(f"progress_title_{measure}", lang), _rows_height(len(districts)))
+    return kept(built, chart_figures.progress(progress_df, measure, lang))
 
 
 def _icon(code: str) -> str:
@@ -363,7 +367,11 @@ def type_mix_chart(communities_df: pd.DataFrame, lang: str) -> Chart | None:
         ],
     )
     text = base.mark_text(align="left", dx=6, fontSize=14, color=INK).encode(y, x, text=alt.Text("communities:Q", format=",d"))
-    return _finish(alt.LayerChart(layer=[bars, text]), _t("type_mix_title", lang), _rows_height(len(types)))
+    top = frame.sort_values(["communities", "characteristic"], ascending=[False, True]).iloc[0]
+    figure = chart_figures.most(
+        frame["communities"].sum(), "communities", config.label("types", top["characteristic"], lang), top["communities"], lang
+    )
+    return kept(_finish(alt.LayerChart(layer=[bars, text]), _t("type_mix_title", lang), _rows_height(len(types))), figure)
 
 
 def community_activity_chart(activities_df: pd.DataFrame, lang: str) -> Chart | None:
@@ -400,7 +408,8 @@ def community_activity_chart(activities_df: pd.DataFrame, lang: str) -> Chart | 
             ],
         )
     )
-    return _finish(chart, _t("community_activity_title", lang), _rows_height(len(categories)))
+    built = _finish(chart, _t("community_activity_title", lang), _rows_height(len(categories)))
+    return kept(built, chart_figures.community_activities(activities_df, lang))
 
 
 def community_satisfaction_chart(
@@ -434,4 +443,6 @@ def community_satisfaction_chart(
             tooltip=tooltip,
         )
     )
-    return _finish(chart, _t("community_satisfaction_title", lang))
+    return kept(
+        _finish(chart, _t("community_satisfaction_title", lang)), chart_figures.own_against_district(mine, reference, lang)
+    )

@@ -14,6 +14,8 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.i18n import fmt_date, fmt_int, t
+from dashboard.render import chart_figures
+from dashboard.render.chart_figures import kept
 from dashboard.render.charts import GREY, INK, Chart, _finish, _labels, _month_format, _month_tip, _month_x, _ordered, _scale
 from dashboard.render.charts import themed as _themed
 
@@ -115,7 +117,8 @@ def naming_pace_chart(
     if projected is not None:
         subtitle.append(_s("projection_note", lang, projected=fmt_int(projected, lang)))
     heading = title or _s("pace_title", lang, year=day.year)
-    return _finish(alt.LayerChart(layer=layers).resolve_scale(y="shared"), alt.Title(heading, subtitle=subtitle))
+    built = _finish(alt.LayerChart(layer=layers).resolve_scale(y="shared"), alt.Title(heading, subtitle=subtitle))
+    return kept(built, chart_figures.naming_pace(pace, target, projected, lang))
 
 
 def naming_pace_by_district(pace: pd.DataFrame, targets: pd.Series, projections: pd.Series, day: date, lang: str) -> Chart | None:
@@ -167,7 +170,7 @@ def naming_pace_by_district(pace: pd.DataFrame, targets: pd.Series, projections:
         .resolve_scale(y="independent")
     )
     title = alt.Title(_s("pace_by_district_title", lang, year=day.year), subtitle=[_s("pace_by_district_subtitle", lang)])
-    return _themed(chart.properties(title=title))
+    return kept(_themed(chart.properties(title=title)), chart_figures.naming_by_district(pace, lang))
 
 
 def funnel_over_time_chart(counts: pd.DataFrame, lang: str) -> Chart | None:
@@ -193,7 +196,8 @@ def funnel_over_time_chart(counts: pd.DataFrame, lang: str) -> Chart | None:
             ],
         )
     )
-    return _finish(chart, alt.Title(_s("funnel_time_title", lang), subtitle=[_s("funnel_time_subtitle", lang)]))
+    built = _finish(chart, alt.Title(_s("funnel_time_title", lang), subtitle=[_s("funnel_time_subtitle", lang)]))
+    return kept(built, chart_figures.stages_at_last_month(counts, lang))
 
 
 def step_label(step: str, lang: str) -> str:
@@ -244,7 +248,10 @@ def time_in_stage_chart(summary: pd.DataFrame, by: str, lang: str, steps: list[s
         .resolve_scale(x="independent")
     )
     title = alt.Title(_s("time_title", lang), subtitle=[_s("time_subtitle", lang)])
-    return _themed(chart.properties(title=title))
+    slow = frame.sort_values("median", ascending=False).iloc[0]  # the longest median (a step without one comes last)
+    return kept(
+        _themed(chart.properties(title=title)), chart_figures.slowest(slow["step_label"], slow["group"], slow["median"], lang)
+    )
 
 
 def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, lang: str) -> Chart | None:
@@ -307,4 +314,5 @@ def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, l
                 alt.X("month:T"), alt.Y("line:Q", scale=None), text="label:N", tooltip=tooltip
             )
         )
-    return _finish(alt.LayerChart(layer=layers), alt.Title(_s("timeline_title", lang), subtitle=[_s("timeline_subtitle", lang)]))
+    built = _finish(alt.LayerChart(layer=layers), alt.Title(_s("timeline_title", lang), subtitle=[_s("timeline_subtitle", lang)]))
+    return kept(built, chart_figures.timeline(milestones, activities, lang))

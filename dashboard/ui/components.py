@@ -139,20 +139,18 @@ def district_pace_table(progress: pd.DataFrame, lang: str) -> None:
     )
 
 
-def chart(
-    built, lang: str, key: str, data: pd.DataFrame | None = None, name: str = "chart", *, figure: str | None = None
-) -> None:
+def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: str = "chart") -> None:
     """Show an Altair chart with PNG, SVG and CSV downloads rendered on the server only when clicked.
 
-    The chart is named by its title, subtitle and ``figure`` (its main figure, when the page has it) for
-    screen readers (``chart_text``).
+    The chart is named for screen readers by its title, subtitle and the main figure its builder kept on it
+    (``chart_text``, ``chart_figures``), so every chart says its figure the same way, on the page and on a slide.
     """
     from dashboard.render import chart_export as charts  # noqa: PLC0415 - vl-convert loads only when needed
 
     if built is None:
         st.info(t("ui.no_activities", lang))
         return
-    text = chart_text.alt_text(built, figure)
+    text = chart_text.alt_text(built)
     built = chart_text.described(built, text)
     st.altair_chart(built, width="stretch", key=key, alt=text or None)
     frame = data if data is not None else (built.data if isinstance(built.data, pd.DataFrame) else None)
