@@ -10,7 +10,9 @@ sets them from inside, once the map is drawn:
   click, and hidden from screen readers; the communities are reached through the list beside the map instead;
 - profile links in popups open in the same tab: the component frame may not navigate the window it sits in,
   so the click is handed to a link in the top page (same origin), which keeps any base URL path;
-- the attribution shows the base map's own credit only (no Leaflet prefix and flag).
+- the attribution shows the base map's own credit only (no Leaflet prefix and flag);
+- last, ``data-ju-ready`` on the map: its first view is set (without animation, ``maps._fit``) and all of the
+  above done, so its keys work from then on (the browser tests wait for it).
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ class MapAccess(MacroElement):
       });
     });
   });
+  box.setAttribute('data-ju-ready', 'true');
 })({{ this._parent.get_name() }}, {{ this.texts }});
 {% endmacro %}""")
 

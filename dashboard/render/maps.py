@@ -246,7 +246,11 @@ def _fit(m: folium.Map, points: pd.DataFrame, districts: folium.GeoJson, datum: 
             bounds = [[c_lat - 0.15, c_lon - 0.2], [c_lat + 0.15, c_lon + 0.2]]
         else:
             bounds = [[south, west], [north, east]]
-    m.fit_bounds(bounds, padding=(20, 20), max_zoom=FOCUS_ZOOM)
+    fit = folium.FitBounds(bounds, padding=(20, 20), max_zoom=FOCUS_ZOOM)
+    # The first view at once, not as a 250 ms zoom from the city's: Leaflet drops a zoom asked for during a zoom
+    # animation, so a + pressed on a map just drawn was lost.
+    fit.options["animate"] = False
+    fit.add_to(m)
 
 
 def build_map(
