@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -206,3 +207,12 @@ def test_a_slides_picture_is_named_by_its_chart_and_figure_on_the_page_and_in_th
     the_map = charted["map"][1]  # drawn without a title: the slide's names it
     named = "已命名" if lang == "zh" else "named"
     assert in_deck["map"].startswith(the_map.title + chart_text.SEPARATOR) and named in in_deck["map"]
+
+
+def test_every_chart_on_a_page_goes_through_the_one_path():
+    """Pages and views (the only code that imports streamlit) show Altair charts only through ``components.chart``,
+    which names them with ``alt_text``."""
+    root = Path(__file__).resolve().parents[1]
+    shown = [p for p in (*root.glob("pages/*.py"), *root.glob("dashboard/ui/*.py")) if "st.altair_chart(" in p.read_text()]
+    assert [p.relative_to(root).as_posix() for p in shown] == ["dashboard/ui/components.py"]
+    assert "alt=text" in (root / "dashboard/ui/components.py").read_text()
