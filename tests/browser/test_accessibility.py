@@ -9,6 +9,7 @@ The audit runs at 1280 px, the width the issue's audit used. The keyboard tests 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from harness import MAP_FRAME, POINTS, ROOT, Visit, axe_violations, blocking, expect, visiting, wait_for_charts
@@ -17,7 +18,7 @@ from test_desk_browser import BROKEN, desk_server, gbk_file_with_a_new_community
 pytestmark = pytest.mark.browser
 PAGE_NAMES = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))
 URLS = {"overview": "/", "profile": "/profile?community=630103003002"}
-CHARTS = {"overview": 1, "progress": 4, "profile": 2}
+CHARTS = {"overview": 1, "progress": 4, "profile": 2, "map": 1}
 MAPS = ("overview", "map", "profile")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 LAPTOP = {"width": 1280, "height": 900}
@@ -50,6 +51,10 @@ def audited(page, name: str) -> list[dict]:
 def test_axe_finds_nothing_serious(visit, name, lang):
     page = open_drawn(visit, name, lang)
     audited(page, f"{name}-{lang}")
+    if name in CHARTS:  # every chart is named by its title and main figure, in the reader's language
+        names = page.locator('[data-testid="stVegaLiteChart"]').evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+        assert len(names) >= CHARTS[name] and all(n and " — " in n for n in names), names
+        assert all(bool(re.search(r"[\u4e00-\u9fff]", n)) == (lang == "zh") for n in names), names
     assert page.evaluate("document.documentElement.lang") == HTML_LANG[lang]
     frames = [frame for frame in page.frames if "/component/streamlit_folium" in frame.url]
     assert len(frames) == (1 if name in MAPS else 0)
