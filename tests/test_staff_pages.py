@@ -8,6 +8,7 @@ reporting figures and the uploads query on small data, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -21,7 +22,7 @@ from dashboard.i18n import t
 from dashboard.ingest.importing import check_bytes
 from dashboard.scope import CITY, Scope
 from dashboard.storage import audit, store, uploads
-from dashboard.ui import audit_view, gate
+from dashboard.ui import audit_view, gate, reporting_view
 
 template_db, db, served_like_a_running_server = desk.template_db, desk.db, desk.served_like_a_running_server  # fixtures
 PASSWORD, open_page, sign_in = desk.PASSWORD, desk.open_page, desk.sign_in
@@ -132,6 +133,22 @@ def test_quiet_communities_had_no_activity_in_the_last_full_month():
     assert status.loc["datong", ["communities", "quiet"]].tolist() == [0, 0]
     quiet = reporting.quiet(ds, date(2026, 11, 15))
     assert quiet["community_id"].tolist() == ["C2"] and quiet["last_activity"].iloc[0] == pd.Timestamp("2026-11-02")
+
+
+def test_with_no_activities_at_all_every_community_is_quiet_and_never_active():
+    silent = replace(small_dataset({"C1": ["2026-10-05"]}), activities=empty_dataset().activities)
+    quiet = reporting.quiet(silent, date(2026, 11, 15))
+    assert quiet["community_id"].tolist() == ["C3", "C1", "C2"] and quiet["last_activity"].isna().all()
+
+
+def test_a_table_never_uploaded_for_a_district_shows_a_dash_not_nan():
+    """pandas 3 reads a column of texts and Nones as a str column of NaNs: the cell still says "—"."""
+    uploads = [{"table": "communities", "district": "chengxi", "created_at": "2026-11-25T08:00:00", "user": "xi"}]
+    frame = reporting.status(uploads, small_dataset({"C1": ["2026-10-05"]}), date(2026, 11, 15)).set_index("district")
+    assert pd.isna(frame.loc["chengdong", "communities_at"])
+    shown = {d: reporting_view._upload(frame.loc[d, "communities_at"], frame.loc[d, "communities_by"]) for d in frame.index}
+    assert shown["chengxi"] == "2026-11-25 · xi" and shown["chengdong"] == shown["datong"] == "—"
+    assert reporting_view._upload(float("nan"), None) == reporting_view._upload(pd.NA, "xi") == "—"
 
 
 @pytest.mark.parametrize(

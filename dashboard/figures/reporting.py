@@ -49,6 +49,7 @@ def quiet(ds: Dataset, today: date) -> pd.DataFrame:
     communities = ds.communities[~ds.communities["community_id"].isin(set(acts.loc[in_month, "community_id"]))]
     last = acts.groupby("community_id")["date"].max()
     frame = communities[["community_id", "name_zh", "name_en", "district"]].copy()
-    frame["last_activity"] = frame["community_id"].map(last)
+    # reindex, not map: Series.map with an empty mapper casts it to float64, which dates refuse (no activities at all)
+    frame["last_activity"] = last.reindex(frame["community_id"]).to_numpy()
     order = {code: i for i, code in enumerate(config.codes("districts"))}
     return frame.sort_values(["district", "community_id"], key=lambda c: c.map(order) if c.name == "district" else c)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.figures import reporting
-from dashboard.i18n import community_names, fmt_date, fmt_int, t
+from dashboard.i18n import community_names, fmt_date, fmt_int, pd_isna, t
 from dashboard.schema import TABLES
 from dashboard.storage import uploads
 from dashboard.ui import data
@@ -28,9 +28,14 @@ def _quiet(version: str, today: date) -> pd.DataFrame:
     return reporting.quiet(data.dataset(), today)
 
 
-def _upload(at: str | None, by: str | None) -> str:
-    """When and by whom, "2026-11-25 · xi", or a dash when the table never had an upload for the district."""
-    return f"{at[:10]} · {by}" if at and by else "—"
+def _upload(at: object, by: object) -> str:
+    """When and by whom, "2026-11-25 · xi", or a dash when the table never had an upload for the district.
+
+    A missing cell comes as None or as NaN: pandas 3 makes a column of texts and Nones a ``str`` column of NaNs.
+    """
+    if pd_isna(at) or pd_isna(by) or not at or not by:
+        return "—"
+    return f"{str(at)[:10]} · {by}"
 
 
 def month_label(today: date, lang: str) -> str:
