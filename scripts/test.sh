@@ -25,5 +25,11 @@ fi
 echo "== ruff: lint and format" && .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== import contracts" && .venv/bin/lint-imports --no-cache
 echo "== mypy" && .venv/bin/mypy
-echo "== pytest, with coverage of dashboard/"
-.venv/bin/python -m pytest --cov=dashboard --cov-report=term:skip-covered "$@"
+# Two cores: most tests run on both (pytest-xdist, a test file per worker); the tests that time a page, measure
+# memory or kill servers then run one at a time with nothing beside them. Coverage adds both parts up.
+status=0
+echo "== pytest on both cores, with coverage of dashboard/"
+.venv/bin/python -m pytest -n 2 --dist loadfile -m "not alone" --cov=dashboard --cov-report= "$@" || status=$?
+echo "== pytest, the timed tests alone"
+.venv/bin/python -m pytest -m alone --cov=dashboard --cov-append --cov-report=term:skip-covered "$@" || status=$?
+exit $status

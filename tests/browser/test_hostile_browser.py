@@ -25,7 +25,7 @@ from harness import ROOT, Visit, app_env, expect, require_chromium, settle, visi
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hostile_files import ragged_csv, wide_csv, with_entities, zip_bomb
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.alone]  # it times another reader's page
 
 PASSWORD = "Hostile-browser-42"
 FILES = {

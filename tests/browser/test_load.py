@@ -18,7 +18,7 @@ from harness import ARTIFACTS, ROOT, require_chromium
 
 from scripts.headless import free_port
 
-pytestmark = [pytest.mark.browser, pytest.mark.load]
+pytestmark = [pytest.mark.browser, pytest.mark.load, pytest.mark.alone]
 
 
 def test_five_sessions_for_thirty_seconds_with_imports_meet_the_goals():
