@@ -278,6 +278,8 @@ def test_overview_map_and_chart():
     )
     assert all(link.startswith("../../app/static/") for link in overview_map["js_links"] + overview_map["css_links"])
     assert len(charts(at)) == 1
+    chart_files = [(b.key, b.label) for b in at.get("download_button") if b.key.startswith("overview_progress_")]
+    assert chart_files == [("overview_progress_png", "PNG"), ("overview_progress_svg", "SVG")]  # a layered chart: no one frame
 
 
 def test_a_rerun_shows_the_same_map_without_serialising_the_points_again(monkeypatch):
@@ -408,6 +410,8 @@ def test_progress_sections_and_charts():
     assert len(ranked) == 8
     assert ranked.iloc[0][["社区", "活动次数", "间隔天数"]].tolist() == ["金桥社区", 7, 0]
     assert "共 8 个社区" in [c.value for c in at.main.caption]
+    naming_files = [b.label for b in at.get("download_button") if b.key.rsplit("_", 1)[0] == "chart_naming_pace"]
+    assert naming_files == ["PNG", "SVG", "CSV"]  # the pace table behind the chart as CSV too
 
 
 @pytest.mark.parametrize(

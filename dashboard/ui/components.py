@@ -154,34 +154,15 @@ def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: st
     built = chart_text.described(built, text)
     st.altair_chart(built, width="stretch", key=key, alt=text or None)
     frame = data if data is not None else (built.data if isinstance(built.data, pd.DataFrame) else None)
-    cols = st.columns(3 if frame is not None else 2)
-    cols[0].download_button(
-        "PNG",
-        data=lambda: charts.chart_png(built),
-        file_name=f"{name}.png",
-        mime="image/png",
-        key=f"{key}_png",
-        on_click="ignore",
-        icon=":material/image:",
-    )
-    cols[1].download_button(
-        "SVG",
-        data=lambda: charts.chart_svg(built),
-        file_name=f"{name}.svg",
-        mime="image/svg+xml",
-        key=f"{key}_svg",
-        on_click="ignore",
-        icon=":material/draw:",
-    )
+    downloads: list[tuple[str, Callable[[], bytes | str], str, str]] = [
+        ("png", lambda: charts.chart_png(built), "image/png", ":material/image:"),
+        ("svg", lambda: charts.chart_svg(built), "image/svg+xml", ":material/draw:"),
+    ]
     if frame is not None:
-        cols[2].download_button(
-            "CSV",
-            data=lambda: charts.chart_csv(frame),
-            file_name=f"{name}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-            on_click="ignore",
-            icon=":material/table:",
+        downloads.append(("csv", lambda: charts.chart_csv(frame), "text/csv", ":material/table:"))
+    for col, (kind, make, mime, icon) in zip(st.columns(len(downloads)), downloads, strict=True):
+        col.download_button(
+            kind.upper(), data=make, file_name=f"{name}.{kind}", mime=mime, key=f"{key}_{kind}", on_click="ignore", icon=icon
         )
 
 
