@@ -65,7 +65,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +76,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datagen  # noqa: E402
 
 from dashboard import config  # noqa: E402
-from scripts.headless import free_port, launch_options, streamlit_command  # noqa: E402
+from scripts import headless  # noqa: E402
+from scripts.headless import ServerDown, free_port, launch_options, streamlit_command, wait_healthy  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 1000}
 SIZES = {"sample": None, "province": (2_000, 200_000), "country": (10_000, 1_000_000)}
@@ -186,12 +186,7 @@ class Server:
         return values["VmRSS"] / 1024, values["VmHWM"] / 1024
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        headless.stop(self.process)
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
@@ -225,18 +220,12 @@ def start_server(kind: str, url: str, logs: Path, before: Path | None = None) ->
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
     server = Server(kind, process, f"http://127.0.0.1:{port}", log, scratch)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{kind} server exited:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{server.base}/_stcore/health", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.2)
-    server.stop()
-    raise SystemExit(f"{kind} server did not become healthy")
+    try:
+        wait_healthy(server.base, process, log, timeout=90)
+    except ServerDown as down:
+        server.stop()
+        raise SystemExit(f"{kind} server: {down}") from None
+    return server
 
 
 @dataclass

@@ -43,7 +43,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -59,7 +58,7 @@ from sqlalchemy import create_engine  # noqa: E402
 
 from dashboard import config  # noqa: E402
 from dashboard.storage import database, store  # noqa: E402
-from scripts.headless import launch_options, streamlit_command  # noqa: E402
+from scripts.headless import ServerDown, launch_options, stop, streamlit_command, wait_healthy  # noqa: E402
 
 ERRORS = '[data-testid="stException"]'
 CHARTS = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
@@ -163,28 +162,12 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
     command = streamlit_command("app.py", port)
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603 - our own
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit(f"the server did not answer in 120 s: {log.read_text(errors='replace')[-2000:]}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", server, log, timeout=120)
+    except ServerDown as down:
+        stop(server)
+        raise SystemExit(str(down)) from None
+    return server
 
 
 # --- the readers ------------------------------------------------------------------------------------------

@@ -8,7 +8,11 @@ drive Debian's Chromium (``playwright install`` is never run: no download at tes
 from __future__ import annotations
 
 import socket
+import subprocess
 import sys
+import time
+import urllib.request
+from pathlib import Path
 from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
@@ -56,3 +60,34 @@ def streamlit_command(script: str, port: int, *extra: str) -> list[str]:
         "none",
         *extra,
     ]
+
+
+class ServerDown(RuntimeError):
+    """The app server exited, or never answered its health check; the message ends with its log's tail."""
+
+
+def wait_healthy(base: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    """Return once ``BASE/_stcore/health`` answers 200; raise ServerDown if the process exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerDown(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:  # noqa: S310 - our own server
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise ServerDown(f"streamlit did not answer /_stcore/health in {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def stop(process: subprocess.Popen, grace: float = 15) -> None:
+    """Terminate a server and wait for it; kill it if it has not gone within ``grace`` seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

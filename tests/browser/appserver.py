@@ -7,32 +7,24 @@ Streamlit is started as ``streamlit run app.py`` on purpose: the pages'
 from __future__ import annotations
 
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from scripts import headless
 from scripts.headless import free_port, streamlit_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def wait_healthy(base: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    """Until /_stcore/health answers; fail with the server's log if it exits or never answers."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"streamlit did not answer /_stcore/health in {timeout} s:\n{log.read_text(errors='replace')[-3000:]}")
+    """Until /_stcore/health answers; fail the test with the server's log if it exits or never answers."""
+    try:
+        headless.wait_healthy(base, process, log, timeout)
+    except headless.ServerDown as down:
+        pytest.fail(str(down))
 
 
 @contextmanager
@@ -47,9 +39,4 @@ def running_app(env: dict[str, str], log: Path, base_path: str = "") -> Iterator
         wait_healthy(base, process, log)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        headless.stop(process, grace=10)

@@ -34,7 +34,7 @@ from test_import_flow import COMMUNITIES, rows_streaming, writer_is_inside
 from dashboard.cli.main import main
 from dashboard.ingest import sample
 from dashboard.storage import store
-from scripts.headless import free_port, streamlit_command
+from scripts.headless import free_port, stop, streamlit_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.crash, pytest.mark.alone]
 
@@ -78,16 +78,6 @@ def start_server(url: str, log: Path) -> tuple[subprocess.Popen, str]:
     base = f"http://127.0.0.1:{port}"
     wait_healthy(base, child, log, timeout=120)
     return child, base
-
-
-def stop(child: subprocess.Popen) -> None:
-    if child.poll() is None:
-        child.terminate()
-        try:
-            child.wait(15)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
 
 
 def state_of(url: str) -> tuple[list[dict], int, int]:
