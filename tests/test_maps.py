@@ -156,6 +156,20 @@ def test_text_from_the_data_is_escaped(communities, districts):
     assert points(m)[1]["subs"][props["sd"]] == "&lt;b&gt;sub&lt;/b&gt;"
 
 
+@pytest.mark.parametrize("layer", ["type", "stage"])
+def test_jinja_syntax_in_the_data_is_text_not_a_template(communities, districts, layer):
+    """branca compiles a MacroElement's script as a template once more: braces from the data must not reach Jinja."""
+    odd = communities.assign(
+        subdistrict=["{% 居和 %}", "{{ 7*7 }}", "{# note", "{{ cycler.__init__ }}", "{x}", None][: len(communities)],
+        name_zh="{{ 6*7 }}社区",
+    )
+    m = maps.build_map(odd, districts, lang="zh", layer=layer)
+    html = rendered(m)  # "{% 居和 %}" raised TemplateSyntaxError here
+    assert "{{" not in html.split("<script")[-1] and "49" not in html and "42" not in html
+    assert {"{% 居和 %}", "{{ 7*7 }}", "{# note", "{{ cycler.__init__ }}", "{x}"} <= set(points(m)[1]["subs"])
+    assert {f["properties"]["z"] for f in points(m)[0]} == {"{{ 6*7 }}社区"}
+
+
 def test_popup_links_to_the_profile_page(communities, districts):
     features, vocab = points(maps.build_map(communities, districts, lang="zh"))
     assert vocab["href"] == "./profile?community="

@@ -52,8 +52,16 @@ PROFILE_HREF = "./profile?community="
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # ids that need no URL encoding
 
 
+_JINJA_OPENER = re.compile(r"\{(?=[{%#])")  # "{{", "{%" and "{#": only ever inside strings in compact JSON
+
+
 def js_literal(value: object) -> str:
-    """A JSON literal safe inside ``<script>``, Chinese kept readable."""
+    """A JSON literal safe inside ``<script>`` and inside a Jinja template, Chinese kept readable.
+
+    branca compiles the script a MacroElement renders as a Jinja template once more (``Element(script(...))``):
+    a subdistrict named "{% 居和 %}" broke the map, and "{{ ... }}" in a name would run on the server. A brace
+    that opens Jinja syntax is written ``\\u007b``, which JSON and JavaScript read as the same "{".
+    """
     text = json.dumps(value, ensure_ascii=False)
     for char, code in (
         ("<", "\\u003c"),
@@ -64,7 +72,7 @@ def js_literal(value: object) -> str:
         ("\u2029", "\\u2029"),
     ):
         text = text.replace(char, code)
-    return text
+    return _JINJA_OPENER.sub(r"\\u007b", text)
 
 
 class _PointKit(MacroElement):
