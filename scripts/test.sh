@@ -25,8 +25,8 @@ fi
 echo "== ruff: lint and format" && .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== import contracts" && .venv/bin/lint-imports --no-cache
 echo "== mypy" && .venv/bin/mypy
-# Two cores: most tests run on both (pytest-xdist, a test file per worker); the tests that time a page, measure
-# memory or kill servers then run one at a time with nothing beside them. Coverage adds both parts up.
+# Two cores: most tests run on both (pytest-xdist, a test file per worker); the tests that time a page or measure
+# memory then run one at a time with nothing beside them. Coverage adds both parts up.
 status=0
 echo "== pytest on both cores, with coverage of dashboard/"
 .venv/bin/python -m pytest -n 2 --dist loadfile -m "not alone" --cov=dashboard --cov-report= "$@" || status=$?

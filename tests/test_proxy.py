@@ -19,7 +19,7 @@ from postgres_server import POSTGRES_SKIP, POSTGRES_URL
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = ("sticky cookie", "every page under /juping/", "chart downloads", "import on A, seen on B", "upload limits")
 
-pytestmark = [pytest.mark.proxy, pytest.mark.browser, pytest.mark.postgres, pytest.mark.alone]
+pytestmark = [pytest.mark.proxy, pytest.mark.browser, pytest.mark.postgres]
 
 
 def test_two_replicas_behind_nginx_under_a_base_path_pass_every_check():

@@ -36,7 +36,7 @@ from dashboard.ingest import sample
 from dashboard.storage import store
 from scripts.headless import free_port, stop, streamlit_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.crash, pytest.mark.alone]
+pytestmark = [pytest.mark.browser, pytest.mark.crash]
 
 PASSWORD = "Crash-test-pass-1"
 ROWS = 300_000
