@@ -26,7 +26,6 @@ a11y.declare_language(lang)
 require_settings(lang)  # a refused DASHBOARD_* value stops here, in one line
 
 data.engine()
-data.warm_up()  # a version this process has not served: its load starts now, beside the run's setup
 user = session.current_user()
 shown = gate.pages_for(user)
 
