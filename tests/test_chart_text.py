@@ -166,23 +166,44 @@ def test_every_stage_chart_says_its_main_figure_in_both_languages():
         ]
         for lang in ("zh", "en")
     }
-    last = stage_charts.step_label(steps[-1], "zh"), stage_charts.step_label(steps[-1], "en")
+    first = stage_charts.step_label(steps[0], "zh"), stage_charts.step_label(steps[0], "en")
     assert said == {
         "zh": [
             "2 个区县今年共命名 3个",
             "2025年3月底：共 4 个社区，已命名 1 个",
-            f"用时最长：城西区的{last[0]}，中位数 120天",
+            f"用时最长：城东区的{first[0]}，中位数 40天",  # a step, not the whole way (120 days, their sum)
             "最近阶段：创建（2025年2月10日）；共开展活动 3次",
             "最近阶段：暂无数据；共开展活动 3次",
         ],
         "en": [
             "3 communities named this year in 2 districts",
             "At the end of March 2025: 4 communities, 1 named",
-            f"Slowest: {last[1]} in Chengxi, median 120 days",
+            f"Slowest: {first[1]} in Chengdong, median 40 days",
             "Latest stage: Building (10 Feb 2025); 3 activities",
             "Latest stage: no data yet; 3 activities",
         ],
     }
+
+
+def test_the_slowest_step_is_one_stage_to_the_next_and_the_whole_way_only_without_one():
+    steps = stages.step_order()
+    summary = pd.DataFrame(
+        {
+            "district": ["chengdong", "chengxi", "chengxi", "chengdong"],
+            "step": [steps[0], steps[1], steps[-1], steps[-1]],
+            "communities": [2, 3, 3, 2],
+            "median": [40.0, None, 300.0, 90.0],
+            **{q: [30.0, None, 250.0, 80.0] for q in ("p25", "p10", "p75", "p90")},
+            "derived": [0, 0, 0, 0],
+        }
+    )
+
+    def said(frame: pd.DataFrame) -> str:
+        return chart_text.own_figure(stage_charts.time_in_stage_chart(frame, "district", "en", steps))
+
+    assert said(summary) == f"Slowest: {stage_charts.step_label(steps[0], 'en')} in Chengdong, median 40 days"
+    whole_way = summary[summary["step"] == steps[-1]]
+    assert said(whole_way) == f"Slowest: {stage_charts.step_label(steps[-1], 'en')} in Chengxi, median 300 days"
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 import pandas as pd
 
 from dashboard import config
+from dashboard.figures import stages
 from dashboard.i18n import fmt_count, fmt_date, fmt_int, fmt_num, fmt_pct, not_a_figure, t, unknown
 
 if TYPE_CHECKING:
@@ -161,9 +162,15 @@ def stages_at_last_month(counts: pd.DataFrame, lang: str) -> str:
     )
 
 
-def slowest(step: str, group: str, days: float, lang: str) -> str:
-    """The longest median time in one step (``step``, ``group``: that row's labels)."""
-    return _f("slowest", lang, step=step, group=group, days=_said(days, "said_days", lang))
+def slowest(frame: pd.DataFrame, lang: str) -> str:
+    """The longest median time of one stage to the next (``frame``: step, step_label, group, median; one row per bar).
+
+    The whole way from the first stage to the last is not a step: it is their sum, so it would always be the
+    slowest. It is said only when no single step has a median.
+    """
+    single = frame[frame["step"].isin(stages.step_order()[:-1]) & frame["median"].notna()]  # the last: the whole way
+    row = (frame if single.empty else single).sort_values("median", ascending=False).iloc[0]
+    return _f("slowest", lang, step=row["step_label"], group=row["group"], days=_said(row["median"], "said_days", lang))
 
 
 def timeline(milestones: pd.DataFrame, activities: pd.DataFrame, lang: str) -> str:

@@ -248,10 +248,7 @@ def time_in_stage_chart(summary: pd.DataFrame, by: str, lang: str, steps: list[s
         .resolve_scale(x="independent")
     )
     title = alt.Title(_s("time_title", lang), subtitle=[_s("time_subtitle", lang)])
-    slow = frame.sort_values("median", ascending=False).iloc[0]  # the longest median (a step without one comes last)
-    return kept(
-        _themed(chart.properties(title=title)), chart_figures.slowest(slow["step_label"], slow["group"], slow["median"], lang)
-    )
+    return kept(_themed(chart.properties(title=title)), chart_figures.slowest(frame, lang))
 
 
 def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, lang: str) -> Chart | None:
