@@ -127,6 +127,13 @@ def fmt_date(day: date | None, lang: str, missing: str = "—") -> str:
     return f"{day.day} {day:%b} {day.year}"
 
 
+def fmt_month(day: date | None, lang: str, missing: str = "—") -> str:
+    """A month the way each reader writes it: 2026年10月 / October 2026; ``missing`` for None and NaT."""
+    if day is None or pd_isna(day):
+        return missing
+    return f"{day.year}年{day.month}月" if lang == "zh" else f"{day:%B} {day.year}"
+
+
 def join_list(items: Iterable[object], lang: str) -> str:
     """Items in a run of text the way each reader lists them: "城东区、城西区" / "Chengdong, Chengxi".
 

@@ -17,7 +17,7 @@ import pytest
 from dashboard.briefing import wording
 from dashboard.dataset import Dataset
 from dashboard.figures import queries
-from dashboard.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, not_a_figure, unknown
+from dashboard.i18n import fmt_date, fmt_int, fmt_month, fmt_num, fmt_pct, not_a_figure, unknown
 
 MISSING = [None, float("nan"), np.nan, pd.NA, pd.NaT, math.inf, -math.inf, np.float64("inf")]
 
@@ -46,6 +46,12 @@ def test_dates_missing_or_not():
     assert fmt_date(pd.NaT, "zh") == "—" and fmt_date(None, "en", missing="never") == "never"
     assert fmt_date(date(2024, 2, 29), "zh") == "2024年2月29日"
     assert not not_a_figure(date(2024, 2, 29)) and not not_a_figure("text")
+
+
+@pytest.mark.parametrize("missing", [None, pd.NaT], ids=repr)
+def test_months_missing_or_not(missing):
+    assert fmt_month(missing, "zh") == "—" and fmt_month(missing, "en", missing="no data yet") == "no data yet"
+    assert (fmt_month(date(2024, 2, 29), "zh"), fmt_month(pd.Timestamp("2026-10-01"), "en")) == ("2024年2月", "October 2026")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.figures import stages
-from dashboard.i18n import fmt_count, fmt_date, fmt_int, fmt_num, fmt_pct, not_a_figure, t, unknown
+from dashboard.i18n import fmt_count, fmt_date, fmt_int, fmt_month, fmt_num, fmt_pct, not_a_figure, t, unknown
 
 if TYPE_CHECKING:
     import altair as alt
@@ -43,9 +43,8 @@ def _said(value: float | None, noun: str, lang: str, decimals: bool = False) -> 
 
 
 def _month(value: object, lang: str) -> str:
-    """2026年10月 / October 2026."""
-    day = pd.Timestamp(value)  # type: ignore[arg-type]
-    return f"{day.year}年{day.month}月" if lang == "zh" else f"{day:%B %Y}"
+    """2026年10月 / October 2026 (a missing month said in words)."""
+    return fmt_month(pd.Timestamp(value), lang, missing=unknown("no_data", lang))  # type: ignore[arg-type]
 
 
 def _latest(frame: pd.DataFrame, column: str, month: str = "month") -> tuple[object, float | None]:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.figures import reporting
-from dashboard.i18n import community_names, fmt_date, fmt_int, pd_isna, t
+from dashboard.i18n import community_names, fmt_date, fmt_int, fmt_month, pd_isna, t
 from dashboard.schema import TABLES
 from dashboard.storage import uploads
 from dashboard.ui import data
@@ -39,8 +39,7 @@ def _upload(at: object, by: object) -> str:
 
 
 def month_label(today: date, lang: str) -> str:
-    start, _ = reporting.last_full_month(today)
-    return f"{start.year}年{start.month}月" if lang == "zh" else f"{start:%B} {start.year}"
+    return fmt_month(reporting.last_full_month(today)[0], lang)
 
 
 def status_table(today: date, lang: str) -> None:
