@@ -12,11 +12,12 @@ from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.i18n import t
 from dashboard.ui import components, stage_view
+from dashboard.ui.text import counted_heading
 
 
-def _column(title: str, count: int, none_message: str, draw) -> None:
+def _column(title: str, count: int, none_message: str, draw, lang: str) -> None:
     """A heading with its count, then the list or a line saying there is nothing to worry about."""
-    st.markdown(f"**{title}** · {count}")
+    st.markdown(counted_heading(title, count, lang))
     if count:
         draw()
     else:
@@ -44,6 +45,7 @@ def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
                 height=300,
                 figures={"days_since": ("int", "no_activity")},  # a community that never reported
             ),
+            lang,
         )
     with middle:
         _column(
@@ -51,6 +53,7 @@ def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
             len(behind),
             t("ui.none_behind", lang),
             lambda: components.district_pace_table(behind, lang),
+            lang,
         )
     with right:
         _column(
@@ -64,5 +67,6 @@ def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
                 key="tbl_falling",
                 height=300,
             ),
+            lang,
         )
     stage_view.stuck_list(scoped, day, lang)

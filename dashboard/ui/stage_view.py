@@ -15,6 +15,7 @@ from dashboard.figures.filters import Filters
 from dashboard.i18n import fmt_date, fmt_int, t
 from dashboard.render import stage_charts
 from dashboard.ui import components, stage_data
+from dashboard.ui.text import counted_heading
 
 BY = ("district", "characteristic")
 
@@ -85,7 +86,7 @@ def stuck_list(scoped: Dataset, day: date, lang: str) -> pd.DataFrame:
     """Communities in one stage longer than DASHBOARD_STUCK_DAYS on ``day`` (a table, or a line saying none)."""
     days = config.STUCK_DAYS.value()
     frame = stages.stuck(scoped, day, days)
-    st.markdown(f"**{_v('stuck', lang, days=days)}** · {len(frame)}")
+    st.markdown(counted_heading(_v("stuck", lang, days=days), len(frame), lang))
     if frame.empty:
         st.success(_v("none_stuck", lang, days=days))
         return frame

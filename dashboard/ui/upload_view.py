@@ -15,7 +15,7 @@ from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
 from dashboard.ui import components, data, flash, maps_view, removals_view, session
-from dashboard.ui.text import md_escape
+from dashboard.ui.text import counted_heading, md_escape
 
 STAGED_KEY = "desk_staged"
 ROUND_KEY = "desk_round"  # part of the uploader's key: a new round empties it after a commit
@@ -175,7 +175,7 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
     if staged.removals is not None:
         removals_view.show(staged.removals, staged.kept, staged.scope, lang, key="desk")
     if staged.moved is not None and not staged.moved.empty:
-        st.markdown(f"**{t('desk.moved_map', lang)}** · {len(staged.moved)}")
+        st.markdown(counted_heading(t("desk.moved_map", lang), len(staged.moved), lang))
         maps_view.compact_map(staged.moved, lang, key="desk_map")
 
 
