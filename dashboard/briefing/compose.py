@@ -20,7 +20,6 @@ from dashboard.briefing.content import Briefing, Card, Slide
 from dashboard.briefing.pages import Fill, Grid, Item, Page, Picture, Text, line, text
 from dashboard.briefing.ranking import Table
 from dashboard.i18n import t
-from dashboard.render import chart_text
 
 CARD_INSET = 0.08  # inches between neighbouring figure cards
 CARD_FILL = "F1F3F6"
@@ -215,8 +214,7 @@ def _chart(slide: Slide, size: tuple[int, int] | None, lang: str) -> list[Item]:
     """The chart as large as the body allows; a message when there is no chart."""
     if size is None:
         return [text(L.BODY, [t("brief.no_chart_data", lang)], L.BODY_SIZES)]
-    alt = slide.title if slide.chart is None else chart_text.alt_text(slide.chart, fallback=slide.title)
-    return [Picture(L.contain(*size, L.BODY), slide.key, alt)]
+    return [Picture(L.contain(*size, L.BODY), slide.key, slide.picture_text())]
 
 
 def _body(slide: Slide, image_size: tuple[int, int] | None, lang: str, chart_slide: bool) -> list[Item]:

@@ -23,7 +23,7 @@ from dashboard.briefing.static_map import static_map
 from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.i18n import community_name, fmt_date, fmt_pct, join_list, t
-from dashboard.render import bars, charts
+from dashboard.render import bars, chart_text, charts
 
 SATISFACTION_MONTHS = 13  # the latest month and the same month a year earlier are both on the chart
 
@@ -51,6 +51,10 @@ class Slide:
     notes: str = ""
     data: pd.DataFrame | None = None  # the rows behind the chart or table, with headings in the deck's language
     talk: Talk | None = None
+
+    def picture_text(self) -> str:
+        """The text alternative of the slide's picture (page, PPTX, PDF): its chart's title, subtitle and main figure."""
+        return self.title if self.chart is None else chart_text.alt_text(self.chart, fallback=self.title)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from dashboard.briefing.compose import LAST_FILL, LEADER_FILL, OWN_FILL
 from dashboard.briefing.content import Briefing, Card, Slide
 from dashboard.briefing.ranking import Table
 from dashboard.i18n import t
-from dashboard.render import chart_text
 
 CSS = """
 .jp-frame{container-type:size;width:100%;aspect-ratio:16/9;background:#fff;color:#1f2933;position:relative;
@@ -80,8 +79,7 @@ def _body(slide: Slide, picture: bytes | None, lang: str) -> str:
         return _table(slide.table)
     if picture is not None:
         data = base64.b64encode(picture).decode("ascii")
-        alt = slide.title if slide.chart is None else chart_text.alt_text(slide.chart, fallback=slide.title)
-        return f'<img src="data:image/png;base64,{data}" alt="{_e(alt)}">'
+        return f'<img src="data:image/png;base64,{data}" alt="{_e(slide.picture_text())}">'
     if slide.chart is not None or not slide.bullets:
         return f'<p class="jp-empty">{_e(t("brief.no_chart_data", lang))}</p>'
     return f'<ul class="jp-bullets">{"".join(f"<li>{_e(b)}</li>" for b in slide.bullets)}</ul>'
