@@ -46,8 +46,9 @@ def completion(progress: pd.DataFrame, metric: str = "activities") -> pd.DataFra
 def _bars(frame: pd.DataFrame, elapsed: float, lang: str, title: alt.Title) -> Chart:
     """Ranked horizontal bars of ``rate`` with their labels, coloured ahead/behind, and the elapsed-year rule."""
     ahead, behind = _t("pace_ahead", lang), _t("pace_behind", lang)
+    on_pace = [r >= elapsed for r in frame["rate"]]  # a rate that cannot be computed (NaN) is not on pace
     frame = frame.assign(
-        status=[ahead if r >= elapsed else behind for r in frame["rate"]],
+        status=[ahead if on else behind for on in on_pace],
         text=[fmt_pct(r, lang) for r in frame["rate"]],
     )
     top = max(1.0, float(frame["rate"].max()), elapsed) * 1.18
@@ -69,7 +70,7 @@ def _bars(frame: pd.DataFrame, elapsed: float, lang: str, title: alt.Title) -> C
         x=alt.X("x:Q"), y=alt.value(0), text="label:N"
     )
     built = _finish(alt.LayerChart(layer=[bars, values, rule, rule_label]), title, _rows_height(len(frame)))
-    return chart_figures.kept(built, chart_figures.pace([r >= elapsed for r in frame["rate"]], elapsed, lang))
+    return chart_figures.kept(built, chart_figures.pace(on_pace, elapsed, lang))
 
 
 def pace_chart(
