@@ -12,7 +12,7 @@ from dashboard.briefing.content import _with_brand
 from dashboard.i18n import fmt_int, fmt_num, fmt_pct
 from dashboard.ingest.importing import import_bytes, import_path
 from dashboard.storage import database, store
-from dashboard.ui.text import counted_heading, md_escape
+from dashboard.ui.text import counted, counted_heading, md_escape
 
 FIXTURES = Path(__file__).parent / "fixtures"
 APP = str(Path(__file__).parents[1] / "app.py")
@@ -37,6 +37,7 @@ def test_markdown_escape_makes_data_literal(raw, shown):
 def test_a_lists_heading_writes_its_count_as_every_figure(count, lang, shown):
     """At country size a list of quiet communities runs into thousands: "1,234", not "1234"."""
     assert counted_heading("社区", count, lang) == shown
+    assert counted("社区", count, lang) == shown.replace("**", "")  # an expander's label (the desk's added rows)
 
 
 @pytest.mark.parametrize("missing", [None, float("nan"), np.float64("nan"), pd.NA, pd.NaT], ids=repr)

@@ -10,6 +10,11 @@ def md_escape(text: object) -> str:
     return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
 
 
+def counted(title: str, count: float | None, lang: str) -> str:
+    """A list's name with its count after it, "Added · 1,234" (the count through ``fmt_int``): an expander's label."""
+    return f"{title} · {fmt_int(count, lang)}"
+
+
 def counted_heading(title: str, count: float | None, lang: str) -> str:
-    """A list's bold heading with its count after it, "**Quiet communities** · 1,234" (the count through ``fmt_int``)."""
-    return f"**{title}** · {fmt_int(count, lang)}"
+    """The same as a bold heading: "**Quiet communities** · 1,234"."""
+    return counted(f"**{title}**", count, lang)

@@ -15,7 +15,7 @@ from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
 from dashboard.ui import components, data, flash, maps_view, removals_view, session
-from dashboard.ui.text import counted_heading, md_escape
+from dashboard.ui.text import counted, counted_heading, md_escape
 
 STAGED_KEY = "desk_staged"
 ROUND_KEY = "desk_round"  # part of the uploader's key: a new round empties it after a commit
@@ -159,14 +159,14 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
         col.metric(t(f"desk.{key}", lang), fmt_int(preview.summary[key], lang), border=True)
     key_cols = list(TABLES[table].key)
     if not preview.changed.empty:
-        with st.expander(f"{t('desk.changed', lang)} · {len(preview.changed)}", expanded=True):
+        with st.expander(counted(t("desk.changed", lang), len(preview.changed), lang), expanded=True):
             st.dataframe(
                 preview.changed.rename(columns={"fields": t("desk.changed_fields", lang)}), hide_index=True, key="desk_changed"
             )
     for part in ("added", "removed"):
         frame = getattr(preview, part)
         if not frame.empty:
-            with st.expander(f"{t(f'desk.{part}', lang)} · {len(frame)}"):
+            with st.expander(counted(t(f"desk.{part}", lang), len(frame), lang)):
                 st.dataframe(  # blank cells of the file show "—", numbers through the null-safe path
                     components.in_words(frame[key_cols + [c for c in frame.columns if c not in key_cols]].head(500), lang, {}),
                     hide_index=True,
