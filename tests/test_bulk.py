@@ -208,6 +208,40 @@ def test_a_preload_is_taken_once_by_the_run_that_asks_for_its_version(sqlite_eng
     assert preloader.take(sqlite_engine, version) is None  # handed over once; the page's cache keeps it
 
 
+def test_preloads_run_one_at_a_time_and_one_replaced_while_it_waits_is_skipped(sqlite_engine):
+    """Three commits in a row: the load in progress ends before the next starts, and the middle one never runs."""
+    store.commit_frame(sqlite_engine, "communities", communities(), "replace", META)
+    started, release, lock = threading.Event(), threading.Event(), threading.Lock()
+    running, most, loads = [0], [0], []
+
+    def slow_load(engine) -> Dataset:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        started.set()
+        release.wait(10)
+        loaded = store.load_dataset(engine)
+        with lock:
+            running[0] -= 1
+            loads.append(loaded.version)
+        return loaded
+
+    preloader = Preloader(slow_load)
+    threads = [preloader.start(sqlite_engine)]
+    assert started.wait(10)
+    for _ in range(2):
+        store.commit_frame(sqlite_engine, "communities", communities(), "replace", META)
+        threads.append(preloader.start(sqlite_engine))
+    newest = store.data_version(sqlite_engine)
+    release.set()
+    for thread in threads:
+        assert thread is not None
+        thread.join(10)
+    assert most[0] == 1 and loads == [newest, newest]  # the first (already running, its result dropped) and the newest
+    taken = preloader.take(sqlite_engine, newest)
+    assert taken is not None and taken.version == newest
+
+
 def test_a_failed_preload_leaves_the_load_to_the_next_visitor(sqlite_engine, capsys):
     def broken(engine) -> Dataset:
         raise OSError("disk gone")

@@ -24,7 +24,11 @@ from dashboard.storage import store
 
 
 class Preloader:
-    """At most one background load at a time, keyed by database and data version."""
+    """At most one background load at a time, keyed by database and data version.
+
+    A load asked for while another runs (two commits in a row) waits for it, then is skipped if a newer one was asked
+    for meanwhile: two loads at once would hold two versions' rows beside the cached one, on cores pages need.
+    """
 
     def __init__(self, load: Callable[[Engine], Dataset] = store.load_dataset) -> None:
         """``load``: the active data of an engine (the pages pass one that also prepares what their first run needs)."""
@@ -33,6 +37,7 @@ class Preloader:
         self._key: tuple[str, str] | None = None
         self._done = threading.Event()
         self._result: Dataset | None = None
+        self._thread: threading.Thread | None = None
 
     def start(self, engine: Engine) -> threading.Thread | None:
         """Load the active data of ``engine`` in a daemon thread; None when that version is already being loaded."""
@@ -41,12 +46,19 @@ class Preloader:
             if self._key == key:
                 return None
             self._key, self._result, self._done = key, None, threading.Event()
-            done = self._done
-        thread = threading.Thread(target=self._run, args=(engine, key, done), name="dashboard-preload", daemon=True)
+            args = (engine, key, self._done, self._thread)
+            thread = self._thread = threading.Thread(target=self._run, args=args, name="dashboard-preload", daemon=True)
         thread.start()
         return thread
 
-    def _run(self, engine: Engine, key: tuple[str, str], done: threading.Event) -> None:
+    def _run(self, engine: Engine, key: tuple[str, str], done: threading.Event, before: threading.Thread | None) -> None:
+        if before is not None:
+            before.join()  # the load this one replaces ends first (its result is dropped)
+        with self._lock:
+            replaced = self._key != key
+        if replaced:  # a newer version was asked for while this one waited
+            done.set()
+            return
         try:
             dataset = self._load(engine)
         except Exception as error:  # a failed preload only means the next visitor loads it: said in the log, never to a user
