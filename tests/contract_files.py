@@ -108,7 +108,9 @@ def names(max_size: int = 40) -> st.SearchStrategy[str]:
     """Text someone might type as a name: Chinese, Latin, emoji, quotes and Markdown; sometimes very long."""
     short = st.lists(PIECES, min_size=1, max_size=max_size).map("".join)
     long = st.lists(st.sampled_from(HANZI + EMOJI + MARKUP), min_size=200, max_size=300).map("".join)
-    tricky = st.sampled_from(["NA", "None", "null", "nan", "N/A", "-", "0", "**", "[x](javascript:alert(1))", "<b>x</b>", "$1$"])
+    jinja = ["{{ 7*7 }}", "{% x %}", "{#"]  # branca compiles the maps' scripts as Jinja templates
+    odd = ["NA", "None", "null", "nan", "N/A", "-", "0", "**", "[x](javascript:alert(1))", "<b>x</b>", "$1$"]
+    tricky = st.sampled_from([*odd, *jinja])
     return (short | long | tricky).map(str.strip).filter(bool)
 
 
