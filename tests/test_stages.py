@@ -329,6 +329,16 @@ def test_stage_dates_are_computed_once_per_communities_frame_and_go_with_it():
     assert kept() is None
 
 
+def test_dates_kept_with_a_history_are_not_given_to_the_same_frame_without_one_once_that_history_is_gone():
+    frame, history = COMMUNITIES.copy(), REACHED.copy()
+    with_history = stages.stage_dates(Dataset(frame, *EMPTY, reached=history))
+    del history
+    gc.collect()
+    without = stages.stage_dates(Dataset(frame, *EMPTY, reached=None))
+    assert without is not with_history
+    assert without.assumed.any().any() and not with_history.assumed.any().any()
+
+
 def test_a_filter_that_keeps_every_community_keeps_the_frame_and_its_stage_dates():
     ds = Dataset(COMMUNITIES, *EMPTY, reached=REACHED)
     assert apply_filters(ds, Filters()).communities is ds.communities

@@ -81,7 +81,7 @@ def stage_dates(ds: Dataset) -> StageDates:
     key = id(ds.communities)
     with _KEPT_LOCK:
         kept = _KEPT.get(key)
-    if kept is not None and kept[0]() is ds.communities and (kept[1]() if kept[1] is not None else None) is ds.reached:
+    if kept is not None and kept[0]() is ds.communities and _names(kept[1], ds.reached):
         return kept[2]
     dates = _stage_dates(ds)
     history = weakref.ref(ds.reached) if ds.reached is not None else None
@@ -92,6 +92,11 @@ def stage_dates(ds: Dataset) -> StageDates:
             del _KEPT[next(iter(_KEPT))]
     weakref.finalize(ds.communities, _forget, key)
     return dates
+
+
+def _names(ref: weakref.ref | None, history: pd.DataFrame | None) -> bool:
+    """Whether the kept ``ref`` is this history (None: none; a history since let go is no history, nor this one)."""
+    return history is None if ref is None else history is not None and ref() is history
 
 
 def _forget(key: int) -> None:
