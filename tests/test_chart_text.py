@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html import escape
 from pathlib import Path
 
@@ -237,3 +238,13 @@ def test_every_chart_on_a_page_goes_through_the_one_path():
     shown = [p for p in (*root.glob("pages/*.py"), *root.glob("dashboard/ui/*.py")) if "st.altair_chart(" in p.read_text()]
     assert [p.relative_to(root).as_posix() for p in shown] == ["dashboard/ui/components.py"]
     assert "alt=text" in (root / "dashboard/ui/components.py").read_text()
+
+
+def test_a_district_without_a_naming_target_has_no_target_rather_than_nan():
+    """None beside numbers became NaN in the chart's data (invalid JSON for vl-convert); the every-dataset property found it."""
+    targets = pd.Series({"chengdong": 3.0, "chengxi": None})
+    chart = stage_charts.naming_pace_by_district(PACE, targets, pd.Series(dtype=float), DAY, "en")
+    spec = chart.to_dict(validate=False)
+    assert "NaN" not in json.dumps(spec)  # json.dumps writes a float NaN as NaN
+    rows = [row for values in spec["datasets"].values() for row in values]
+    assert {row["district"]: row["target"] for row in rows} == {"chengdong": 3.0, "chengxi": None}

@@ -135,7 +135,9 @@ def naming_pace_by_district(pace: pd.DataFrame, targets: pd.Series, projections:
         target = targets.get(district)
         parts.append(lines.assign(district=district, target=float(target) if target and not pd.isna(target) else None))
     frame = pd.concat(parts, ignore_index=True)
-    frame = frame.assign(district_label=_labels("districts", frame["district"], lang))
+    # a district without a target has none: concat made an object column of floats and NaNs, which Altair writes as
+    # NaN (invalid JSON); as numbers, Altair writes the missing ones as null (no rule)
+    frame = frame.assign(district_label=_labels("districts", frame["district"], lang), target=pd.to_numeric(frame["target"]))
     keys = {"actual": _s("named_so_far", lang), "projection": _s("projection", lang)}
     frame["series"] = frame["series"].map(keys)
     order = _labels("districts", _ordered("districts", frame["district"]), lang)
