@@ -160,13 +160,14 @@ def test_text_from_the_data_is_escaped(communities, districts):
 def test_jinja_syntax_in_the_data_is_text_not_a_template(communities, districts, layer):
     """branca compiles a MacroElement's script as a template once more: braces from the data must not reach Jinja."""
     odd = communities.assign(
-        subdistrict=["{% 居和 %}", "{{ 7*7 }}", "{# note", "{{ cycler.__init__ }}", "{x}", None][: len(communities)],
+        subdistrict=["{% 居和 %}", "{{ 7*7 }}街道", "{# note", "{{ cycler.__init__ }}", "{x}", None][: len(communities)],
         name_zh="{{ 6*7 }}社区",
     )
     m = maps.build_map(odd, districts, lang="zh", layer=layer)
     html = rendered(m)  # "{% 居和 %}" raised TemplateSyntaxError here
-    assert "{{" not in html.split("<script")[-1] and "49" not in html and "42" not in html
-    assert {"{% 居和 %}", "{{ 7*7 }}", "{# note", "{{ cycler.__init__ }}", "{x}"} <= set(points(m)[1]["subs"])
+    # evaluated, the names would read 49街道 and 42社区 (bare 49 or 42 also occur in the map's random element ids)
+    assert "{{" not in html.split("<script")[-1] and "49街道" not in html and "42社区" not in html
+    assert {"{% 居和 %}", "{{ 7*7 }}街道", "{# note", "{{ cycler.__init__ }}", "{x}"} <= set(points(m)[1]["subs"])
     assert {f["properties"]["z"] for f in points(m)[0]} == {"{{ 6*7 }}社区"}
 
 
