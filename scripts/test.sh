@@ -25,13 +25,14 @@ fi
 echo "== ruff: lint and format" && .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== import contracts" && .venv/bin/lint-imports --no-cache
 echo "== mypy" && .venv/bin/mypy
-# Two cores: most tests run on both (pytest-xdist, a test file per worker); the tests that time a page or measure
+# Two cores: the browser tests on one (their servers and Chromium use some of the other), every other test on the
+# other (pytest-xdist, tests/conftest.py groups them); the tests that time a page or measure
 # memory then run one at a time with nothing beside them. Coverage adds both parts up.
 # pytest's exit 5 means "no test selected": one part may have none among the tests asked for (scripts/test.sh tests/x.py).
 status=0
 part() { "$@" || { code=$?; [ "$code" -eq 5 ] || status=$code; }; }
 echo "== pytest on both cores, with coverage of dashboard/"
-part .venv/bin/python -m pytest -n 2 --dist loadfile -m "not alone" --cov=dashboard --cov-report= "$@"
+part .venv/bin/python -m pytest -n 2 --dist loadgroup -m "not alone" --cov=dashboard --cov-report= "$@"
 echo "== pytest, the timed tests alone"
 part .venv/bin/python -m pytest -m alone --cov=dashboard --cov-append --cov-report=term:skip-covered "$@"
 exit $status

@@ -76,3 +76,12 @@ def engine(request, tmp_path, monkeypatch):
 def sqlite_engine(tmp_path, monkeypatch):
     """An empty SQLite database only (for tests that need no second backend)."""
     yield from _configured(f"sqlite:///{tmp_path / 'test.db'}", monkeypatch)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``pytest -n 2 --dist loadgroup`` (scripts/test.sh) the browser tests, each with its app server and its
+    Chromium, take one worker one after another, and the other tests the other worker: on two cores, browser
+    tests side by side only waited on each other."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
