@@ -345,3 +345,15 @@ def test_a_filter_that_keeps_every_community_keeps_the_frame_and_its_stage_dates
     assert stages.stage_dates(apply_filters(ds, Filters(), dates=False)) is stages.stage_dates(ds)
     narrowed = apply_filters(ds, Filters(stages=("named",)))
     assert list(narrowed.communities["community_id"]) == ["A", "D"]
+
+
+def test_dates_made_again_for_a_live_frame_register_no_second_finalizer(monkeypatch):
+    """Each recompute for the same frame (another history) used to add one more finalizer to it: a slow leak."""
+    registered = []
+    real = stages.weakref.finalize
+    monkeypatch.setattr(stages.weakref, "finalize", lambda obj, *args: registered.append(obj) or real(obj, *args))
+    frame = COMMUNITIES.copy()
+    histories = [REACHED.copy() for _ in range(3)]
+    for history in histories:
+        stages.stage_dates(Dataset(frame, *EMPTY, reached=history))
+    assert len(registered) == 1 and registered[0] is frame

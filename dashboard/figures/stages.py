@@ -81,7 +81,8 @@ def stage_dates(ds: Dataset) -> StageDates:
     key = id(ds.communities)
     with _KEPT_LOCK:
         kept = _KEPT.get(key)
-    if kept is not None and kept[0]() is ds.communities and _names(kept[1], ds.reached):
+    watched = kept is not None and kept[0]() is ds.communities  # this frame's finalizer is registered already
+    if watched and _names(kept[1], ds.reached):
         return kept[2]
     dates = _stage_dates(ds)
     history = weakref.ref(ds.reached) if ds.reached is not None else None
@@ -90,7 +91,8 @@ def stage_dates(ds: Dataset) -> StageDates:
         _KEPT[key] = (weakref.ref(ds.communities), history, dates)
         while len(_KEPT) > KEEP:
             del _KEPT[next(iter(_KEPT))]
-    weakref.finalize(ds.communities, _forget, key)
+    if not watched:  # one finalizer per frame, not one per recompute (dates made again with another history)
+        weakref.finalize(ds.communities, _forget, key)
     return dates
 
 
