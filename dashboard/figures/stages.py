@@ -81,9 +81,11 @@ def stage_dates(ds: Dataset) -> StageDates:
     key = id(ds.communities)
     with _KEPT_LOCK:
         kept = _KEPT.get(key)
-    watched = kept is not None and kept[0]() is ds.communities  # this frame's finalizer is registered already
-    if watched and _names(kept[1], ds.reached):
-        return kept[2]
+    watched = False  # whether this frame's finalizer is registered already
+    if kept is not None and kept[0]() is ds.communities:
+        if _names(kept[1], ds.reached):
+            return kept[2]
+        watched = True
     dates = _stage_dates(ds)
     history = weakref.ref(ds.reached) if ds.reached is not None else None
     with _KEPT_LOCK:
