@@ -12,8 +12,8 @@ from pathlib import Path
 
 from dashboard import auth, config
 from dashboard.i18n import LANGS, fmt_pct, t
+from dashboard.ingest import limits
 from dashboard.ingest.guard import Removals
-from dashboard.ingest.problems import Issue, Problem
 from dashboard.ingest.staging import RemovalsNotConfirmed
 from dashboard.ingest.validation import Report
 from dashboard.storage import audit
@@ -48,10 +48,8 @@ def too_large(args: argparse.Namespace) -> Report | None:
         size = path.stat().st_size if path.is_file() else 0
     except OSError:
         return None  # read_input says why it cannot be read
-    limit_mb = config.UPLOAD_LIMIT_MB.value()
-    if size <= limit_mb * 1_048_576:
-        return None
-    return Report(None, errors=[Issue(Problem.FILE_TOO_LARGE, params={"size_mb": size / 1_048_576, "limit_mb": limit_mb})])
+    refused = limits.upload_too_large(size)
+    return None if refused is None else Report(None, errors=[refused])
 
 
 def read_input(args: argparse.Namespace) -> bytes | None:

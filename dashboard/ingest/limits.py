@@ -30,7 +30,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 
 from dashboard import config
-from dashboard.ingest.problems import FileProblem, Problem
+from dashboard.ingest.problems import FileProblem, Issue, Problem
 
 MAX_PARTS = 10_000  # a workbook Excel writes has a few dozen parts
 RATIO_FLOOR = 1_048_576  # parts smaller than this unpack harmlessly, however well they compress
@@ -60,6 +60,17 @@ class Limits:
             config.XLSX_MAX_UNPACKED_MB.value(),
             config.XLSX_MAX_RATIO.value(),
         )
+
+
+def upload_too_large(size: int) -> Issue | None:
+    """A file of ``size`` bytes over DASHBOARD_UPLOAD_LIMIT_MB, refused from its size alone (desk and command line).
+
+    Checked before a byte is parsed: a file of gigabytes would otherwise be read whole before any other limit looks.
+    """
+    limit_mb = config.UPLOAD_LIMIT_MB.value()
+    if size <= limit_mb * MB:
+        return None
+    return Issue(Problem.FILE_TOO_LARGE, params={"size_mb": size / MB, "limit_mb": limit_mb})
 
 
 def delimiter(first_line: str) -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import auth, config
 from dashboard.i18n import fmt_count, fmt_int, fmt_num, t
-from dashboard.ingest import staging
+from dashboard.ingest import limits, staging
 from dashboard.render.exports import table_bytes
 from dashboard.schema import TABLES
 from dashboard.scope import Scope
@@ -63,9 +63,9 @@ def choose_file(scope: Scope, lang: str):
 def check(upload, table: str | None, mode: str | None, user: auth.User, lang: str) -> staging.Staged | None:
     """Check the upload once per (file, table, mode, account's districts); keep the result in the session."""
     payload = upload.getvalue()
-    size_mb = len(payload) / 1_048_576
-    if size_mb > limit_mb():
-        st.error(t("desk.too_large", lang, size=fmt_num(size_mb, lang), limit=f"{limit_mb():g}"))
+    refused = limits.upload_too_large(len(payload))
+    if refused is not None:
+        st.error(t("desk.too_large", lang, size=fmt_num(refused.params["size_mb"], lang), limit=f"{limit_mb():g}"))
         return None
     token = (upload.file_id, table, mode, user.name, user.scope)
     held = st.session_state.get(STAGED_KEY)
