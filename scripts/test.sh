@@ -32,7 +32,7 @@ echo "== mypy" && .venv/bin/mypy
 status=0
 part() { "$@" || { code=$?; [ "$code" -eq 5 ] || status=$code; }; }
 echo "== pytest on both cores, with coverage of dashboard/"
-part .venv/bin/python -m pytest -n 2 --dist loadgroup -m "not alone" --cov=dashboard --cov-report= "$@"
+part .venv/bin/python -m pytest -n 3 --dist loadgroup -m "not alone" --cov=dashboard --cov-report= "$@"
 echo "== pytest, the timed tests alone"
 part .venv/bin/python -m pytest -m alone --cov=dashboard --cov-append --cov-report=term:skip-covered "$@"
 exit $status

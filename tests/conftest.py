@@ -78,10 +78,14 @@ def sqlite_engine(tmp_path, monkeypatch):
     yield from _configured(f"sqlite:///{tmp_path / 'test.db'}", monkeypatch)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the groups: otherwise they are ignored
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``pytest -n 2 --dist loadgroup`` (scripts/test.sh) the browser tests, each with its app server and its
-    Chromium, take one worker one after another, and the other tests the other worker: on two cores, browser
-    tests side by side only waited on each other."""
+    """Under ``pytest -n 3 --dist loadgroup`` (scripts/test.sh) a browser test runs on the worker that started the
+    server it uses: every test on the session's shared app server (the ``server`` fixture) in one group, the tests
+    that start servers of their own (a module's desk server, the crash test's, the proxy's replicas) grouped by
+    module. A browser test mostly waits (for a server's run, for Chromium to draw), so two such groups and the
+    other tests share the two cores better than one queue of browser tests beside one of the rest."""
     for item in items:
         if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            shared = "server" in getattr(item, "fixturenames", ())
+            item.add_marker(pytest.mark.xdist_group("browser" if shared else f"browser-{item.module.__name__}"))

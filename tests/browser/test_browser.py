@@ -1,5 +1,6 @@
-"""What only a browser shows: pages drawn, charts and map markers on screen, clicks, the language switch,
-bookmarks, a phone-sized screen, and no request leaving the local server.
+"""What only a browser shows: map markers on screen, clicks, the language switch, bookmarks, a phone-sized
+screen, and no request leaving the local server. Every page drawn in each language is in test_accessibility.py
+(one visit both draws the page and audits it).
 
 Figures come from the bundled sample (data/sample/), read here from its CSV.
 """
@@ -11,43 +12,15 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from harness import DRAWN_CHARTS, MAP_FRAME, POINTS, ROOT, SAMPLE, SHAPES, assert_no_error, expect, heading, wait_for_charts
+from harness import MAP_FRAME, POINTS, ROOT, SAMPLE, SHAPES, assert_no_error, expect, heading, wait_for_charts
 
 pytestmark = pytest.mark.browser
-PAGE_NAMES = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))  # url_path is the file's stem in app.py
-URLS = {"overview": "/"}  # the default page is served at the root; /overview is "Page not found"
 NAMES_ZH = {row["community_id"]: row["name_zh"] for row in SAMPLE}
 DISTRICT_OUTLINES = len(json.loads((ROOT / "data/xining_districts.geojson").read_text(encoding="utf-8"))["features"])
-QIANYING = "630103003002"  # 前营街社区, the community of the source story
-TITLES = {
-    "overview": ("总览", "Overview"),
-    "map": ("地图", "Map"),
-    "progress": ("创建进度", "Progress"),
-    "profile": ("前营街社区", "Qianying Street Community"),
-}
-CHARTS = {"overview": 1, "progress": 8, "profile": 3}  # Altair charts each page draws
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def sample_count(**where: str) -> int:
     return sum(all(row[k] == v for k, v in where.items()) for row in SAMPLE)
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("name", PAGE_NAMES)
-def test_page_draws_without_errors(visit, name, lang):
-    page = visit.open(URLS.get(name, f"/{name}") + f"?lang={lang}" + (f"&community={QIANYING}" if name == "profile" else ""))
-    title = heading(page)
-    if name in TITLES:
-        assert title == TITLES[name][lang == "en"]
-    else:
-        assert bool(CJK.search(title)) == (lang == "zh"), title
-    if name in CHARTS:
-        wait_for_charts(page, CHARTS[name])
-        assert page.locator(DRAWN_CHARTS).count() >= CHARTS[name]
-    if name in ("map", "overview", "profile"):
-        expect(page.frame_locator(MAP_FRAME).first.locator(POINTS).first).to_be_visible()
-    visit.shot(f"{name}-{lang}")
 
 
 def test_map_shows_one_marker_per_community_of_the_district(visit):
@@ -96,17 +69,20 @@ def test_language_switch_in_the_sidebar(visit):
     expect(sidebar.locator('[data-testid="stMultiSelect"] label').first).to_have_text("District")
     expect(page.locator('[data-testid="stMetric"]').first).to_contain_text("Communities enrolled")
     assert "lang=en" in page.url
+    page.wait_for_function("document.documentElement.lang === 'en'")  # what a screen reader reads it as
     sidebar.get_by_role("radio", name="中文").click()
     visit.settle()
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("总览")
     expect(sidebar.locator('[data-testid="stMultiSelect"] label').first).to_have_text("区县")
     assert "lang=zh" in page.url
+    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
 
 
 def test_bookmark_restores_the_filters(first_visit):
     """A bookmark opened as the server's very first view (opened by the server fixture in conftest), the hardest case.
 
-    Later deep links (``/progress?lang=en`` and the like) are opened by test_page_draws_without_errors.
+    Later deep links (``/progress?lang=en`` and the like) are opened by test_accessibility.py's
+    test_every_page_draws_in_each_language_and_axe_finds_nothing_serious.
     """
     shown = first_visit
     assert "error" not in shown, shown.get("error")
