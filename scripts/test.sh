@@ -25,9 +25,9 @@ fi
 echo "== ruff: lint and format" && .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== import contracts" && .venv/bin/lint-imports --no-cache
 echo "== mypy" && .venv/bin/mypy
-# Two cores: the browser tests on one (their servers and Chromium use some of the other), every other test on the
-# other (pytest-xdist, tests/conftest.py groups them); the tests that time a page or measure
-# memory then run one at a time with nothing beside them. Coverage adds both parts up.
+# Two cores, three pytest-xdist workers: the browser tests grouped by the server they use (tests/conftest.py), every
+# other test on whichever worker is free (a browser test mostly waits, so three keep both cores busy); the tests that
+# time a page or measure memory then run one at a time with nothing beside them. Coverage adds both parts up.
 # pytest's exit 5 means "no test selected": one part may have none among the tests asked for (scripts/test.sh tests/x.py).
 status=0
 part() { "$@" || { code=$?; [ "$code" -eq 5 ] || status=$code; }; }
