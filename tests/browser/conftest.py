@@ -92,6 +92,14 @@ def visit(browser, server, request) -> Iterator[Visit]:
         yield current
 
 
+@pytest.fixture(autouse=True)
+def _on_its_groups_worker(request) -> None:
+    """Under ``--dist loadgroup`` (scripts/test.sh) every browser test must carry its xdist group (tests/conftest.py):
+    a group the scheduler never saw spreads a module's tests, which build on each other's data, over workers."""
+    if getattr(request.config.option, "loadgroup", False):
+        assert "@browser" in request.node.nodeid, f"{request.node.nodeid} has no xdist group: see tests/conftest.py"
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield
