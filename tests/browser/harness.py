@@ -27,6 +27,10 @@ from scripts.headless import CHROMIUM, launch_options
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tier needs the playwright package")
 expect = sync_api.expect
+# Playwright's assertions wait 5 s by default; a map drawing 29 markers on a fresh server of a loaded 2-core CI
+# machine took longer than that once. What is awaited still has to appear: only the patience changes.
+EXPECT_TIMEOUT_MS = 15_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 axe_base = pytest.importorskip("axe_playwright_python.base", reason="the accessibility audit needs axe-playwright-python")
 
 ROOT = Path(__file__).resolve().parents[2]

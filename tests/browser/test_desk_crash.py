@@ -73,6 +73,7 @@ def start_server(url: str, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**app_env(Path("unused.db"), "en"), "DASHBOARD_DATABASE_URL": url}
     command = streamlit_command("app.py", port)
+    log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
