@@ -2,26 +2,30 @@
 
 ``ui.data.filtered`` (and the figures built on it) keep up to 64 entries each;
 the unfiltered view of a version is that version's Dataset itself. Before
-``_forget_other_versions`` every import left the old Dataset alive there after
+``ui.per_version`` every import left the old Dataset alive there after
 ``_dataset`` (two entries) had let it go: the server's memory grew by about one
-dataset per import under benchmarks/load.py. Streamlit's caches work without a
-running app, so the module is called directly.
+dataset per import under benchmarks/load.py. Every cache keyed by the data
+version, in any ui module, must be registered there. Streamlit's caches work
+without a running app, so the modules are called directly.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib
+import inspect
+import pkgutil
 import threading
 import weakref
 
 import pytest
 import streamlit as st
 
-from dashboard import config
+from dashboard import config, ui
 from dashboard.figures import stages
 from dashboard.figures.filters import Filters
 from dashboard.ingest import importing, sample
-from dashboard.ui import data, maps_view
+from dashboard.ui import data, maps_view, per_version, stage_data
 
 ACTIVITY = "activity_id,community_id,date,category,title,participants\n{id},{community},2025-05-0{day},patrol,巡逻,3\n"
 
@@ -31,7 +35,7 @@ def app_data(sqlite_engine):
     sample.ensure_data(sqlite_engine)
     st.cache_data.clear()
     st.cache_resource.clear()
-    data._served["version"] = ""
+    per_version._served["version"] = ""
     yield sqlite_engine
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -87,3 +91,40 @@ def test_after_a_commit_the_new_version_is_loaded_once_in_the_background_with_it
     assert list(maps_view._WARMED) == [content]
     assert data.dataset() is ds  # a rerun loads nothing more
     assert loads == ["dashboard-preload"]
+
+
+def version_keyed_caches() -> list[tuple[str, object]]:
+    """Every Streamlit-cached function in dashboard.ui whose first parameter is the data version."""
+    found = []
+    for info in pkgutil.iter_modules(ui.__path__):
+        module = importlib.import_module(f"dashboard.ui.{info.name}")
+        for name, value in vars(module).items():
+            wrapped = getattr(value, "__wrapped__", None)
+            if callable(value) and hasattr(value, "clear") and wrapped is not None and value.__module__ == module.__name__:
+                first = next(iter(inspect.signature(wrapped).parameters), "")
+                if first in {"version", "data_version"}:
+                    found.append((f"{module.__name__}.{name}", value))
+    return found
+
+
+def test_every_cache_keyed_by_the_data_version_is_forgotten_with_it():
+    caches = version_keyed_caches()
+    names = {name for name, _ in caches}
+    assert {"dashboard.ui.stage_data.naming_pace", "dashboard.ui.present_view.briefing", "dashboard.ui.data.filtered"} <= names
+    registered = per_version.registered()
+    missing = [name for name, cached in caches if cached not in registered and not name.endswith("._dataset")]
+    assert not missing, f"caches keyed by data version that a new version does not clear: {missing}"
+
+
+def test_a_new_version_clears_the_stage_figures_too(app_data):
+    ds = data.dataset()
+    version = data.data_version()
+    day = data.reference_day(ds, Filters())
+    first = stage_data.naming_pace(version, Filters(), day)
+    assert stage_data.naming_pace(version, Filters(), day) is first  # cached within the version
+    gone = weakref.ref(first)
+    del first
+    new_version(app_data, 1)
+    data.dataset()  # the next run sees the new version
+    gc.collect()
+    assert gone() is None, "the stage figures of the old version are still held"

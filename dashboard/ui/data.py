@@ -28,7 +28,7 @@ from dashboard.render import bars, charts
 from dashboard.render.map_assets import install_static_assets
 from dashboard.storage import database, store
 from dashboard.storage.preload import Preloader
-from dashboard.ui import maps_view
+from dashboard.ui import maps_view, per_version
 
 
 def run_clock() -> tuple[float, float, float]:
@@ -99,6 +99,7 @@ def preload_new_version() -> None:
     _PRELOADER.start(engine())
 
 
+@per_version.cache
 @st.cache_data(show_spinner=False, max_entries=4)
 def last_import(version: str) -> date | None:
     """The day of the newest import (in the server's time zone), per data version: a briefing's data date."""
@@ -108,25 +109,8 @@ def last_import(version: str) -> date | None:
 def dataset() -> Dataset:
     """The active data (reloaded only when a new version was committed)."""
     version = data_version()
-    _forget_other_versions(version)
+    per_version.forget_other_versions(version)
     return _dataset(version)
-
-
-_served = {"version": ""}  # the data version this process served last
-
-
-def _forget_other_versions(version: str) -> None:
-    """When the data version changes, drop what the caches keyed by version hold for the others.
-
-    They keep up to 64 entries each, so without this every import left the old version's filtered Dataset
-    (its frames, not a copy) alive long after ``_dataset`` let it go: under benchmarks/load.py the server
-    grew by about one dataset per import. A run still on the old version just computes its figures again.
-    """
-    if _served["version"] != version:
-        if _served["version"]:
-            for cached in (filtered, progress_table, _funnel, _monthly, _trend, district_progress_chart):
-                cached.clear()
-        _served["version"] = version
 
 
 def full_range(ds: Dataset) -> tuple[date, date]:
@@ -139,12 +123,14 @@ def reference_day(ds: Dataset, f: Filters) -> date:
     return f.end or data_range(ds)[1]
 
 
+@per_version.cache
 @st.cache_resource(show_spinner=False, max_entries=64)
 def filtered(version: str, f: Filters, dates: bool = True) -> Dataset:
     """The dataset through the filters, once per version and filter set."""
     return apply_filters(_dataset(version), f, dates=dates)
 
 
+@per_version.cache
 @st.cache_data(show_spinner=False, max_entries=64)
 def progress_table(version: str, f: Filters, day: date):
     return queries.district_progress(filtered(version, f, dates=False), day)
@@ -156,21 +142,25 @@ def progress_table(version: str, f: Filters, day: date):
 # Altair's validation it cost a fifth of every Overview rerun.
 
 
+@per_version.cache
 @st.cache_data(show_spinner=False, max_entries=64)
 def _funnel(version: str, f: Filters, day: date):
     return queries.funnel(filtered(version, f), day)
 
 
+@per_version.cache
 @st.cache_data(show_spinner=False, max_entries=64)
 def _monthly(version: str, f: Filters):
     return queries.monthly_activity(filtered(version, f))
 
 
+@per_version.cache
 @st.cache_data(show_spinner=False, max_entries=64)
 def _trend(version: str, f: Filters):
     return queries.satisfaction_trend(filtered(version, f))
 
 
+@per_version.cache
 @st.cache_resource(show_spinner=False, max_entries=64)
 def district_progress_chart(version: str, f: Filters, day: date, lang: str):
     return charts.district_progress_chart(progress_table(version, f, day), lang)
@@ -207,6 +197,7 @@ def community_satisfaction_chart(version: str, community_id: str, lang: str):
     return charts.community_satisfaction_chart(profile.surveys, profile.district_surveys, lang) if profile else None
 
 
+@per_version.cache
 @st.cache_data(show_spinner=False, max_entries=8)
 def sample_is_active(version: str) -> bool:
     """Whether the active communities are the bundled sample (its loader records the user "sample")."""

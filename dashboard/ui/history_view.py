@@ -15,7 +15,7 @@ from dashboard.render.exports import contract_frame, table_bytes
 from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
-from dashboard.ui import data, flash, removals_view, session
+from dashboard.ui import data, flash, per_version, removals_view, session
 
 
 def versions_table(rows: list[dict], staff: bool, lang: str) -> None:
@@ -67,6 +67,7 @@ def downloads(table: str, version: int, user: User | None, lang: str) -> None:
     )
 
 
+@per_version.cache
 @st.cache_data(show_spinner=False, max_entries=4)
 def _plan(data_version: str, table: str, version: int, districts: str) -> restoring.RestorePlan:
     """What the restore would do now (two versions loaded and compared: once per data version)."""

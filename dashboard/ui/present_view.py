@@ -22,7 +22,7 @@ from dashboard.briefing.slide_html import slide_html
 from dashboard.figures.filters import Filters
 from dashboard.i18n import t
 from dashboard.render.chart_export import chart_png
-from dashboard.ui import data, state
+from dashboard.ui import data, per_version, state
 
 KEYS = (("left", -1), ("pageup", -1), ("right", 1), ("pagedown", 1), ("space", 1))
 # Slide mode: Streamlit's chrome and the key buttons out of sight, the slide over the whole window, nothing to scroll.
@@ -48,6 +48,7 @@ class Request:
     cover: content.Cover = field(default_factory=content.Cover)
 
 
+@per_version.cache
 @st.cache_resource(show_spinner=False, max_entries=16)
 def briefing(version: str, request: Request) -> Briefing:
     """The briefing for a request, built once per data version."""
@@ -56,6 +57,7 @@ def briefing(version: str, request: Request) -> Briefing:
     return content.build(ds, period, request.lang, request.cover, data_date=data.last_import(version))
 
 
+@per_version.cache
 @st.cache_data(show_spinner=False, max_entries=128)
 def _picture(version: str, request: Request, key: str) -> bytes | None:
     """One slide's chart as the deck's picture (type sized for a slide), rendered on the server once."""

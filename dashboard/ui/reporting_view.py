@@ -15,14 +15,16 @@ from dashboard.figures import reporting
 from dashboard.i18n import community_names, fmt_date, fmt_int, fmt_month, pd_isna, t
 from dashboard.schema import TABLES
 from dashboard.storage import uploads
-from dashboard.ui import data
+from dashboard.ui import data, per_version
 
 
+@per_version.cache
 @st.cache_data(show_spinner=False, max_entries=4)
 def _status(version: str, today: date) -> pd.DataFrame:
     return reporting.status(uploads.last_uploads(data.engine()), data.dataset(), today)
 
 
+@per_version.cache
 @st.cache_data(show_spinner=False, max_entries=4)
 def _quiet(version: str, today: date) -> pd.DataFrame:
     return reporting.quiet(data.dataset(), today)

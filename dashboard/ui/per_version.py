@@ -1,0 +1,47 @@
+"""Caches keyed by the data version, all forgotten together when the version changes.
+
+A page's figures are cached per data version and filters, up to 16–128 entries a cache. After an import
+nothing asks for the old version's entries again, yet each cache kept them until newer ones pushed them
+out: under benchmarks/load.py the server grew with every import. Every such cache is registered here
+once, where it is declared, and the first run that sees a new version clears them all; a run still on
+the old version just computes its figures again.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Protocol, TypeVar
+
+
+class Clearable(Protocol):
+    def clear(self) -> None: ...
+
+
+C = TypeVar("C", bound=Clearable)
+
+_caches: list[Clearable] = []
+_served = {"version": ""}  # the data version this process served last
+_lock = threading.Lock()  # several sessions' runs may see a new version at once
+
+
+def cache(cached: C) -> C:
+    """Register a ``st.cache_data``/``st.cache_resource`` function whose first argument is the data version."""
+    _caches.append(cached)
+    return cached
+
+
+def forget_other_versions(version: str) -> None:
+    """When ``version`` is new to this process, clear every registered cache (a no-op on the first version seen)."""
+    with _lock:
+        if _served["version"] == version:
+            return
+        changed = bool(_served["version"])
+        _served["version"] = version
+    if changed:
+        for cached in _caches:
+            cached.clear()
+
+
+def registered() -> tuple[Clearable, ...]:
+    """The registered caches (for tests)."""
+    return tuple(_caches)
