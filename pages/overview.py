@@ -40,7 +40,7 @@ with left:
     maps_view.compact_map(scoped.communities, lang, key="overview_map")
 with right:
     st.subheader(t("ui.progress_by_district", lang))
-    components.chart(data.district_progress_chart(version, f, day, lang), lang, key="overview_progress")
+    components.chart(data.district_progress_chart(version, f, day, lang), lang, key="overview_progress", narrow=True)
 
 st.subheader(t("ui.attention", lang))
 attention_view.show(scoped, progress, day, lang)

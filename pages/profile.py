@@ -44,6 +44,7 @@ with right:
         lang,
         key="profile_acts",
         name=f"activities-{c['community_id']}",
+        narrow=True,
     )
 st.subheader(t("ui.satisfaction_vs_district", lang))
 components.chart(

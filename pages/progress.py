@@ -13,10 +13,10 @@ lang, f, version, day, scoped = view.lang, view.filters, view.version, view.day,
 left, right = st.columns(2)
 with left:
     st.subheader(t("ui.funnel", lang))
-    components.chart(data.funnel_chart(version, f, day, lang), lang, key="chart_funnel", name="funnel")
+    components.chart(data.funnel_chart(version, f, day, lang), lang, key="chart_funnel", name="funnel", narrow=True)
 with right:
     st.subheader(t("ui.pace", lang, year=day.year))
-    components.chart(data.pace_chart(version, f, day, lang), lang, key="chart_pace", name="pace")
+    components.chart(data.pace_chart(version, f, day, lang), lang, key="chart_pace", name="pace", narrow=True)
 
 st.subheader(t("stage_view.naming_pace", lang, year=day.year))
 stage_view.naming_pace(version, f, day, lang)

@@ -138,11 +138,22 @@ def charts(at: AppTest) -> list[dict]:
     return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
 
 
-def chart_titles(at: AppTest) -> list[str]:
-    def text(title) -> str:
-        return title if isinstance(title, str) else title.get("text", "") if isinstance(title, dict) else ""
+def title_text(title) -> str:
+    """A spec's title as one line: its text, the lines joined (a chart in a narrow column has its title in lines;
+    they break at a space, which comes back, or between CJK characters, where none was)."""
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, str):
+        return title
+    joined = ""
+    for line in title if isinstance(title, list) else []:
+        gap = "" if not joined or CJK.search(joined[-1] + line[:1]) else " "
+        joined += gap + line
+    return joined
 
-    return [text(spec.get("title")) for spec in charts(at)]
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [title_text(spec.get("title")) for spec in charts(at)]
 
 
 def table(at: AppTest, *columns: str):
@@ -279,7 +290,8 @@ def test_overview_map_and_chart():
     assert all(link.startswith("../../app/static/") for link in overview_map["js_links"] + overview_map["css_links"])
     assert len(charts(at)) == 1
     chart_files = [(b.key, b.label) for b in at.get("download_button") if b.key.startswith("overview_progress_")]
-    assert chart_files == [("overview_progress_png", "PNG"), ("overview_progress_svg", "SVG")]  # a layered chart: no one frame
+    # a layered chart: its CSV holds the bars' rows (its first layer's)
+    assert chart_files == [("overview_progress_png", "PNG"), ("overview_progress_svg", "SVG"), ("overview_progress_csv", "CSV")]
 
 
 def test_a_rerun_shows_the_same_map_without_serialising_the_points_again(monkeypatch):
@@ -412,6 +424,8 @@ def test_progress_sections_and_charts():
     assert "共 8 个社区" in [c.value for c in at.main.caption]
     naming_files = [b.label for b in at.get("download_button") if b.key.rsplit("_", 1)[0] == "chart_naming_pace"]
     assert naming_files == ["PNG", "SVG", "CSV"]  # the pace table behind the chart as CSV too
+    for chart_key in ("chart_funnel", "chart_pace", "chart_monthly", "chart_satisfaction"):  # layered ones too
+        assert [b.label for b in at.get("download_button") if b.key.rsplit("_", 1)[0] == chart_key] == ["PNG", "SVG", "CSV"]
 
 
 @pytest.mark.parametrize(
@@ -538,7 +552,7 @@ def test_english_overview_labels_and_charts():
     assert list(metrics(at)) == [
         "Communities enrolled",
         "Named brands",
-        "Named target reached (2025)",
+        "Named target met (2025)",
         "Average satisfaction",
         "Activities this month",
         "Participants this month",

@@ -23,12 +23,12 @@ from test_pages import (  # noqa: F401 - the fixtures apply here too
     open_page,
     subheaders,
     table,
+    title_text,
 )
 
 
 def _title(spec: dict) -> str:
-    title = spec.get("title", "")
-    return title.get("text", "") if isinstance(title, dict) else title
+    return title_text(spec.get("title", ""))
 
 
 def _spec(at, starts: str) -> dict:

@@ -169,12 +169,7 @@ def funnel_chart(funnel_df: pd.DataFrame, lang: str, subtitle: str | None = None
                 axis=alt.Axis(labelOverlap=False),
             ),
             x=alt.X("communities:Q", title=_t("communities", lang), stack="zero", axis=alt.Axis(format=",d", tickMinStep=1)),
-            color=alt.Color(
-                "stage_label:N",
-                title=_t("stage", lang),
-                scale=_scale("stages", stages, lang),
-                legend=alt.Legend(columns=len(stages)),
-            ),
+            color=alt.Color("stage_label:N", title=_t("stage", lang), scale=_scale("stages", stages, lang)),
             order=alt.Order("stage_order:Q"),
             tooltip=[
                 _tip("district_label:N", "district", lang),

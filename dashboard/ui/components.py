@@ -17,6 +17,8 @@ from dashboard.figures.filters import Filters
 from dashboard.figures.queries import Figure
 from dashboard.i18n import community_names, fmt_date, fmt_int, fmt_num, fmt_pct, join_list, t, unknown
 from dashboard.render import chart_text
+from dashboard.render.chart_rows import chart_rows
+from dashboard.render.title_lines import with_title_lines
 from dashboard.ui import data
 
 
@@ -139,8 +141,11 @@ def district_pace_table(progress: pd.DataFrame, lang: str) -> None:
     )
 
 
-def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: str = "chart") -> None:
+def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: str = "chart", *, narrow: bool = False) -> None:
     """Show an Altair chart with PNG, SVG and CSV downloads rendered on the server only when clicked.
+
+    ``narrow``: the chart sits in one of the page's columns, so a long title is drawn on several lines
+    (Vega would cut it with "…"); the downloads keep the builder's one-line title.
 
     The chart is named for screen readers by its title, subtitle and the main figure its builder kept on it
     (``chart_text``, ``chart_figures``), so every chart says its figure the same way, on the page and on a slide.
@@ -152,8 +157,9 @@ def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: st
         return
     text = chart_text.alt_text(built)
     built = chart_text.described(built, text)
-    st.altair_chart(built, width="stretch", key=key, alt=text or None)
-    frame = data if data is not None else (built.data if isinstance(built.data, pd.DataFrame) else None)
+    shown = with_title_lines(built) if narrow else built
+    st.altair_chart(shown, width="stretch", key=key, alt=text or None)
+    frame = data if data is not None else chart_rows(built)
     downloads: list[tuple[str, Callable[[], bytes | str], str, str]] = [
         ("png", lambda: charts.chart_png(built), "image/png", ":material/image:"),
         ("svg", lambda: charts.chart_svg(built), "image/svg+xml", ":material/draw:"),

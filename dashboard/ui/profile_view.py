@@ -76,7 +76,7 @@ def headline(profile: profiles.Profile, lang: str) -> None:
     c = profile.community
     last = profile.activities["date"].max() if not profile.activities.empty else None
     latest = profile.surveys["satisfaction"].iloc[-1] if not profile.surveys.empty else None
-    cols = st.columns(4)
+    cols = st.columns([1, 1, 1.4, 1])  # the date is the widest value: at 1280 px an equal column cut it
     cols[0].metric(t("ui.households", lang), fmt_int(c["households"], lang), border=True)
     cols[1].metric(t("ui.activities_total", lang), fmt_int(len(profile.activities), lang), border=True)
     cols[2].metric(

@@ -1,6 +1,6 @@
 """Accessibility in a real browser (WCAG 2.1 AA, as GB/T 37668-2019 asks): axe-core on every page in both
 languages, inside the map's frame too, and the page's declared language (the same visit checks the page drawn: its
-title, charts and map markers); the staff's pages signed in (the desk
+title, charts with every title and legend whole, and map markers); the staff's pages signed in (the desk
 with a rejected file's problems and with an accepted file's preview as an editor, the accounts, the version
 history, the audit log and the reporting status as an administrator).
 
@@ -43,6 +43,19 @@ MAPS = ("overview", "map", "profile")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 LAPTOP = {"width": 1280, "height": 900}
 HTML_FINDER = {"zh": "查找社区", "en": "Find a community"}
+# A chart's title or legend that does not fit its box: Vega cuts the text with "…" or draws past the picture's edge.
+CUT_IN_CHARTS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks')].flatMap(svg => {
+  const right = svg.getBoundingClientRect().right + 1;
+  const past = [...svg.querySelectorAll('.role-legend, .role-title')]
+    .filter(g => g.getBoundingClientRect().right > right).map(g => 'past the edge: ' + g.textContent.slice(0, 80));
+  const cut = [...svg.querySelectorAll('.role-title text, .role-legend-title text, .role-legend-label text')]
+    .filter(t => t.textContent.endsWith('…')).map(t => 'cut: ' + t.textContent);
+  return [...past, ...cut];
+})"""
+# A metric's label or figure wider than its card: the browser cuts it with "…" (text-overflow), the figure unread.
+CUT_IN_METRICS = """() => [...document.querySelectorAll(
+  '[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"], [data-testid="stMetricValue"] *')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
 
 
 def open_drawn(visit, name: str, lang: str):
@@ -82,6 +95,9 @@ def test_every_page_draws_in_each_language_and_axe_finds_nothing_serious(visit, 
         names = page.locator('[data-testid="stVegaLiteChart"]').evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
         assert len(names) >= CHARTS[name] and all(n and " — " in n for n in names), names
         assert all(bool(CJK.search(n)) == (lang == "zh") for n in names), names
+        assert page.locator('[data-testid="stVegaLiteChart"] svg.marks').count() >= CHARTS[name]  # what is checked next
+        assert page.evaluate(CUT_IN_CHARTS) == []  # every title and legend whole, at 1280 px
+    assert page.evaluate(CUT_IN_METRICS) == []
     assert page.evaluate("document.documentElement.lang") == HTML_LANG[lang]
     frames = [frame for frame in page.frames if "/component/streamlit_folium" in frame.url]
     assert len(frames) == (1 if name in MAPS else 0)

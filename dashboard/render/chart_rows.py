@@ -1,0 +1,31 @@
+"""The rows a chart draws, for its CSV download.
+
+A plain chart holds its frame itself; a layered chart (bars with their value labels and a rule, as the
+pace chart) keeps it in its layers, a faceted one in its inner spec. Without looking there such a chart
+offered PNG and SVG but no CSV.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+PARTS = ("layer", "hconcat", "vconcat", "concat")
+
+
+def chart_rows(chart: Any) -> pd.DataFrame | None:
+    """The chart's own frame, else the first frame among its layers, panels or faceted spec; None when it has none."""
+    data = getattr(chart, "data", alt.Undefined)
+    if isinstance(data, pd.DataFrame):
+        return data
+    inner = [getattr(chart, "spec", alt.Undefined)]
+    for part in PARTS:
+        found = getattr(chart, part, alt.Undefined)
+        if isinstance(found, list):
+            inner.extend(found)
+    for sub in inner:
+        if sub is not alt.Undefined and (rows := chart_rows(sub)) is not None:
+            return rows
+    return None

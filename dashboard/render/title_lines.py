@@ -1,0 +1,69 @@
+"""A chart title broken into lines that fit a narrow column (a page puts such charts in one of its columns).
+
+Vega draws a title on one line and cuts it with "…" where it does not fit: at 1280 px the Overview's
+chart beside the map is about 320 px wide, so "Named communities against the year's target" lost its
+end. The width a title takes is estimated from its characters (CJK and full-width ones a whole font size
+wide, others about half), and a long title is broken into lines of at most ``LINE_EM`` font sizes:
+after a space or a CJK punctuation mark where one falls late enough in the line, else between CJK
+characters (never inside a Latin word). Charts drawn across the page and in files keep one line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TypeVar
+
+import altair as alt
+
+ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
+
+LINE_EM = 15.0  # at the theme's 20 px titles: 300 px; the Overview's narrow column is about 320 px at 1280 px
+NARROW_EM = 0.6  # a Latin letter, digit or space, on average, in the bold title font
+BREAK_AFTER = " ：，；、—"  # where a line ends best
+EARLIEST_BREAK = 0.4  # a preferred break is taken only if the line keeps this share of its width
+TOKENS = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|.", re.DOTALL)  # a Latin word, or one character
+
+
+def width_em(text: str) -> float:
+    """The width of ``text`` in font sizes (an estimate that errs on the wide side for Latin text)."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else NARROW_EM for c in text)
+
+
+def _split(line: str, line_em: float) -> tuple[str, str]:
+    """A full ``line`` cut at its last good break: (what stays, what moves on); ("", line) when none is good."""
+    for at in range(len(line), 0, -1):
+        if line[at - 1] in BREAK_AFTER and width_em(line[:at]) >= EARLIEST_BREAK * line_em:
+            return line[:at].rstrip(), line[at:].lstrip()
+    return "", line
+
+
+def title_lines(text: str, line_em: float = LINE_EM) -> str | list[str]:
+    """``text`` unchanged when it fits one line, else its lines."""
+    if width_em(text) <= line_em:
+        return text
+    lines: list[str] = []
+    line = ""
+    for token in TOKENS.findall(text):
+        if line.strip() and width_em((line + token).rstrip()) > line_em:
+            kept, line = _split(line, line_em)
+            if not kept:  # no good break: end the line here, before the token
+                kept, line = line.rstrip(), ""
+            lines.append(kept)
+            line = line.lstrip()
+        line += token
+    if line.strip():
+        lines.append(line.strip())
+    return lines
+
+
+def with_title_lines(chart: ChartT, line_em: float = LINE_EM) -> ChartT:
+    """``chart`` with its title (not the subtitle, whose lines are the builder's) in lines of ``line_em``."""
+    title = getattr(chart, "title", alt.Undefined)
+    if isinstance(title, str):
+        return chart.properties(title=title_lines(title, line_em))
+    if isinstance(title, alt.TitleParams) and isinstance(title.text, str):
+        lined = title.copy()
+        lined.text = title_lines(title.text, line_em)
+        return chart.properties(title=lined)
+    return chart

@@ -1,0 +1,44 @@
+"""Long chart titles in a narrow column are drawn on several lines instead of being cut with "…"."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from dashboard.render.title_lines import LINE_EM, title_lines, width_em, with_title_lines
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        ("Stages", "Stages"),  # fits: unchanged, not a list
+        ("各区县命名社区年度目标完成情况", "各区县命名社区年度目标完成情况"),
+        ("Named communities against the year's target", ["Named communities against", "the year's target"]),
+        ("品牌创建进程：各区县社区所处阶段", ["品牌创建进程：", "各区县社区所处阶段"]),  # after the colon, not at the edge
+        ("Activities of the community by month and category", ["Activities of the", "community by month and", "category"]),
+        ("Pneumonoultramicroscopicsilicovolcanoconiosis and more", ["Pneumonoultramicroscopicsilicovolcanoconiosis", "and more"]),
+    ],
+)
+def test_a_title_is_broken_between_words_or_after_cjk_punctuation(title, lines):
+    assert title_lines(title) == lines
+
+
+def test_every_line_fits_unless_one_word_alone_is_wider():
+    title = "2026年各区县命名社区目标完成率——截至2026年11月26日的所有街道社区 and a few English words at the end"
+    lines = title_lines(title)
+    assert all(width_em(line) <= LINE_EM for line in lines), lines
+    assert "".join(lines).replace(" ", "") == title.replace(" ", "")  # nothing lost or added
+
+
+def test_only_the_title_changes_and_the_subtitle_stays():
+    chart = (
+        alt.Chart(pd.DataFrame({"x": [1]}))
+        .mark_bar()
+        .properties(title=alt.Title("Named communities against the year's target", subtitle=["As of 26 Nov 2026."]))
+    )
+    spec = with_title_lines(chart).to_dict()["title"]
+    assert spec == {"text": ["Named communities against", "the year's target"], "subtitle": ["As of 26 Nov 2026."]}
+    assert chart.to_dict()["title"]["text"] == "Named communities against the year's target"  # the original is untouched
+    plain = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().properties(title="Communities by district and stage, as at today")
+    assert isinstance(with_title_lines(plain).to_dict()["title"], list)
