@@ -410,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         "DASHBOARD_LANG": "en",
         "DASHBOARD_BASEMAP": "none",
         "DASHBOARD_TIMING": "1",
+        "DASHBOARD_WATCH_SECONDS": "",  # as deployed (the tests set 0 for pages run in-process)
     }
     subprocess.run([sys.executable, "-m", "dashboard", "sample"], cwd=ROOT, env=env, check=True, capture_output=True)
     result = Result(args.sessions, args.duration)

@@ -333,6 +333,13 @@ STUCK_DAYS = Setting(
     "Days a community may stay in one stage (short of named) before it is listed as stuck (>= 1).",
     Whole(),
 )
+WATCH_SECONDS = Setting(
+    "DASHBOARD_WATCH_SECONDS",
+    10,
+    "Seconds between a server's looks at the data version (>= 0): a version committed elsewhere (another replica, the "
+    "command line) is then loaded in the background before this server's next visitor; 0 turns the looks off.",
+    Whole(low=0),
+)
 TIMING = Setting("DASHBOARD_TIMING", False, "Log each page run's server time to stderr (for benchmarks/): 1 or 0.", Flag())
 
 SETTINGS: tuple[Setting, ...] = (
@@ -354,6 +361,7 @@ SETTINGS: tuple[Setting, ...] = (
     PASSWORD_MIN_LENGTH,
     ORG_NAME,
     STUCK_DAYS,
+    WATCH_SECONDS,
     TIMING,
 )
 

@@ -204,6 +204,7 @@ def stack(args: argparse.Namespace, folder: Path) -> Iterator[dict[str, Any]]:
             "DASHBOARD_LANG": "en",
             "DASHBOARD_BASEMAP": "none",
             "DASHBOARD_UPLOAD_LIMIT_MB": str(UPLOAD_LIMIT_MB),
+            "DASHBOARD_WATCH_SECONDS": "",  # as deployed (the tests set 0 for pages run in-process)
         }
         run_cli(env, "sample")
         run_cli(env, "users", "add", "ed", "--role", "editor", stdin=PASSWORD + "\n")

@@ -8,6 +8,7 @@ server (and drops it at the end), so two runs at once never share tables.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,9 @@ settings.register_profile("deep", max_examples=400, print_blob=True)
 settings.load_profile("ci")
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Pages run in this process (AppTest) on a new database per test: no thread of the app's looks at the last one's
+# version after it is gone. tests/test_version_watch.py tests the looks; the browser tier's servers make them.
+os.environ.setdefault("DASHBOARD_WATCH_SECONDS", "0")
 
 
 @pytest.fixture(scope="session")

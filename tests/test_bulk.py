@@ -208,6 +208,24 @@ def test_a_preload_is_taken_once_by_the_run_that_asks_for_its_version(sqlite_eng
     assert preloader.take(sqlite_engine, version) is None  # handed over once; the page's cache keeps it
 
 
+def test_a_preload_that_does_not_end_is_given_up_and_the_page_loads_itself(sqlite_engine):
+    store.commit_frame(sqlite_engine, "communities", communities(), "replace", META)
+    release = threading.Event()
+
+    def stuck_load(engine) -> Dataset:
+        release.wait(10)
+        return store.load_dataset(engine)
+
+    preloader = Preloader(stuck_load)
+    version = store.data_version(sqlite_engine)
+    thread = preloader.start(sqlite_engine)
+    assert thread is not None
+    assert preloader.take(sqlite_engine, version, timeout=0.2) is None  # given up: the caller loads the data
+    release.set()
+    thread.join(10)
+    assert preloader.take(sqlite_engine, version) is None  # the late result was dropped, not kept for later
+
+
 def test_preloads_run_one_at_a_time_and_one_replaced_while_it_waits_is_skipped(sqlite_engine):
     """Three commits in a row: the load in progress ends before the next starts, and the middle one never runs."""
     store.commit_frame(sqlite_engine, "communities", communities(), "replace", META)

@@ -22,6 +22,8 @@ from sqlalchemy.engine import Engine
 from dashboard.dataset import Dataset
 from dashboard.storage import store
 
+TAKE_TIMEOUT = 60.0  # seconds: a country-size load takes 2–10 s on 2 cores, even a busy one
+
 
 class Preloader:
     """At most one background load at a time, keyed by database and data version.
@@ -69,8 +71,12 @@ class Preloader:
                 self._result = dataset
         done.set()
 
-    def take(self, engine: Engine, version: str, timeout: float = 600) -> Dataset | None:
-        """The preloaded data of ``version`` (waiting for a load in progress), once; None when there is none."""
+    def take(self, engine: Engine, version: str, timeout: float = TAKE_TIMEOUT) -> Dataset | None:
+        """The preloaded data of ``version`` (waiting for a load in progress), once; None when there is none.
+
+        A load still going after ``timeout`` seconds (a database that stopped answering) is given up: its result
+        is dropped and the page loads the data itself, rather than keep a reader waiting without end.
+        """
         key = (_url(engine), version)
         with self._lock:
             if self._key != key:

@@ -28,6 +28,7 @@ from dashboard.render import bars, charts
 from dashboard.render.map_assets import install_static_assets
 from dashboard.storage import database, store
 from dashboard.storage.preload import Preloader
+from dashboard.storage.version_watch import VersionWatch
 from dashboard.ui import maps_view, per_version
 
 
@@ -65,6 +66,7 @@ def engine() -> Engine:
     eng = database.get_engine()
     sample.ensure_data(eng)
     install_static_assets()
+    _WATCH.watch(eng, config.WATCH_SECONDS.value())
     return eng
 
 
@@ -87,6 +89,7 @@ def prepared(eng: Engine) -> Dataset:
 
 
 _PRELOADER = Preloader(prepared)
+_WATCH = VersionWatch(_PRELOADER, per_version.served)  # versions committed by others, loaded before they are asked for
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

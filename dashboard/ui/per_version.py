@@ -42,6 +42,11 @@ def forget_other_versions(version: str) -> None:
             cached.clear()
 
 
+def served(version: str) -> bool:
+    """Whether ``version`` is the one this process's pages serve now (its caches hold it or are filling)."""
+    return _served["version"] == version
+
+
 def registered() -> tuple[Clearable, ...]:
     """The registered caches (for tests)."""
     return tuple(_caches)

@@ -107,7 +107,13 @@ def require_chromium() -> None:
 
 def app_env(database: Path, lang: str) -> dict[str, str]:
     """The environment of a test server: its own SQLite file, a default language, no map tiles from outside."""
-    return {**os.environ, "DASHBOARD_DATABASE_URL": f"sqlite:///{database}", "DASHBOARD_LANG": lang, "DASHBOARD_BASEMAP": "none"}
+    return {
+        **os.environ,
+        "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
+        "DASHBOARD_LANG": lang,
+        "DASHBOARD_BASEMAP": "none",
+        "DASHBOARD_WATCH_SECONDS": "",  # the default: a real server looks for versions committed elsewhere
+    }
 
 
 @contextmanager

@@ -1,0 +1,119 @@
+"""A server notices a version committed elsewhere and loads it in the background before a visitor asks.
+
+The looks run in a daemon thread (``storage.version_watch``); here with a short interval, on SQLite and
+PostgreSQL, a commit made through another engine (as another replica or the command line would) and a
+preloader whose loads are counted.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import create_engine
+from test_bulk import META, communities
+
+from dashboard import config
+from dashboard.storage import store
+from dashboard.storage.preload import Preloader
+from dashboard.storage.version_watch import VersionWatch
+
+INTERVAL = 0.05
+
+
+class Counted:
+    """A load that records the versions it read."""
+
+    def __init__(self) -> None:
+        self.versions: list[str] = []
+        self.loaded = threading.Event()
+
+    def __call__(self, engine):
+        dataset = store.load_dataset(engine)
+        self.versions.append(dataset.version)
+        self.loaded.set()
+        return dataset
+
+
+class Served:
+    """What this server's pages hold: the versions given, or (``all_of_them``) whatever is asked."""
+
+    def __init__(self, version: str) -> None:
+        self.versions, self.all_of_them = {version}, False
+
+    def __call__(self, version: str) -> bool:
+        return self.all_of_them or version in self.versions
+
+
+def other_replica_commits(engine, count: int) -> str:
+    """A commit through an engine of its own (another process's), and the version it made."""
+    other = create_engine(engine.url)
+    try:
+        store.commit_frame(other, "communities", communities(count), "replace", META)
+        return store.data_version(other)
+    finally:
+        other.dispose()
+
+
+def looks_until(condition, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(INTERVAL)
+    return False
+
+
+@pytest.fixture
+def watched(engine):
+    store.commit_frame(engine, "communities", communities(), "replace", META)
+    load, served = Counted(), Served(store.data_version(engine))  # the version the pages serve now
+    preloader = Preloader(load)
+    watch = VersionWatch(preloader, served)
+    thread = watch.watch(engine, INTERVAL)
+    assert thread is not None and thread.daemon
+    yield engine, watch, preloader, load, served
+    watch.watch(engine, 0)  # the thread ends at its next look
+    thread.join(5)
+    assert not thread.is_alive()
+
+
+def test_a_version_committed_elsewhere_is_loaded_before_the_next_visitor_asks(watched):
+    engine, _, preloader, load, _ = watched
+    time.sleep(5 * INTERVAL)
+    assert load.versions == []  # the version served needs no load
+    version = other_replica_commits(engine, 5)
+    assert load.loaded.wait(10), "the new version was not loaded in the background"
+    taken = preloader.take(engine, version)
+    assert taken is not None and taken.version == version and len(taken.communities) == 5
+    time.sleep(5 * INTERVAL)
+    assert load.versions == [version]  # once
+
+
+def test_a_version_the_pages_already_serve_is_not_loaded_again(watched):
+    engine, _, _, load, served = watched
+    served.all_of_them = True  # a visitor's run loads whatever comes next before the watch looks
+    version = other_replica_commits(engine, 4)
+    time.sleep(10 * INTERVAL)
+    assert load.versions == [], f"{version} was loaded again"
+
+
+def test_a_database_that_does_not_answer_is_looked_at_again_later(watched, capfd):
+    engine, watch, _, load, _ = watched
+    broken = create_engine("sqlite:////nonexistent-folder/none.db")
+    watch.watch(broken, INTERVAL)
+    assert looks_until(lambda: "checking the data version failed" in capfd.readouterr().err)
+    watch.watch(engine, INTERVAL)  # back to the real one: a change there is still noticed
+    version = other_replica_commits(engine, 6)
+    assert looks_until(lambda: version in load.versions)
+
+
+def test_the_looks_are_off_at_zero_and_the_setting_is_checked(monkeypatch):
+    watch = VersionWatch(Preloader(), lambda version: False)
+    assert watch.watch(create_engine("sqlite://"), 0) is None
+    monkeypatch.setenv("DASHBOARD_WATCH_SECONDS", "-1")
+    with pytest.raises(config.SettingError):
+        config.WATCH_SECONDS.value()
+    monkeypatch.setenv("DASHBOARD_WATCH_SECONDS", "")
+    assert config.WATCH_SECONDS.value() == 10
