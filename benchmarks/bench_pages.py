@@ -27,6 +27,13 @@ it starts the server with ``DASHBOARD_TIMING=1`` and measures:
   the option until the app's script state is back to ``notRunning`` and the
   status widget is gone; *browser, to redrawn* until the page is fully
   drawn again with the new map.
+* **after an import elsewhere**: after the filter reruns, a few activities are
+  appended by ``python -m dashboard import`` (another process, as an upload
+  on another replica: a new data version this server learns of only from
+  the database); ``--settle-after-import`` seconds later (25) an Overview in
+  a new tab: drawn, and its server run. With the server's look at the
+  version (``DASHBOARD_WATCH_SECONDS``) the data is loaded by then; before
+  it, this visitor paid the load.
 * **memory**: the resident memory (VmRSS, and its peak VmHWM, from
   ``/proc/PID/status``) of the server process after the runs, and with
   ``--sessions`` tabs open on the Overview (country size by default).
@@ -239,6 +246,8 @@ class Figures:
     filter_browser: list[float] = field(default_factory=list)
     filter_server: list = field(default_factory=list)
     filter_drawn: list[float] = field(default_factory=list)
+    after_import: float | None = None
+    after_import_server: tuple = ()
     memory: tuple[float, float] | None = None
     sessions_memory: tuple[float, float] | None = None
     sessions: int = 0
@@ -346,7 +355,26 @@ def total(runs: list) -> tuple[float, ...]:
     return (sum(r[0] for r in logged), sum(r[1] for r in logged), *split)
 
 
-def measure(browser, server: Server, counts: dict, *, reps: int, sessions: int, changes: list) -> Figures:
+def import_elsewhere(url: str, folder: Path) -> None:
+    """A few new activities appended through the command line (another process, as a district's upload on another
+    replica would be): a new data version the server learns of only from the database."""
+    from sqlalchemy import create_engine  # noqa: PLC0415
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        community = conn.exec_driver_sql("SELECT community_id FROM communities WHERE vto IS NULL LIMIT 1").scalar_one()
+    engine.dispose()
+    stamp = int(time.time())
+    rows = "".join(f"BENCH{stamp}{i},{community},2025-05-0{i + 1},patrol,巡逻,{i + 2}\n" for i in range(3))
+    path = folder / f"elsewhere-{stamp}.csv"
+    path.write_text("activity_id,community_id,date,category,title,participants\n" + rows, encoding="utf-8")
+    command = [sys.executable, "-m", "dashboard", "import", str(path), "--table", "activities", "--mode", "append"]
+    subprocess.run(command, cwd=ROOT, env={**os.environ, "DASHBOARD_DATABASE_URL": url}, check=True, capture_output=True)  # noqa: S603
+
+
+def measure(
+    browser, server: Server, counts: dict, *, reps: int, sessions: int, changes: list, elsewhere: tuple[str, float] | None = None
+) -> Figures:
     """Every figure of one app at one size.
 
     The first Overview opens in a new browser context (nothing cached in the
@@ -367,6 +395,12 @@ def measure(browser, server: Server, counts: dict, *, reps: int, sessions: int, 
                 figures.warm[page].append(seconds)
                 figures.warm_server[page].append(total(runs))
         filter_reruns(context, server, counts, figures, changes)
+        if elsewhere:  # the first Overview after a version committed elsewhere: loaded in the background meanwhile?
+            url, settle = elsewhere
+            import_elsewhere(url, server.log.parent)
+            time.sleep(settle)
+            figures.after_import, runs = load(context, server, "overview", counts["all"])
+            figures.after_import_server = total(runs)
         figures.memory = server.memory_mb()
         if sessions:
             pages = []
@@ -456,6 +490,19 @@ def _figure_rows(size: str, ours: Figures) -> list[tuple[str, Callable[[Figures]
         ("filter rerun: server CPU (median)", lambda f: median([r[1] for r in f.filter_server]), None, "s"),
         ("filter rerun: browser, to script end (median)", lambda f: median(f.filter_browser), rerun_goal, "s"),
         ("filter rerun: browser, to redrawn (median)", lambda f: median(f.filter_drawn), None, "s"),
+        ("overview after an import elsewhere: drawn", lambda f: f.after_import, None, "s"),
+        (
+            "overview after an import elsewhere: server (wall)",
+            lambda f: f.after_import_server[0] if f.after_import_server else None,
+            None,
+            "s",
+        ),
+        (
+            "overview after an import elsewhere: server (CPU)",
+            lambda f: f.after_import_server[1] if f.after_import_server else None,
+            None,
+            "s",
+        ),
         ("server RSS after the runs", lambda f: f.memory[0] if f.memory else None, None, "MB"),
     ]
     return rows
@@ -492,6 +539,7 @@ def measure_app(browser, kind: str, size: str, *, url: str, counts: dict, args, 
                 reps=min(args.reps, 2) if size == "country" else args.reps,
                 sessions=args.sessions if kind == "ours" and size in args.sessions_sizes.split(",") else 0,
                 changes=FILTERS_OURS if kind == "ours" else FILTERS_BASELINE,  # type labels have changed since
+                elsewhere=(url, args.settle_after_import) if args.settle_after_import > 0 else None,
             )
         else:  # no cache, so its loads all cost the same: fewer of them where each takes long
             figures = measure(
@@ -535,6 +583,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=1,
         help="warm loads per page of the baseline (it caches nothing: each load does the same work)",
+    )
+    parser.add_argument(
+        "--settle-after-import",
+        type=float,
+        default=25.0,
+        help="seconds between an import by the command line and the next Overview (0: no such import)",
     )
     parser.add_argument("--keep", metavar="DIR", help="keep the databases and server logs here")
     parser.add_argument("--reuse", action="store_true", help="with --keep: use the databases already there")

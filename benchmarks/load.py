@@ -411,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         "DASHBOARD_BASEMAP": "none",
         "DASHBOARD_TIMING": "1",
         "DASHBOARD_WATCH_SECONDS": "",  # as deployed (the tests set 0 for pages run in-process)
+        "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),  # as deploy/systemd/juping@.service
     }
     subprocess.run([sys.executable, "-m", "dashboard", "sample"], cwd=ROOT, env=env, check=True, capture_output=True)
     result = Result(args.sessions, args.duration)

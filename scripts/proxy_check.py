@@ -5,7 +5,7 @@ ports (listen 80 → a local port, 8501/8502 → the replicas') and the upload
 ceiling (from this run's DASHBOARD_UPLOAD_LIMIT_MB, by the file's own rule: the
 limit plus 1 MB) rewritten, plus one response header naming the replica, so
 the check can tell which one answered. The replicas start with the ExecStart
-line of ``deploy/systemd/juping@.service`` (its Python and ``%i`` filled in),
+line and the Environment= lines of ``deploy/systemd/juping@.service`` (its Python and ``%i`` filled in),
 and ``deploy/healthcheck.py`` says when each one serves. nginx runs as this
 user on a local port, with its pid, logs and temp folders in a temp folder.
 
@@ -115,6 +115,12 @@ def unit_command(port: int) -> list[str]:
     return [sys.executable, *(word.replace("%i", str(port)) for word in words[1:])]
 
 
+def unit_environment() -> dict[str, str]:
+    """The ``Environment=NAME=value`` settings of the shipped unit (the environment file's are the check's own)."""
+    lines = UNIT.read_text(encoding="utf-8").splitlines()
+    return dict(line.removeprefix("Environment=").split("=", 1) for line in lines if line.startswith("Environment="))
+
+
 def healthcheck(port: int, wait: float) -> bool:
     """``deploy/healthcheck.py`` as the units run it."""
     command = [sys.executable, str(DEPLOY / "healthcheck.py"), "--port", str(port), "--wait", str(wait)]
@@ -215,8 +221,8 @@ def stack(args: argparse.Namespace, folder: Path) -> Iterator[dict[str, Any]]:
         tested = subprocess.run([*nginx, "-t"], check=False, capture_output=True, text=True, timeout=30)  # noqa: S603
         check(tested.returncode == 0, f"nginx -t refused the site: {tested.stderr}")
         with (
-            process(unit_command(port_a), folder / "replica-a.log", env),
-            process(unit_command(port_b), folder / "replica-b.log", env),
+            process(unit_command(port_a), folder / "replica-a.log", {**env, **unit_environment()}),
+            process(unit_command(port_b), folder / "replica-b.log", {**env, **unit_environment()}),
             process(nginx, folder / "nginx.out"),
         ):
             for port in (port_a, port_b):

@@ -14,4 +14,6 @@ if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; } ||
     echo "Could not install ${need[*]}: briefing PDFs need fonts-noto-cjk; emoji print as blanks without fonts-symbola." >&2
 fi
+# Two malloc arenas, as deploy/systemd/juping@.service: memory that session threads freed is used again.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"
