@@ -418,6 +418,7 @@ def test_progress_sections_and_charts():
         "社区排名",
     ]
     assert len(charts(at)) == 8  # naming pace for the scope and per district, stages by month, time in stage among them
+    assert all(" — " in spec.get("description", "") for spec in charts(at))  # each named: title — figure
     ranked = table(at, "#")
     assert len(ranked) == 8
     assert ranked.iloc[0][["社区", "活动次数", "间隔天数"]].tolist() == ["金桥社区", 7, 0]

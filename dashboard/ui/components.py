@@ -158,7 +158,7 @@ def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: st
     text = chart_text.alt_text(built)
     built = chart_text.described(built, text)
     shown = with_title_lines(built) if narrow else built
-    st.altair_chart(shown, width="stretch", key=key, alt=text or None)
+    st.altair_chart(shown, width="stretch", key=key)  # named by the description in its spec; a second name logged a warning
     frame = data if data is not None else chart_rows(built)
     downloads: list[tuple[str, Callable[[], bytes | str], str, str]] = [
         ("png", lambda: charts.chart_png(built), "image/png", ":material/image:"),
