@@ -41,7 +41,8 @@ def reached(conn: Connection, upto: int) -> pd.DataFrame:
     ).all()
     if not rows:
         return empty()
-    frame = pd.DataFrame(rows, columns=["community_id", "stage", "created_at"])
+    # plain tuples: from SQLAlchemy's rows pandas probed each row for attributes it lacks (half the function's time)
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=["community_id", "stage", "created_at"])
     frame["day"] = _campaign_days(frame["created_at"])
     rank = frame["stage"].map({stage: i for i, stage in enumerate(STAGES)})
     out = pd.DataFrame({"community_id": sorted(frame["community_id"].unique())})
