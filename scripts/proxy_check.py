@@ -116,9 +116,12 @@ def unit_command(port: int) -> list[str]:
 
 
 def unit_environment() -> dict[str, str]:
-    """The ``Environment=NAME=value`` settings of the shipped unit (the environment file's are the check's own)."""
-    lines = UNIT.read_text(encoding="utf-8").splitlines()
-    return dict(line.removeprefix("Environment=").split("=", 1) for line in lines if line.startswith("Environment="))
+    """The ``Environment=`` settings of the shipped unit (the environment file's are the check's own); a line may
+    hold several, quoted as systemd allows: ``Environment="A=1" "B=2"``."""
+    text = UNIT.read_text(encoding="utf-8")
+    lines = [line.removeprefix("Environment=") for line in text.splitlines() if line.startswith("Environment=")]
+    words = [word for line in lines for word in shlex.split(line)]
+    return dict(word.split("=", 1) for word in words)
 
 
 def healthcheck(port: int, wait: float) -> bool:

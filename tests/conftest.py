@@ -29,7 +29,7 @@ settings.load_profile("ci")
 FIXTURES = Path(__file__).parent / "fixtures"
 # Pages run in this process (AppTest) on a new database per test: no thread of the app's looks at the last one's
 # version after it is gone. tests/test_version_watch.py tests the looks; the browser tier's servers make them.
-os.environ.setdefault("DASHBOARD_WATCH_SECONDS", "0")
+os.environ["DASHBOARD_WATCH_SECONDS"] = "0"  # also when a developer's shell exports another value
 
 
 @pytest.fixture(scope="session")

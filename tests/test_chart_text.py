@@ -238,8 +238,7 @@ def test_every_chart_on_a_page_goes_through_the_one_path():
     root = Path(__file__).resolve().parents[1]
     shown = [p for p in (*root.glob("pages/*.py"), *root.glob("dashboard/ui/*.py")) if "st.altair_chart(" in p.read_text()]
     assert [p.relative_to(root).as_posix() for p in shown] == ["dashboard/ui/components.py"]
-    source = (root / "dashboard/ui/components.py").read_text()
-    assert "chart_text.described(built, text)" in source and 'altair_chart(shown, width="stretch", key=key)' in source
+    assert "chart_text.described(built, text)" in (root / "dashboard/ui/components.py").read_text()
 
 
 def test_a_district_without_a_naming_target_has_no_target_rather_than_nan():

@@ -35,7 +35,7 @@ def app_data(sqlite_engine):
     sample.ensure_data(sqlite_engine)
     st.cache_data.clear()
     st.cache_resource.clear()
-    per_version._served["version"] = ""
+    per_version.reset()
     yield sqlite_engine
     st.cache_data.clear()
     st.cache_resource.clear()

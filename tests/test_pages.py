@@ -419,6 +419,7 @@ def test_progress_sections_and_charts():
     ]
     assert len(charts(at)) == 8  # naming pace for the scope and per district, stages by month, time in stage among them
     assert all(" — " in spec.get("description", "") for spec in charts(at))  # each named: title — figure
+    assert all(e.proto.alt == "" for e in at.get("vega_lite_chart"))  # one name only (alt= too: a logged warning)
     ranked = table(at, "#")
     assert len(ranked) == 8
     assert ranked.iloc[0][["社区", "活动次数", "间隔天数"]].tolist() == ["金桥社区", 7, 0]

@@ -16,6 +16,7 @@ from dashboard.render.title_lines import LINE_EM, title_lines, width_em, with_ti
         ("各区县命名社区年度目标完成情况", "各区县命名社区年度目标完成情况"),
         ("Named communities against the year's target", ["Named communities against", "the year's target"]),
         ("品牌创建进程：各区县社区所处阶段", ["品牌创建进程：", "各区县社区所处阶段"]),  # after the colon, not at the edge
+        ("西宁各区县社区所处品牌创建阶段：申报创建验收", ["西宁各区县社区所处品牌创建阶段：", "申报创建验收"]),  # "：" hangs
         ("Activities of the community by month and category", ["Activities of the", "community by month and", "category"]),
         ("Pneumonoultramicroscopicsilicovolcanoconiosis and more", ["Pneumonoultramicroscopicsilicovolcanoconiosis", "and more"]),
     ],

@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from test_bulk import META, communities
 
 from dashboard import config
@@ -56,6 +56,22 @@ def other_replica_commits(engine, count: int) -> str:
         other.dispose()
 
 
+class Looks:
+    """How many times the watch's thread asked ``engine`` for its version (SQLAlchemy's public event hook)."""
+
+    def __init__(self, engine) -> None:
+        self.count = 0
+        event.listen(engine, "after_cursor_execute", self._seen)
+
+    def _seen(self, *args) -> None:
+        if threading.current_thread().name == "dashboard-version-watch":
+            self.count += 1
+
+    def more_than(self, count: int) -> bool:
+        """Wait until the watch has looked more than ``count`` times."""
+        return looks_until(lambda: self.count > count)
+
+
 def looks_until(condition, seconds: float = 10) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -71,42 +87,90 @@ def watched(engine):
     load, served = Counted(), Served(store.data_version(engine))  # the version the pages serve now
     preloader = Preloader(load)
     watch = VersionWatch(preloader, served)
+    looks = Looks(engine)
     thread = watch.watch(engine, INTERVAL)
     assert thread is not None and thread.daemon
-    yield engine, watch, preloader, load, served
+    assert looks.more_than(0), "the watch never looked"  # its first look found the version served
+    yield engine, watch, preloader, load, served, looks
     watch.watch(engine, 0)  # the thread ends at its next look
     thread.join(5)
     assert not thread.is_alive()
 
 
 def test_a_version_committed_elsewhere_is_loaded_before_the_next_visitor_asks(watched):
-    engine, _, preloader, load, _ = watched
-    time.sleep(5 * INTERVAL)
+    engine, _, preloader, load, _, looks = watched
+    assert looks.more_than(looks.count)
     assert load.versions == []  # the version served needs no load
     version = other_replica_commits(engine, 5)
     assert load.loaded.wait(10), "the new version was not loaded in the background"
     taken = preloader.take(engine, version)
     assert taken is not None and taken.version == version and len(taken.communities) == 5
-    time.sleep(5 * INTERVAL)
+    assert looks.more_than(looks.count + 1)  # two more looks at the same version
     assert load.versions == [version]  # once
 
 
 def test_a_version_the_pages_already_serve_is_not_loaded_again(watched):
-    engine, _, _, load, served = watched
+    engine, _, _, load, served, looks = watched
     served.all_of_them = True  # a visitor's run loads whatever comes next before the watch looks
     version = other_replica_commits(engine, 4)
-    time.sleep(10 * INTERVAL)
+    assert looks.more_than(looks.count + 1)  # the watch has seen the new version
     assert load.versions == [], f"{version} was loaded again"
 
 
 def test_a_database_that_does_not_answer_is_looked_at_again_later(watched, capfd):
-    engine, watch, _, load, _ = watched
+    engine, watch, _, load, _, _ = watched
     broken = create_engine("sqlite:////nonexistent-folder/none.db")
     watch.watch(broken, INTERVAL)
-    assert looks_until(lambda: "checking the data version failed" in capfd.readouterr().err)
+    said = []
+    assert looks_until(lambda: said.append(capfd.readouterr().err) or "looking at the data version failed" in said[-1])
+    time.sleep(10 * INTERVAL)
+    assert "looking at the data version failed" not in capfd.readouterr().err  # said once, not at every look
     watch.watch(engine, INTERVAL)  # back to the real one: a change there is still noticed
     version = other_replica_commits(engine, 6)
     assert looks_until(lambda: version in load.versions)
+
+
+def test_a_look_that_fails_after_reading_the_version_does_not_end_the_watch(engine):
+    store.commit_frame(engine, "communities", communities(), "replace", META)
+    broken, load = [], Counted()
+
+    class Unwell(Preloader):
+        def start(self, engine):
+            if not broken:
+                broken.append(1)
+                raise RuntimeError("the database went away between two queries")
+            return super().start(engine)
+
+    preloader = Unwell(load)
+    watch = VersionWatch(preloader, Served(store.data_version(engine)))
+    looks = Looks(engine)
+    thread = watch.watch(engine, INTERVAL)
+    assert looks.more_than(0)
+    first = other_replica_commits(engine, 5)
+    assert looks_until(lambda: broken == [1])
+    assert thread.is_alive()
+    assert looks_until(lambda: first in load.versions)  # the next look tries that version again
+    second = other_replica_commits(engine, 6)
+    assert looks_until(lambda: second in load.versions), load.versions
+    watch.watch(engine, 0)
+    thread.join(5)
+
+
+def test_a_load_the_pages_made_themselves_meanwhile_is_not_kept(engine):
+    store.commit_frame(engine, "communities", communities(), "replace", META)
+    release = threading.Event()
+
+    def slow(engine):
+        release.wait(10)
+        return store.load_dataset(engine)
+
+    preloader = Preloader(slow)
+    version = store.data_version(engine)
+    thread = preloader.start(engine)
+    preloader.forget(engine, version)  # a visitor loaded this version itself while the background load ran
+    release.set()
+    thread.join(10)
+    assert preloader.take(engine, version, timeout=1) is None  # nothing held for a version already served
 
 
 def test_the_looks_are_off_at_zero_and_the_setting_is_checked(monkeypatch):

@@ -1,8 +1,8 @@
 """The rows a chart draws, for its CSV download.
 
-A plain chart holds its frame itself; a layered chart (bars with their value labels and a rule, as the
-pace chart) keeps it in its layers, a faceted one in its inner spec. Without looking there such a chart
-offered PNG and SVG but no CSV.
+A plain or faceted chart holds its frame itself (Altair puts a facet's data at the top); a layered chart
+(bars with their value labels and a rule, as the pace chart) keeps it in its layers, and a facet built
+around a layered spec in that spec. Without looking there such a chart offered PNG and SVG but no CSV.
 """
 
 from __future__ import annotations

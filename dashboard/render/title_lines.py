@@ -5,7 +5,8 @@ chart beside the map is about 320 px wide, so "Named communities against the yea
 end. The width a title takes is estimated from its characters (CJK and full-width ones a whole font size
 wide, others about half), and a long title is broken into lines of at most ``LINE_EM`` font sizes:
 after a space or a CJK punctuation mark where one falls late enough in the line, else between CJK
-characters (never inside a Latin word). Charts drawn across the page and in files keep one line.
+characters (never inside a Latin word, nor before a closing mark such as "：", which hangs at the line's
+end). Charts drawn across the page and in files keep one line.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 LINE_EM = 15.0  # at the theme's 20 px titles: 300 px; the Overview's narrow column is about 320 px at 1280 px
 NARROW_EM = 0.6  # a Latin letter, digit or space, on average, in the bold title font
 BREAK_AFTER = " ：，；、—"  # where a line ends best
+NO_LINE_START = "：，。；、！？）》」』—"  # Chinese line breaking never starts a line with these: they stay on the line before
 EARLIEST_BREAK = 0.4  # a preferred break is taken only if the line keeps this share of its width
 TOKENS = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|.", re.DOTALL)  # a Latin word, or one character
 
@@ -45,7 +47,7 @@ def title_lines(text: str, line_em: float = LINE_EM) -> str | list[str]:
     lines: list[str] = []
     line = ""
     for token in TOKENS.findall(text):
-        if line.strip() and width_em((line + token).rstrip()) > line_em:
+        if line.strip() and token not in NO_LINE_START and width_em((line + token).rstrip()) > line_em:
             kept, line = _split(line, line_em)
             if not kept:  # no good break: end the line here, before the token
                 kept, line = line.rstrip(), ""

@@ -22,7 +22,9 @@ from sqlalchemy.engine import Engine
 from dashboard.dataset import Dataset
 from dashboard.storage import store
 
-TAKE_TIMEOUT = 60.0  # seconds: a country-size load takes 2–10 s on 2 cores, even a busy one
+# Seconds a page waits for a load in progress: a load of its own would wait for the same database, and a second
+# full load beside the first would only slow both (at country size one takes 2–10 s; minutes on a starved machine).
+TAKE_TIMEOUT = 600.0
 
 
 class Preloader:
@@ -74,8 +76,8 @@ class Preloader:
     def take(self, engine: Engine, version: str, timeout: float = TAKE_TIMEOUT) -> Dataset | None:
         """The preloaded data of ``version`` (waiting for a load in progress), once; None when there is none.
 
-        A load still going after ``timeout`` seconds (a database that stopped answering) is given up: its result
-        is dropped and the page loads the data itself, rather than keep a reader waiting without end.
+        A load still going after ``timeout`` seconds is given up: its result is dropped and the page loads the
+        data itself.
         """
         key = (_url(engine), version)
         with self._lock:
@@ -88,6 +90,13 @@ class Preloader:
                 return None
             result, self._result, self._key = self._result, None, None
         return result
+
+    def forget(self, engine: Engine, version: str) -> None:
+        """Drop what is loaded or loading for ``version``: the pages serve it already (a visitor loaded it while
+        the background load ran), so its result would only be held until the next version."""
+        with self._lock:
+            if self._key == (_url(engine), version):
+                self._key, self._result = None, None
 
 
 def _url(engine: Engine) -> str:

@@ -44,7 +44,8 @@ class VersionWatch:
         return thread
 
     def _run(self) -> None:
-        seen: tuple[int, str] | None = None  # (which engine, its version) at the last look
+        seen: tuple[Engine, str] | None = None  # (the engine, its version) at the last look
+        failing = False  # a failure is logged once, not at every look until the database answers again
         while True:
             with self._lock:
                 engine, interval = self._engine, self._interval
@@ -54,10 +55,11 @@ class VersionWatch:
                     return
             try:
                 version = store.data_version(engine)
-            except Exception as error:  # a database that does not answer now may answer at the next look
-                print(f"[dashboard] checking the data version failed: {error!r}", file=sys.stderr, flush=True)
-            else:
-                if seen is not None and seen[0] == id(engine) and seen[1] != version and not self._served(version):
-                    self._preloader.start(engine)
-                seen = (id(engine), version)
+                if seen is not None and seen[0] is engine and seen[1] != version and not self._served(version):
+                    self._preloader.start(engine)  # it reads the version again: a newer one is what it loads
+                seen, failing = (engine, version), False
+            except Exception as error:  # the thread must outlive a database that does not answer now
+                if not failing:
+                    print(f"[dashboard] looking at the data version failed: {error!r}", file=sys.stderr, flush=True)
+                failing = True
             self._changed.wait(interval)

@@ -113,7 +113,9 @@ def dataset() -> Dataset:
     """The active data (reloaded only when a new version was committed)."""
     version = data_version()
     per_version.forget_other_versions(version)
-    return _dataset(version)
+    served = _dataset(version)
+    _PRELOADER.forget(engine(), version)  # a background load of it that the cache did not take is not needed
+    return served
 
 
 def full_range(ds: Dataset) -> tuple[date, date]:

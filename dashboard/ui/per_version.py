@@ -42,6 +42,14 @@ def forget_other_versions(version: str) -> None:
             cached.clear()
 
 
+def reset() -> None:
+    """Forget the version served and clear every registered cache (a new database, as in each test)."""
+    with _lock:
+        _served["version"] = ""
+    for cached in _caches:
+        cached.clear()
+
+
 def served(version: str) -> bool:
     """Whether ``version`` is the one this process's pages serve now (its caches hold it or are filling)."""
     return _served["version"] == version
