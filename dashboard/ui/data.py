@@ -112,8 +112,10 @@ def last_import(version: str) -> date | None:
 def dataset() -> Dataset:
     """The active data (reloaded only when a new version was committed)."""
     version = data_version()
-    per_version.forget_other_versions(version)
+    previous = per_version.forget_other_versions(version)
     served = _dataset(version)
+    if previous:  # the new version is ready: the old one's rows go as soon as the runs still on it end
+        _dataset.clear(previous)
     _PRELOADER.forget(engine(), version)  # a background load of it that the cache did not take is not needed
     return served
 

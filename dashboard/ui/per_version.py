@@ -30,16 +30,18 @@ def cache(cached: C) -> C:
     return cached
 
 
-def forget_other_versions(version: str) -> None:
-    """When ``version`` is new to this process, clear every registered cache (a no-op on the first version seen)."""
+def forget_other_versions(version: str) -> str:
+    """When ``version`` is new to this process, clear every registered cache; the version served before ("" when
+    none, or when it is ``version`` itself)."""
     with _lock:
-        if _served["version"] == version:
-            return
-        changed = bool(_served["version"])
+        previous = _served["version"]
+        if previous == version:
+            return ""
         _served["version"] = version
-    if changed:
+    if previous:
         for cached in _caches:
             cached.clear()
+    return previous
 
 
 def reset() -> None:
