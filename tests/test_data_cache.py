@@ -61,6 +61,19 @@ def test_an_old_versions_data_is_let_go_once_a_newer_one_is_served(app_data):
     assert gone() is None, "a cache still holds the first version's activities after the second was served"
 
 
+def test_a_run_still_on_the_old_version_does_not_drop_the_new_ones_data(app_data, monkeypatch):
+    old = data.data_version()
+    data.dataset()
+    new_version(app_data, 1)
+    newest = data.dataset()  # another session serves the new version
+    real = data.data_version
+    reads = iter([old])  # this run read the version just before the commit; every later read sees the new one
+    monkeypatch.setattr(data, "data_version", lambda: next(reads, None) or real())
+    data.dataset()
+    monkeypatch.setattr(data, "data_version", real)
+    assert data.dataset() is newest  # still cached: the stale run did not evict it
+
+
 def test_the_same_version_keeps_its_cached_figures(app_data):
     ds = data.dataset()
     version = data.data_version()

@@ -114,7 +114,9 @@ def dataset() -> Dataset:
     version = data_version()
     previous = per_version.forget_other_versions(version)
     served = _dataset(version)
-    if previous:  # the new version is ready: the old one's rows go as soon as the runs still on it end
+    # The new version is ready: the old one's rows go as soon as the runs still on it end. Unless this run's version
+    # is itself already old (it read the version just before a commit another run has served): then keep the newer.
+    if previous and data_version() == version:
         _dataset.clear(previous)
     _PRELOADER.forget(engine(), version)  # a background load of it that the cache did not take is not needed
     return served
