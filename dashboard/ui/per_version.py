@@ -14,6 +14,8 @@ from typing import Protocol, TypeVar
 
 
 class Clearable(Protocol):
+    """A Streamlit-cached function: ``clear()`` drops every entry."""
+
     def clear(self) -> None: ...
 
 
@@ -39,8 +41,7 @@ def forget_other_versions(version: str) -> str:
             return ""
         _served["version"] = version
     if previous:
-        for cached in _caches:
-            cached.clear()
+        _clear_all()
     return previous
 
 
@@ -48,6 +49,10 @@ def reset() -> None:
     """Forget the version served and clear every registered cache (a new database, as in each test)."""
     with _lock:
         _served["version"] = ""
+    _clear_all()
+
+
+def _clear_all() -> None:
     for cached in _caches:
         cached.clear()
 
