@@ -20,7 +20,8 @@ from dashboard.render.charts import GREY, INK, Chart, _finish, _labels, _month_f
 from dashboard.render.charts import themed as _themed
 
 ACTUAL, PROJECTED = "#08519c", "#6b6b6b"  # the count so far in a dark blue, the projection in grey (dashed)
-PANEL_WIDTH = 250  # px per district in the small multiples, three to a row (they fit a laptop's page)
+PANEL_WIDTH = 190  # px per district in the small multiples, three to a row: with their axes they fit the page at 1280 px
+STEP_PANEL_WIDTH = 250  # px per step in time in stage, two to a row beside their district or type names
 
 
 def _panel_header() -> alt.Header:
@@ -245,7 +246,7 @@ def time_in_stage_chart(summary: pd.DataFrame, by: str, lang: str, steps: list[s
     order = [step_label(s, lang) for s in steps if s in set(summary["step"])]
     chart = (
         alt.layer(spread, middle, median, text, data=frame)
-        .properties(width=380, height=34 * max(len(groups), 2))
+        .properties(width=STEP_PANEL_WIDTH, height=34 * max(len(groups), 2))
         .facet(facet=alt.Facet("step_label:N", title=None, sort=order, header=_panel_header()), columns=2)
         .resolve_scale(x="independent")
     )

@@ -43,14 +43,18 @@ MAPS = ("overview", "map", "profile")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 LAPTOP = {"width": 1280, "height": 900}
 HTML_FINDER = {"zh": "查找社区", "en": "Find a community"}
-# A chart's title or legend that does not fit its box: Vega cuts the text with "…" or draws past the picture's edge.
+# A chart's title or legend that does not fit its box: Vega cuts the text with "…" or draws past the picture's edge;
+# or a chart wider than the column it is drawn in (small multiples have a fixed panel width), cut by the page.
 CUT_IN_CHARTS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks')].flatMap(svg => {
   const right = svg.getBoundingClientRect().right + 1;
+  const column = svg.closest('[data-testid="stVerticalBlock"]').getBoundingClientRect().right + 1;
+  const name = svg.closest('[data-testid="stVegaLiteChart"]').getAttribute('aria-label') || '';
+  const wide = right > column ? ['wider than its column: ' + name.slice(0, 80)] : [];
   const past = [...svg.querySelectorAll('.role-legend, .role-title')]
     .filter(g => g.getBoundingClientRect().right > right).map(g => 'past the edge: ' + g.textContent.slice(0, 80));
   const cut = [...svg.querySelectorAll('.role-title text, .role-legend-title text, .role-legend-label text')]
     .filter(t => t.textContent.endsWith('…')).map(t => 'cut: ' + t.textContent);
-  return [...past, ...cut];
+  return [...wide, ...past, ...cut];
 })"""
 # A metric's label or figure wider than its card: the browser cuts it with "…" (text-overflow), the figure unread.
 CUT_IN_METRICS = """() => [...document.querySelectorAll(
