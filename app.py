@@ -1,6 +1,7 @@
 """Entry point: page setup, shared sidebar, and the list of pages.
 
-Run with ``streamlit run app.py``. Pages are listed explicitly so the design's
+Served by ``streamlit run serve.py`` (which also loads the data as the server starts); ``streamlit run app.py``
+serves the same pages. Pages are listed explicitly so the design's
 ``pages/`` folder keeps its files while their titles follow the language.
 """
 

@@ -6,7 +6,7 @@ each size it builds a scratch SQLite database once
 (``datagen.build_database``): the bundled sample (~180 communities, ~40,000
 activities), a province (2,000 communities, 200,000 activities) and a
 country (10,000 communities, 1,000,000 activities). Then, for the dashboard
-(``streamlit run app.py``) and for the baseline (``baseline_app.py``:
+(``streamlit run serve.py``) and for the baseline (``baseline_app.py``:
 reads the database on every rerun, one folium.Marker per community) in turn,
 it starts the server with ``DASHBOARD_TIMING=1`` and measures:
 
@@ -84,7 +84,7 @@ import datagen  # noqa: E402
 
 from dashboard import config  # noqa: E402
 from scripts import headless  # noqa: E402
-from scripts.headless import ServerDown, free_port, launch_options, streamlit_command, wait_healthy  # noqa: E402
+from scripts.headless import SERVER_SCRIPT, ServerDown, free_port, launch_options, streamlit_command, wait_healthy  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 1000}
 SIZES = {"sample": None, "province": (2_000, 200_000), "country": (10_000, 1_000_000)}
@@ -211,9 +211,9 @@ def start_server(kind: str, url: str, logs: Path, before: Path | None = None) ->
     }
     scratch = None
     if kind == "ours":
-        command, cwd = streamlit_command("app.py", port), ROOT
-    elif kind == "before" and before is not None:  # the dashboard as an earlier commit had it
-        command, cwd = streamlit_command("app.py", port), before
+        command, cwd = streamlit_command(SERVER_SCRIPT, port), ROOT
+    elif kind == "before" and before is not None:  # the dashboard as an earlier commit had it (before serve.py: app.py)
+        command, cwd = streamlit_command(SERVER_SCRIPT if (before / SERVER_SCRIPT).exists() else "app.py", port), before
         env["PYTHONPATH"] = str(before)
     else:  # Streamlit serves the static/ folder next to the main script: give the baseline the repository's
         scratch = Path(tempfile.mkdtemp(prefix="bench-baseline-"))

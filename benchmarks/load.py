@@ -1,6 +1,6 @@
 """Load: many readers during a meeting while staff import, against one app server.
 
-Starts the dashboard (``streamlit run app.py``) on a scratch database with the
+Starts the dashboard (``streamlit run serve.py``) on a scratch database with the
 bundled sample, then for ``--duration`` seconds runs ``--sessions`` browser
 sessions at once (Playwright's async API: one Debian Chromium, one context per
 session) that cycle through Overview, Map, Progress and a community's Profile,
@@ -58,7 +58,7 @@ from sqlalchemy import create_engine  # noqa: E402
 
 from dashboard import config  # noqa: E402
 from dashboard.storage import database, store  # noqa: E402
-from scripts.headless import ServerDown, launch_options, stop, streamlit_command, wait_healthy  # noqa: E402
+from scripts.headless import SERVER_SCRIPT, ServerDown, launch_options, stop, streamlit_command, wait_healthy  # noqa: E402
 
 ERRORS = '[data-testid="stException"]'
 CHARTS = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
@@ -159,7 +159,7 @@ def timed_runs(log: Path, skip: int) -> list[float]:
 
 
 def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    command = streamlit_command("app.py", port)
+    command = streamlit_command(SERVER_SCRIPT, port)
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603 - our own
     try:

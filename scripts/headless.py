@@ -40,6 +40,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# What serves the dashboard: app.py's pages inside st.App, which loads the data as the server starts (serve.py says why).
+SERVER_SCRIPT = "serve.py"
+
+
 def streamlit_command(script: str, port: int, *extra: str) -> list[str]:
     """``streamlit run SCRIPT`` on 127.0.0.1:PORT, headless, without usage statistics or a file watcher."""
     return [

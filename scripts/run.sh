@@ -16,4 +16,4 @@ if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null; then
 fi
 # Two malloc arenas, as deploy/systemd/juping@.service: memory that session threads freed is used again.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"
+exec .venv/bin/python -m streamlit run serve.py --server.port "${PORT:-8501}" "$@"

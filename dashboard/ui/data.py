@@ -20,16 +20,12 @@ from sqlalchemy.engine import Engine
 from dashboard import config
 from dashboard.briefing.period import import_day
 from dashboard.dataset import Dataset
-from dashboard.figures import profiles, queries, stages
+from dashboard.figures import profiles, queries
 from dashboard.figures.filters import Filters, apply_filters, data_range
 from dashboard.i18n import fmt_date, t
-from dashboard.ingest import sample
 from dashboard.render import bars, charts
-from dashboard.render.map_assets import install_static_assets
 from dashboard.storage import database, store
-from dashboard.storage.preload import Preloader
-from dashboard.storage.version_watch import VersionWatch
-from dashboard.ui import maps_view, per_version
+from dashboard.ui import background, maps_view, per_version
 
 
 def run_clock() -> tuple[float, float, float]:
@@ -62,11 +58,9 @@ def timed_run(page: str, started: tuple[float, float, float]) -> Iterator[None]:
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
-    """The database, with the sample loaded when it is empty and map assets in place."""
+    """The database, with the sample loaded when it is empty, map assets in place and the version watch on."""
     eng = database.get_engine()
-    sample.ensure_data(eng)
-    install_static_assets()
-    _WATCH.watch(eng, config.WATCH_SECONDS.value())
+    background.ready(eng)
     return eng
 
 
@@ -74,32 +68,21 @@ def data_version() -> str:
     return store.data_version(engine())
 
 
-def prepared(eng: Engine) -> Dataset:
-    """A new version's data with what a page's first run needs besides the rows, made in the background load.
-
-    The stage dates of all communities (``stages.stage_dates`` keeps them with the frame; four figures of the
-    Overview ask for them) and the points of the Overview's map in the default language. Only after a commit:
-    a process's first visitor loads in the run itself, which measured faster than starting this load in a thread
-    at the run's start (the run's own queries wait while ADBC holds a SQLite file) and used 35 MB less memory.
-    """
-    ds = store.load_dataset(eng)
-    stages.stage_dates(ds)
+def _warm_overview_points(ds: Dataset) -> None:
     maps_view.warm_points(ds.communities, config.default_lang())
-    return ds
 
 
-_PRELOADER = Preloader(prepared)
-_WATCH = VersionWatch(_PRELOADER, per_version.served)  # versions committed by others, loaded before they are asked for
+background.also_prepare(_warm_overview_points)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _dataset(version: str) -> Dataset:
-    return _PRELOADER.take(engine(), version) or store.load_dataset(engine())  # the rest as the page asks
+    return background.PRELOADER.take(engine(), version) or store.load_dataset(engine())  # the rest as the page asks
 
 
 def preload_new_version() -> None:
     """After this server committed: load the new version's data in the background for the next visitor."""
-    _PRELOADER.start(engine())
+    background.PRELOADER.start(engine())
 
 
 @per_version.cache
@@ -118,7 +101,7 @@ def dataset() -> Dataset:
     # is itself already old (it read the version just before a commit another run has served): then keep the newer.
     if previous and data_version() == version:
         _dataset.clear(previous)
-    _PRELOADER.forget(engine(), version)  # a background load of it that the cache did not take is not needed
+    background.PRELOADER.forget(engine(), version)  # a background load of it that the cache did not take is not needed
     return served
 
 

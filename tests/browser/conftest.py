@@ -1,4 +1,4 @@
-"""The browser tier: one ``streamlit run app.py`` for the session, driven by headless Chromium.
+"""The browser tier: one ``streamlit run serve.py`` for the session, driven by headless Chromium.
 
 The server gets an empty SQLite file, so it loads the bundled sample on its
 first run, exactly as a fresh deployment does. Its very first page view is a

@@ -1,6 +1,6 @@
 """The data desk in headless Chromium: sign in, upload, read the report or the preview, commit, restore.
 
-This module starts its own ``streamlit run app.py`` (the shared ``server`` of
+This module starts its own ``streamlit run serve.py`` (the shared ``server`` of
 conftest.py keeps the bundled sample unchanged for the page tests, and its
 database is not reachable for creating accounts): an empty SQLite file, the
 two accounts made beforehand with ``python -m dashboard users add`` and the

@@ -1,7 +1,7 @@
 """SIGKILL of the app server in the middle of a desk commit, on SQLite and PostgreSQL.
 
 An editor uploads 300,000 new activities through the Data desk and presses
-commit; the test kills ``streamlit run app.py`` with SIGKILL while that commit
+commit; the test kills ``streamlit run serve.py`` with SIGKILL while that commit
 writes its rows. When is "while": on PostgreSQL, once the COPY into
 activities has sent rows (``pg_stat_progress_copy``); on SQLite, once the write
 lock has been held without a break for 0.3 s — a sign-in or an audit record
@@ -34,7 +34,7 @@ from test_import_flow import COMMUNITIES, rows_streaming, writer_is_inside
 from dashboard.cli.main import main
 from dashboard.ingest import sample
 from dashboard.storage import store
-from scripts.headless import free_port, stop, streamlit_command
+from scripts.headless import SERVER_SCRIPT, free_port, stop, streamlit_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.crash]
 
@@ -69,10 +69,10 @@ def big_activities(rows: int) -> bytes:
 
 
 def start_server(url: str, log: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free port over ``url``; the process (for its PID) and the base URL."""
+    """``streamlit run serve.py`` on a free port over ``url``; the process (for its PID) and the base URL."""
     port = free_port()
     env = {**app_env(Path("unused.db"), "en"), "DASHBOARD_DATABASE_URL": url}
-    command = streamlit_command("app.py", port)
+    command = streamlit_command(SERVER_SCRIPT, port)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

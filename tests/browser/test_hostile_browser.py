@@ -1,6 +1,6 @@
 """While the desk refuses hostile files, another reader's page still draws at its usual speed.
 
-One ``streamlit run app.py`` on the bundled sample, an editor (made with ``python -m dashboard users add``)
+One ``streamlit run serve.py`` on the bundled sample, an editor (made with ``python -m dashboard users add``)
 and two browser contexts: the reader opens the Overview three times for its usual drawing time; then,
 for each hostile file (a 3 MB .xlsx that unpacks to 1 GB, a CSV of 100,000 columns, a tidy CSV with one
 row of 100,000 fields, a workbook declaring the billion laughs), the editor uploads it and, while the

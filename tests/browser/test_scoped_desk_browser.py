@@ -1,7 +1,7 @@
 """A district office on the desk, in headless Chromium: a 城西区 editor's mixed file, a scoped replace held back by the
 removal guard until the number is typed, then the admin's audit log and the reporting status.
 
-This module starts its own ``streamlit run app.py`` over an empty SQLite file
+This module starts its own ``streamlit run serve.py`` over an empty SQLite file
 (the sample loads on the first run), with a 城西区 editor ``xi`` and a city-wide
 admin ``boss`` made beforehand with ``python -m dashboard users add``, the
 password piped in. The tests run in file order and continue one story.

@@ -1,0 +1,72 @@
+"""What a server does outside page runs: loading data before a visitor asks for it.
+
+Three moments would otherwise leave the next visitor waiting for ``store.load_dataset`` (seconds at country size):
+the server's start, a commit on this server, and a commit elsewhere (another replica, the command line). At the
+first, ``serve.py``'s start-up hook calls :func:`warm_start`; at the second, the desk calls ``data.preload_new_version``;
+the third, the :data:`WATCH` notices. Each hands the engine to one :data:`PRELOADER`, whose result the page's data
+cache takes.
+
+This module imports no page code: the start-up hook runs outside any script run, and a custom component (the map's
+streamlit-folium) imported there would be declared without being registered with the server, and never load. Steps
+that need page code (the Overview map's points) are added by the page side with :func:`also_prepare`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+
+from dashboard import config
+from dashboard.dataset import Dataset
+from dashboard.figures import stages
+from dashboard.ingest import sample
+from dashboard.render.map_assets import install_static_assets
+from dashboard.storage import database, store
+from dashboard.storage.preload import Preloader
+from dashboard.storage.version_watch import VersionWatch
+from dashboard.ui import per_version
+
+_STEPS: list[Callable[[Dataset], None]] = []
+_STEPS_LOCK = threading.Lock()
+
+
+def also_prepare(step: Callable[[Dataset], None]) -> None:
+    """Run ``step`` on each dataset loaded in the background from now on (once per step)."""
+    with _STEPS_LOCK:
+        if step not in _STEPS:
+            _STEPS.append(step)
+
+
+def prepared(eng: Engine) -> Dataset:
+    """The active data with what a page's first run needs besides the rows, made in the background load.
+
+    The stage dates of all communities (``stages.stage_dates`` keeps them with the frame; four figures of the
+    Overview ask for them), then the steps pages added (the Overview map's points in the default language).
+    """
+    ds = store.load_dataset(eng)
+    stages.stage_dates(ds)
+    with _STEPS_LOCK:
+        steps = list(_STEPS)
+    for step in steps:
+        step(ds)
+    return ds
+
+
+PRELOADER = Preloader(prepared)
+WATCH = VersionWatch(PRELOADER, per_version.served)  # versions committed by others, loaded before they are asked for
+
+
+def ready(eng: Engine) -> None:
+    """What every server needs before its pages: the sample in an empty database, the map's files, the watch on."""
+    sample.ensure_data(eng)
+    install_static_assets()
+    WATCH.watch(eng, config.WATCH_SECONDS.value())
+
+
+def warm_start() -> threading.Thread | None:
+    """At a server's start: make it ready, then load the active data for its first visitor (the loading thread)."""
+    eng = database.get_engine()
+    ready(eng)
+    return PRELOADER.start(eng)
