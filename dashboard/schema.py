@@ -35,6 +35,9 @@ class Column:
     help_en: str = ""
     help_zh: str = ""
     stored: bool = True  # False: input only
+    # False: an identity imports match rows on and no figure reads (an activity's id). It is stored and exported, but
+    # left out of the pages' Dataset: at a million activities, a million distinct strings read at every new version.
+    in_dataset: bool = True
     stage: str = ""  # a stage-date column: the stage (campaign.toml "stages") whose date it holds
 
     @property
@@ -68,6 +71,11 @@ class Table:
     def stored_names(self) -> list[str]:
         """The columns kept in storage and in the data pages show: all but the input-only ones."""
         return [c.name for c in self.columns if c.stored]
+
+    @property
+    def dataset_names(self) -> list[str]:
+        """The stored columns the pages' Dataset holds: all but identities no figure reads (``in_dataset``)."""
+        return [c.name for c in self.columns if c.stored and c.in_dataset]
 
     @property
     def stage_dates(self) -> dict[str, str]:
@@ -184,6 +192,7 @@ ACTIVITIES = Table(
             "活动编号",
             TEXT,
             unique=True,
+            in_dataset=False,
             help_en="Optional; unique when given. Importing the same id again replaces the activity.",
             help_zh="可选；填写时须唯一。再次导入相同编号将替换原活动。",
         ),

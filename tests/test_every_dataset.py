@@ -110,7 +110,7 @@ def data_strings(ds: Dataset) -> list[str]:
     texts: set[str] = set()
     for frame, columns in (
         (ds.communities, ["community_id", "name_zh", "name_en", "subdistrict", "brand_name"]),
-        (ds.activities, ["activity_id", "community_id", "title"]),
+        (ds.activities, ["community_id", "title"]),
     ):
         for column in columns:
             for value in frame[column].dropna().astype(str):

@@ -285,6 +285,17 @@ def test_load_dataset_matches_its_version_token(engine, small_sample):
     assert len(dataset.communities) == len(store.load_table(engine, "communities"))
 
 
+def test_the_pages_dataset_leaves_out_the_activity_id_that_exports_and_imports_keep(engine, small_sample):
+    sample.load_sample(engine)
+    dataset = store.load_dataset(engine)
+    stored = store.load_table(engine, "activities")
+    assert "activity_id" in stored and stored["activity_id"].notna().any()
+    assert list(dataset.activities.columns) == [c for c in stored.columns if c != "activity_id"]
+    pd.testing.assert_frame_equal(dataset.activities, stored.drop(columns="activity_id"))
+    for table in ("communities", "surveys", "targets"):
+        pd.testing.assert_frame_equal(getattr(dataset, table), store.load_table(engine, table))
+
+
 def test_obsolete_indexes_are_dropped_and_new_ones_made_when_an_old_database_opens(engine):
     url = engine.url.render_as_string(hide_password=False)
     with engine.begin() as conn:

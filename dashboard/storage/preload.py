@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
+from dashboard import config
 from dashboard.dataset import Dataset
 from dashboard.storage import store
 
@@ -63,8 +65,15 @@ class Preloader:
         if replaced:  # a newer version was asked for while this one waited
             done.set()
             return
+        started = time.perf_counter()
         try:
             dataset = self._load(engine)
+            if config.TIMING.value():  # for benchmarks/: when a start's or a commit's load ends, and what it took
+                print(
+                    f"[dashboard timing] preload version={key[1]} seconds={time.perf_counter() - started:.4f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
         except Exception as error:  # a failed preload only means the next visitor loads it: said in the log, never to a user
             print(f"[dashboard] preloading data version {key[1]} failed: {error!r}", file=sys.stderr, flush=True)
             dataset = None

@@ -442,15 +442,15 @@ def load_table(engine: Engine, table: str, version: int | None = None) -> pd.Dat
         return _load(reader, table, span)
 
 
-def _load(conn: BulkConnection, table: str, span: Span) -> pd.DataFrame:
+def _load(conn: BulkConnection, table: str, span: Span, columns: list[str] | None = None) -> pd.DataFrame:
     """A span's rows in insertion order, read into Arrow and typed column by column.
 
     Rows of versions from ``base`` on are stored after every older row (row
     ids grow and writers take turns), so the query walks the primary key from
     the base's first row: in order, without a sort, and past the history.
-    Committed versions never change, so any connection reads the same rows.
+    Committed versions never change, so any connection reads the same rows. ``columns``: all stored ones unless given.
     """
-    columns = STORED_COLUMNS[table]
+    columns = columns or STORED_COLUMNS[table]
     first = None
     if span.version > 0:
         first = conn.execute(
@@ -466,7 +466,7 @@ def _load(conn: BulkConnection, table: str, span: Span) -> pd.DataFrame:
 
 
 def load_dataset(engine: Engine) -> Dataset:
-    """The active version of every table, with the data version it reflects.
+    """The active version of every table (the columns pages read: ``Table.dataset_names``), with its data version.
 
     The spans and the token come from one read of the history, so the frames
     match the token even when an import commits while they load.
@@ -475,7 +475,7 @@ def load_dataset(engine: Engine) -> Dataset:
         spans, token = _spans(conn)
         reached = milestones.reached(conn, spans["communities"].version)  # for derived stage dates
     with bulk.connect(engine) as reader:
-        frames = {name: _load(reader, name, spans[name]) for name in TABLES}
+        frames = {name: _load(reader, name, spans[name], TABLES[name].dataset_names) for name in TABLES}
     return Dataset(**frames, version=token, reached=reached)
 
 
