@@ -181,7 +181,7 @@ class Server:
             text = handle.read().decode("utf-8", "replace")
         runs = []
         for line in text.splitlines():
-            if "[dashboard timing]" in line:
+            if "[dashboard timing] page=" in line:  # not the background loads' lines ("preload")
                 fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
                 runs.append((float(fields["seconds"]), float(fields.get("process_cpu", fields.get("cpu", "nan")))))
         return runs

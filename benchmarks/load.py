@@ -154,7 +154,7 @@ def cpu_seconds(pid: int) -> float:
 
 def timed_runs(log: Path, skip: int) -> list[float]:
     """Wall seconds of the script runs the server logged (DASHBOARD_TIMING=1), after the first ``skip``."""
-    lines = [line for line in log.read_text(errors="replace").splitlines() if line.startswith("[dashboard timing]")]
+    lines = [line for line in log.read_text(errors="replace").splitlines() if line.startswith("[dashboard timing] page=")]
     return [float(line.split("seconds=")[1].split()[0]) for line in lines[skip:]]
 
 
