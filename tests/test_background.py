@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
+from dashboard import config
 from dashboard.figures import stages
 from dashboard.storage import store
-from dashboard.ui import background, data, per_version
+from dashboard.ui import background, data, map_content, per_version
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +45,8 @@ def test_warm_start_fills_an_empty_database_with_the_sample_and_loads_it_for_the
     ds = data.dataset()  # the first page run takes what the start loaded
     assert loads == ["dashboard-preload"]
     assert len(ds.communities) > 100
-    assert id(ds.communities) in stages._KEPT  # stage dates made in the background too
+    assert id(ds.communities) in stages._KEPT  # stage dates made in the background too, and the Overview map's points
+    assert map_content.warmed() == [map_content.content(ds.communities, config.default_lang(), "type")]
     assert data.dataset() is ds
     assert loads == ["dashboard-preload"]
 

@@ -26,7 +26,7 @@ from dashboard import config, ui
 from dashboard.figures import stages
 from dashboard.figures.filters import Filters
 from dashboard.ingest import importing, sample
-from dashboard.ui import data, maps_view, per_version, stage_data
+from dashboard.ui import data, map_content, per_version, stage_data
 
 ACTIVITY = "activity_id,community_id,date,category,title,participants\n{id},{community},2025-05-0{day},patrol,巡逻,3\n"
 
@@ -100,8 +100,7 @@ def test_after_a_commit_the_new_version_is_loaded_once_in_the_background_with_it
     ds = data.dataset()  # the next run takes what the background load made
     assert loads == ["dashboard-preload"]
     assert id(ds.communities) in stages._KEPT  # its stage dates were made there, kept with the frame
-    content = maps_view._content(ds.communities, config.default_lang(), "type")
-    assert list(maps_view._WARMED) == [content]
+    assert map_content.warmed() == [map_content.content(ds.communities, config.default_lang(), "type")]
     assert data.dataset() is ds  # a rerun loads nothing more
     assert loads == ["dashboard-preload"]
 

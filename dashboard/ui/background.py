@@ -7,8 +7,8 @@ the third, the :data:`WATCH` notices. Each hands the engine to one :data:`PRELOA
 cache takes.
 
 This module imports no page code: the start-up hook runs outside any script run, and a custom component (the map's
-streamlit-folium) imported there would be declared without being registered with the server, and never load. Steps
-that need page code (the Overview map's points) are added by the page side with :func:`also_prepare`.
+streamlit-folium) imported there would be declared without being registered with the server, and never load
+(``map_content`` holds the map's points apart from ``maps_view`` for that reason).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import threading
-from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
@@ -28,31 +27,18 @@ from dashboard.render.map_assets import install_static_assets
 from dashboard.storage import database, store
 from dashboard.storage.preload import Preloader
 from dashboard.storage.version_watch import VersionWatch
-from dashboard.ui import per_version
-
-_STEPS: list[Callable[[Dataset], None]] = []
-_STEPS_LOCK = threading.Lock()
-
-
-def also_prepare(step: Callable[[Dataset], None]) -> None:
-    """Run ``step`` on each dataset loaded in the background from now on (once per step)."""
-    with _STEPS_LOCK:
-        if step not in _STEPS:
-            _STEPS.append(step)
+from dashboard.ui import map_content, per_version
 
 
 def prepared(eng: Engine) -> Dataset:
     """The active data with what a page's first run needs besides the rows, made in the background load.
 
     The stage dates of all communities (``stages.stage_dates`` keeps them with the frame; four figures of the
-    Overview ask for them), then the steps pages added (the Overview map's points in the default language).
+    Overview ask for them) and the points of the Overview's map in the default language.
     """
     ds = store.load_dataset(eng)
     stages.stage_dates(ds)
-    with _STEPS_LOCK:
-        steps = list(_STEPS)
-    for step in steps:
-        step(ds)
+    map_content.warm_points(ds.communities, config.default_lang())
     return ds
 
 
@@ -86,3 +72,4 @@ def import_page_layers() -> None:
     for package in (figures, render):
         for module in pkgutil.iter_modules(package.__path__):
             importlib.import_module(f"{package.__name__}.{module.name}")
+    importlib.import_module("folium.plugins")  # what streamlit-folium imports (0.2 s); folium has no Streamlit in it

@@ -25,7 +25,7 @@ from dashboard.figures.filters import Filters, apply_filters, data_range
 from dashboard.i18n import fmt_date, t
 from dashboard.render import bars, charts
 from dashboard.storage import database, store
-from dashboard.ui import background, maps_view, per_version
+from dashboard.ui import background, per_version
 
 
 def run_clock() -> tuple[float, float, float]:
@@ -66,13 +66,6 @@ def engine() -> Engine:
 
 def data_version() -> str:
     return store.data_version(engine())
-
-
-def _warm_overview_points(ds: Dataset) -> None:
-    maps_view.warm_points(ds.communities, config.default_lang())
-
-
-background.also_prepare(_warm_overview_points)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -12,8 +12,6 @@ script. The profile's small map is built whole on each run.
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from urllib.parse import parse_qsl, urlsplit
 
 import folium
@@ -25,31 +23,16 @@ from dashboard import config
 from dashboard.i18n import community_names, t
 from dashboard.render import maps
 from dashboard.render.map_points import profile_href
-from dashboard.ui import state
+from dashboard.ui import map_content, state
+from dashboard.ui.map_content import basemap
 
 RETURNED = ["last_active_drawing"]  # the clicked feature, whose properties carry the community id
-MAP_COLUMNS = [
-    "community_id",
-    "name_zh",
-    "name_en",
-    "district",
-    "subdistrict",
-    "characteristic",
-    "brand_name",
-    "stage",
-    "latitude",
-    "longitude",
-]  # every column build_map reads
 
 
 @st.cache_resource(show_spinner=False)
 def districts() -> dict:
     """The district outlines, read once per process."""
     return maps.load_districts()
-
-
-def basemap() -> str:
-    return config.BASEMAP.value()
 
 
 def clicked_community(event: dict | None, communities: pd.DataFrame) -> str | None:
@@ -61,39 +44,13 @@ def clicked_community(event: dict | None, communities: pd.DataFrame) -> str | No
     return None
 
 
-def _frame_digest(frame: pd.DataFrame | None, columns: list[str]) -> str:
-    """A digest of the columns' values, row by row (equal data, equal digest)."""
-    if frame is None:
-        return "none"
-    present = [c for c in columns if c in frame.columns]
-    rows = pd.util.hash_pandas_object(frame[present], index=False).to_numpy()
-    return hashlib.blake2b(rows.tobytes() + repr((present, len(frame))).encode(), digest_size=16).hexdigest()
-
-
 # --- the points, serialised once per content; a fresh map around them on each run ----------------------------
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _payload(content: str, _communities: pd.DataFrame, lang: str, layer: str) -> maps.PointPayload:
     """The map's points for this content, made once per process (immutable text, shared by sessions)."""
-    with _WARMED_LOCK:
-        warmed = _WARMED.pop(content, None)
-    return warmed or maps.map_payload(_communities, lang=lang, layer=layer, basemap=basemap())
-
-
-# Points made ahead, in the background load of a new data version (``data.prepared``), by content: the
-# first run that shows them takes them into its cache above. No Streamlit call is made from that thread.
-_WARMED: dict[str, maps.PointPayload] = {}
-_WARMED_LOCK = threading.Lock()
-
-
-def warm_points(communities: pd.DataFrame, lang: str, layer: str = "type") -> None:
-    """Make the points of a map of ``communities`` ahead of its first run (the last content warmed only)."""
-    content = _content(communities, lang, layer)
-    payload = maps.map_payload(communities, lang=lang, layer=layer, basemap=basemap())
-    with _WARMED_LOCK:
-        _WARMED.clear()
-        _WARMED[content] = payload
+    return map_content.take_warmed(content) or maps.map_payload(_communities, lang=lang, layer=layer, basemap=basemap())
 
 
 def _show(key: str, height: int, m: folium.Map) -> dict | None:
@@ -103,11 +60,7 @@ def _show(key: str, height: int, m: folium.Map) -> dict | None:
 
 def _points(communities: pd.DataFrame, lang: str, layer: str) -> maps.PointPayload:
     """The kept points for this content: which communities (the columns the map reads), language, layer, base map."""
-    return _payload(_content(communities, lang, layer), communities, lang, layer)
-
-
-def _content(communities: pd.DataFrame, lang: str, layer: str) -> str:
-    return "|".join([_frame_digest(communities, MAP_COLUMNS), lang, layer, basemap()])
+    return _payload(map_content.content(communities, lang, layer), communities, lang, layer)
 
 
 def full_map(communities: pd.DataFrame, lang: str, layer: str, progress: pd.DataFrame | None, key: str) -> str | None:
