@@ -41,6 +41,22 @@ def _arrow_column(series: pd.Series, kind: pa.DataType) -> pa.Array | pa.Chunked
     return pa.array(series, type=kind, from_pandas=True)
 
 
+def conform(table: str, data: pa.Table) -> pa.Table:
+    """``data`` with each column in the Arrow type the table stores it as, so that parts read apart join.
+
+    SQLite's driver gives dates as ISO text and types a column holding only nulls as integers.
+    """
+    columns = {}
+    for name in data.column_names:
+        kind, column = arrow_type(table, name), data.column(name)
+        if column.type != kind:
+            column = (
+                pa.chunked_array([pa.nulls(len(column), kind)]) if column.null_count == len(column) else pc.cast(column, kind)
+            )
+        columns[name] = column
+    return pa.table(columns)
+
+
 def to_frame(table: str, data: pa.Table) -> pd.DataFrame:
     """Rows read from the database as the contract's typed frame (``dataset.typed_frame``'s dtypes)."""
     contract = TABLES[table]

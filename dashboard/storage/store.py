@@ -34,7 +34,7 @@ from sqlalchemy.schema import CreateIndex
 from dashboard.dataset import Dataset
 from dashboard.schema import TABLES
 from dashboard.scope import CITY, COMMUNITY_COLUMN, Scope
-from dashboard.storage import arrow_frames, bulk, milestones
+from dashboard.storage import arrow_frames, bulk, milestones, split_read
 from dashboard.storage.bulk import BulkConnection
 from dashboard.storage.database import STORED_COLUMNS, data_tables, versions, write_transaction
 
@@ -439,16 +439,17 @@ def load_table(engine: Engine, table: str, version: int | None = None) -> pd.Dat
     with engine.connect() as conn:
         span = _span(conn, table, version)
     with bulk.connect(engine) as reader:
-        return _load(reader, table, span)
+        return _load(engine, reader, table, span)
 
 
-def _load(conn: BulkConnection, table: str, span: Span, columns: list[str] | None = None) -> pd.DataFrame:
+def _load(engine: Engine, conn: BulkConnection, table: str, span: Span, columns: list[str] | None = None) -> pd.DataFrame:
     """A span's rows in insertion order, read into Arrow and typed column by column.
 
     Rows of versions from ``base`` on are stored after every older row (row
     ids grow and writers take turns), so the query walks the primary key from
     the base's first row: in order, without a sort, and past the history.
-    Committed versions never change, so any connection reads the same rows. ``columns``: all stored ones unless given.
+    Committed versions never change, so any connection reads the same rows (a large span is read in two halves at
+    once, ``split_read``). ``conn`` reads outside any write transaction. ``columns``: all stored unless given.
     """
     columns = columns or STORED_COLUMNS[table]
     first = None
@@ -461,8 +462,9 @@ def _load(conn: BulkConnection, table: str, span: Span, columns: list[str] | Non
         empty = pa.table({name: pa.array([], arrow_frames.arrow_type(table, name)) for name in columns})
         return arrow_frames.to_frame(table, empty)
     where = span.where().replace("vfrom BETWEEN", "+vfrom BETWEEN", 1)  # "+": walk row_id, not the vfrom index
-    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE row_id >= {int(first)} AND {where} ORDER BY row_id"  # noqa: S608
-    return arrow_frames.to_frame(table, conn.arrow(sql))
+    select = f"SELECT {', '.join(columns)} FROM {table} WHERE {where} AND row_id >= {{}} AND row_id < {{}} ORDER BY row_id"  # noqa: S608
+    last = int(conn.execute(f"SELECT MAX(row_id) FROM {table}").scalar()) + 1  # noqa: S608
+    return arrow_frames.to_frame(table, split_read.read(engine, conn, table, select, (int(first), last)))
 
 
 def load_dataset(engine: Engine) -> Dataset:
@@ -475,7 +477,7 @@ def load_dataset(engine: Engine) -> Dataset:
         spans, token = _spans(conn)
         reached = milestones.reached(conn, spans["communities"].version)  # for derived stage dates
     with bulk.connect(engine) as reader:
-        frames = {name: _load(reader, name, spans[name], TABLES[name].dataset_names) for name in TABLES}
+        frames = {name: _load(engine, reader, name, spans[name], TABLES[name].dataset_names) for name in TABLES}
     return Dataset(**frames, version=token, reached=reached)
 
 
