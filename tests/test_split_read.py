@@ -7,12 +7,13 @@ holds only nulls in one half (SQLite's driver then types it as integers) and dat
 from __future__ import annotations
 
 import threading
+import time
 
 import pandas as pd
 import pytest
 
 from dashboard.dataset import typed_frame
-from dashboard.storage import bulk, split_read, store
+from dashboard.storage import bulk, split_read, sqlite_guard, store
 
 META = store.ImportMeta("x", "a.csv", "")
 
@@ -37,9 +38,8 @@ def activities(community: str, rows: int) -> pd.DataFrame:
     )
 
 
-@pytest.fixture
-def stored(engine):
-    communities = typed_frame(
+def community_frame() -> pd.DataFrame:
+    return typed_frame(
         "communities",
         pd.DataFrame(
             {
@@ -53,7 +53,11 @@ def stored(engine):
             }
         ),
     )
-    store.commit_frame(engine, "communities", communities, "replace", META)
+
+
+@pytest.fixture
+def stored(engine):
+    store.commit_frame(engine, "communities", community_frame(), "replace", META)
     frame = activities("C1", 40)
     store.commit_frame(engine, "activities", frame, "replace", META)
     return engine, frame
@@ -86,3 +90,35 @@ def test_a_split_read_of_a_later_version_skips_the_rows_it_replaced(stored, monk
     pd.testing.assert_frame_equal(store.load_table(engine, "activities"), newer)
     older = store.load_table(engine, "activities", version=1)
     assert len(older) == 40
+
+
+def test_a_page_query_arriving_during_a_split_read_on_sqlite_neither_blocks_it_nor_waits_forever(sqlite_engine, monkeypatch):
+    """A sqlite3 connection asked for while the first half is read queues for the file (sqlite_guard): the second
+    half must not queue behind it, or the read and the page would wait for each other."""
+    engine = sqlite_engine
+    frame = activities("C1", 40)
+    store.commit_frame(engine, "communities", community_frame(), "replace", META)
+    store.commit_frame(engine, "activities", frame, "replace", META)
+    monkeypatch.setattr(split_read, "SPLIT_FROM_ROWS", 4)
+    monkeypatch.setattr(sqlite_guard, "WAIT_SECONDS", 10.0)
+    real = bulk.BulkConnection.execute
+    page: list[str] = []
+
+    def execute(self, statement, params=None):
+        if "MAX(row_id)" in str(statement) and not page:  # the read holds the file; a split comes next
+            page.append("asked")
+            threading.Thread(target=lambda: page.append(store.data_version(engine)), daemon=True).start()
+            deadline = time.monotonic() + 5
+            while not sqlite_guard.TURNS.waiting(sqlite_guard.SQLITE3) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert sqlite_guard.TURNS.waiting(sqlite_guard.SQLITE3), "the page's query did not queue"
+        return real(self, statement, params)
+
+    monkeypatch.setattr(bulk.BulkConnection, "execute", execute)
+    started = time.monotonic()
+    pd.testing.assert_frame_equal(store.load_table(engine, "activities"), frame)
+    assert time.monotonic() - started < 8
+    deadline = time.monotonic() + 5
+    while len(page) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert page[1:] == [store.data_version(engine)]  # the page's query ran once the read let the file go

@@ -30,13 +30,11 @@ def read(engine: Engine, conn: BulkConnection, table: str, select: str, rows: tu
     if end - first < SPLIT_FROM_ROWS:
         return conn.arrow(select.format(first, end))
     middle = first + (end - first) // 2
-    with ThreadPoolExecutor(1, thread_name_prefix="dashboard-read") as pool:
-        second = pool.submit(_read_apart, engine, select.format(middle, end))
+    # The second connection is opened here, not in the worker: this thread holds the SQLite file for ADBC already
+    # and may take another hold at once (sqlite_guard), where a worker would queue behind a page's waiting sqlite3
+    # connection, which waits for this thread, which would wait for the worker.
+    with bulk.connect(engine) as other, ThreadPoolExecutor(1, thread_name_prefix="dashboard-read") as pool:
+        second = pool.submit(other.arrow, select.format(middle, end))
         first_half = conn.arrow(select.format(first, middle))
         halves = [first_half, second.result()]
     return pa.concat_tables([arrow_frames.conform(table, half) for half in halves])
-
-
-def _read_apart(engine: Engine, sql: str) -> pa.Table:
-    with bulk.connect(engine) as other:
-        return other.arrow(sql)

@@ -57,6 +57,11 @@ class _Turns:
             self._by_thread[me, kind] = self._by_thread.get((me, kind), 0) + 1
         return me
 
+    def waiting(self, kind: str) -> int:
+        """How many threads wait to open the file for ``kind`` now."""
+        with self._cond:
+            return self._waiting[kind]
+
     def _blocked(self, kind: str) -> bool:
         other = _other(kind)
         return bool(self._held[other] or (self._waiting[other] and self._turn != kind))
