@@ -17,7 +17,7 @@ from dashboard import config
 from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.i18n import fmt_date, fmt_pct, join_list
-from dashboard.render import chart_figures
+from dashboard.render import bar_labels, chart_figures
 from dashboard.render.charts import INK, PACE_METRICS, Chart, _colors, _finish, _labels, _ordered, _rows_height, _t, _tip
 
 AHEAD, BEHIND = "#2166ac", "#d6604d"  # blue and orange-red: told apart with red-green colour blindness
@@ -52,6 +52,7 @@ def _bars(frame: pd.DataFrame, elapsed: float, lang: str, title: alt.Title) -> C
         text=[fmt_pct(r, lang) for r in frame["rate"]],
     )
     top = max(1.0, float(frame["rate"].max()), elapsed) * 1.18
+    frame = bar_labels.placed(frame, "rate", [AHEAD if on else BEHIND for on in on_pace], rule=elapsed, top=top)
     y = alt.Y("label:N", title=None, sort=frame["label"].tolist())
     x = alt.X("rate:Q", title=_t("pace_share", lang), axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, top]))
     tooltip = [
@@ -63,13 +64,13 @@ def _bars(frame: pd.DataFrame, elapsed: float, lang: str, title: alt.Title) -> C
     base = alt.Chart(frame)
     colour = alt.Color("status:N", title=None, scale=alt.Scale(domain=[ahead, behind], range=[AHEAD, BEHIND]))
     bars = base.mark_bar(height={"band": 0.7}).encode(y, x, colour, tooltip=tooltip)
-    values = base.mark_text(align="left", dx=6, fontSize=LABEL_SIZE, fontWeight="bold", color=INK).encode(y, x, text="text:N")
+    values = bar_labels.layers(base, y, x, "text:N", size=LABEL_SIZE, bold=True)
     mark = alt.Chart(pd.DataFrame({"x": [elapsed], "label": [_t("pace_elapsed", lang, share=fmt_pct(elapsed, lang))]}))
     rule = mark.mark_rule(color=INK, strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("x:Q"))
     rule_label = mark.mark_text(align="right", dx=-5, dy=-4, baseline="bottom", fontSize=LABEL_SIZE, color=INK).encode(
         x=alt.X("x:Q"), y=alt.value(0), text="label:N"
     )
-    built = _finish(alt.LayerChart(layer=[bars, values, rule, rule_label]), title, _rows_height(len(frame)))
+    built = _finish(alt.LayerChart(layer=[bars, *values, rule, rule_label]), title, _rows_height(len(frame)))
     return chart_figures.kept(built, chart_figures.pace(on_pace, elapsed, lang))
 
 

@@ -12,6 +12,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from dashboard.render.bar_labels import DRAWING_COLUMNS
+
 PARTS = ("layer", "hconcat", "vconcat", "concat")
 
 
@@ -19,7 +21,8 @@ def chart_rows(chart: Any) -> pd.DataFrame | None:
     """The chart's own frame, else the first frame among its layers, panels or faceted spec; None when it has none."""
     data = getattr(chart, "data", alt.Undefined)
     if isinstance(data, pd.DataFrame):
-        return data
+        drawing = [c for c in DRAWING_COLUMNS if c in data.columns]
+        return data.drop(columns=drawing) if drawing else data
     inner = [getattr(chart, "spec", alt.Undefined)]
     for part in PARTS:
         found = getattr(chart, part, alt.Undefined)

@@ -19,7 +19,8 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.i18n import fmt_int, fmt_pct, t, unknown
-from dashboard.render import chart_figures
+from dashboard.render import bar_labels, chart_figures
+from dashboard.render.bar_labels import INK
 from dashboard.render.chart_figures import kept
 from dashboard.render.maps import progress_color
 
@@ -30,7 +31,6 @@ FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaH
 HEIGHT = 380
 ROW_HEIGHT = 40  # px per bar row: room for a 15 px label on a projector
 GREY = "#999999"
-INK = "#444444"  # 9.7:1 on white
 TEXT = "#0E1116"  # the app's body text (.streamlit/config.toml)
 # Districts declare no colour in campaign.toml yet; until they do, ColorBrewer Dark2 in declared order.
 DISTRICT_FALLBACK = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
@@ -301,12 +301,11 @@ def district_progress_chart(progress_df: pd.DataFrame, lang: str, measure: str =
         **{measure: frame[measure].fillna(0.0)},
     )
     districts = _ordered("districts", frame["district"])
+    top = max(1.0, float(frame[measure].max())) * 1.15
+    frame = bar_labels.placed(frame, measure, frame["colour"].tolist(), rule=1.0, top=top)
     y = alt.Y("district_label:N", title=_t("district", lang), sort=_labels("districts", districts, lang))
     x = alt.X(
-        f"{measure}:Q",
-        title=_t(f"progress_{measure}", lang),
-        axis=alt.Axis(format=".0%"),
-        scale=alt.Scale(domain=[0, max(1.0, float(frame[measure].max())) * 1.15]),
+        f"{measure}:Q", title=_t(f"progress_{measure}", lang), axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, top])
     )
     tooltip = [
         _tip("district_label:N", "district", lang),
@@ -318,13 +317,13 @@ def district_progress_chart(progress_df: pd.DataFrame, lang: str, measure: str =
     ]
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(y, x, color=alt.Color("colour:N", scale=None), tooltip=tooltip)
-    labels = base.mark_text(align="left", dx=6, fontSize=14, color=INK).encode(y, x, text="text:N")
+    labels = bar_labels.layers(base, y, x, "text:N", size=14)
     mark = alt.Chart(pd.DataFrame({"x": [1.0], "label": [_t(f"progress_mark_{measure}", lang)]}))
     rule = mark.mark_rule(color=INK, strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("x:Q"))
     rule_label = mark.mark_text(align="left", dx=4, dy=-6, baseline="bottom", fontSize=14, color=INK).encode(
         x=alt.X("x:Q"), y=alt.value(0), text="label:N"
     )
-    chart = alt.LayerChart(layer=[bars, labels, rule, rule_label])
+    chart = alt.LayerChart(layer=[bars, *labels, rule, rule_label])
     built = _finish(chart, _t(f"progress_title_{measure}", lang), _rows_height(len(districts)))
     return kept(built, chart_figures.progress(progress_df, measure, lang))
 
