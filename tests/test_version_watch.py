@@ -121,8 +121,10 @@ def test_a_database_that_does_not_answer_is_looked_at_again_later(watched, capfd
     engine, watch, _, load, _, _ = watched
     broken = create_engine("sqlite:////nonexistent-folder/none.db")
     watch.watch(broken, INTERVAL)
-    said = []
-    assert looks_until(lambda: said.append(capfd.readouterr().err) or "looking at the data version failed" in said[-1])
+    said = []  # everything written to stderr so far: the line may come in any read
+    assert looks_until(
+        lambda: said.append(capfd.readouterr().err) or "looking at the data version failed" in "".join(said), seconds=30
+    ), f"no failure logged; stderr: {''.join(said)[-500:]!r}"
     time.sleep(10 * INTERVAL)
     assert "looking at the data version failed" not in capfd.readouterr().err  # said once, not at every look
     watch.watch(engine, INTERVAL)  # back to the real one: a change there is still noticed
