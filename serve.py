@@ -4,8 +4,9 @@
 cannot do: work at the server's start, before any visitor. The start-up hook loads the active data in a thread
 of its own (``dashboard.ui.background.warm_start``), so the first visitor after a start or a deploy finds it
 loaded, or loading, instead of starting the load (seconds at country size). The server answers at once: the
-hook does not wait for the load, and a failure is logged and left to the first page run, which tries again and
-says what went wrong in the reader's language.
+hook does not wait for the load, and a failure is logged and left to the first page run, which tries again (a
+refused setting is then shown in the reader's language, a database that does not answer as Streamlit's error box,
+never a traceback).
 """
 
 from __future__ import annotations

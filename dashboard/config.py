@@ -340,7 +340,12 @@ WATCH_SECONDS = Setting(
     "command line) is then loaded in the background before this server's next visitor; 0 turns the looks off.",
     Whole(low=0),
 )
-TIMING = Setting("DASHBOARD_TIMING", False, "Log each page run's server time to stderr (for benchmarks/): 1 or 0.", Flag())
+TIMING = Setting(
+    "DASHBOARD_TIMING",
+    False,
+    "Log each page run's server time, and each background load's, to stderr (for benchmarks/): 1 or 0.",
+    Flag(),
+)
 
 SETTINGS: tuple[Setting, ...] = (
     DATABASE_URL,

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,30 @@ def test_warm_start_fills_an_empty_database_with_the_sample_and_loads_it_for_the
     assert loads == ["dashboard-preload"]
 
 
+def test_a_first_run_during_the_start_s_setting_up_waits_and_takes_its_load(sqlite_engine, fresh_caches, monkeypatch):
+    """The sample going into an empty database delays the start's load; a page run meanwhile must not load beside it."""
+    loads = []
+    real_load, real_ready = store.load_dataset, background.ready
+    monkeypatch.setattr(store, "load_dataset", lambda eng: loads.append(threading.current_thread().name) or real_load(eng))
+    setting_up = threading.Event()
+
+    def slow_ready(eng):
+        setting_up.set()
+        time.sleep(1.0)  # as the sample's import into an empty database
+        real_ready(eng)
+
+    monkeypatch.setattr(background, "ready", slow_ready)
+    monkeypatch.setattr(background, "_START_BEGUN", threading.Event())
+    monkeypatch.setattr(background, "_START_CLAIMED", threading.Event())
+    starting = threading.Thread(target=background.warm_start)
+    starting.start()
+    assert setting_up.wait(5)
+    ds = data.dataset()  # a visitor's first run, while the start is still setting up
+    starting.join(30)
+    assert loads == ["dashboard-preload"], f"loaded {len(loads)} times: {loads}"
+    assert len(ds.communities) > 100
+
+
 def run_probe(code: str, tmp_path: Path) -> str:
     """``code`` in a new Python process, as a server's start (serve.py's st.App belongs to one process); its stdout."""
     env = {**os.environ, "DASHBOARD_DATABASE_URL": f"sqlite:///{tmp_path / 'start.db'}", "DASHBOARD_WATCH_SECONDS": "0"}
@@ -62,19 +87,23 @@ def run_probe(code: str, tmp_path: Path) -> str:
 
 
 HOOK_PROBE = """
-import asyncio, threading, serve
+import asyncio, threading, time, serve
 from dashboard.ui import background
-started, release = threading.Event(), threading.Event()
+started, release, ended = threading.Event(), threading.Event(), threading.Event()
 def slow_start():
     started.set()
     release.wait(10)
+    ended.set()
 background.warm_start = slow_start
 async def serving():
+    entered = time.monotonic()
     async with serve.lifespan(serve.app):
+        assert time.monotonic() - entered < 2, "the hook waited for the load"
         assert started.wait(5), "the hook did not start the load"
-        assert not release.is_set()  # the server is serving while the load goes on
+        assert not ended.is_set()  # the server is serving while the load goes on
 asyncio.run(serving())
 release.set()
+assert ended.wait(5)
 def broken():
     raise RuntimeError("database away")
 background.warm_start = broken

@@ -1,5 +1,6 @@
-"""A bar's figure never sits on the dashed rule: a bar ending just before the rule has its figure inside its end,
-in a colour that reads on the bar (4.5:1), on the Overview's progress chart and the pace chart alike."""
+"""A bar's figure is kept off the dashed rule: a bar ending just before the rule has its figure inside its end, in a
+colour that reads on the bar (4.5:1), on the Overview's progress chart and the pace chart alike (a bar too short to
+hold it keeps it outside)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,12 @@ def test_a_rule_early_in_the_year_leaves_short_bars_figures_outside():
 @pytest.mark.parametrize("colour", BAR_COLOURS)
 def test_a_figure_inside_a_bar_reads_on_it_with_aa_contrast(colour):
     assert bar_labels.contrast(bar_labels.text_colour_on(colour), colour) >= 4.5
+
+
+def test_a_colour_written_otherwise_gets_the_body_text_colour_not_an_error():
+    assert bar_labels.text_colour_on("#fff") == bar_labels.DARK
+    assert bar_labels.text_colour_on("#08306b") == bar_labels.WHITE
+    assert bar_labels.text_colour_on("navy") == bar_labels.DARK
 
 
 def test_contrast_is_the_wcag_ratio():

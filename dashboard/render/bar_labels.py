@@ -1,8 +1,9 @@
-"""Bar figures that never sit on a chart's dashed rule (the named target, the share of the year gone).
+"""Bar figures kept off a chart's dashed rule (the named target, the share of the year gone).
 
 A figure is printed just after its bar's end; when the bar ends a little before the rule, the rule crossed the
 figure ("11 / 14" read "11 / 1|4"). Such a figure goes inside the bar's end instead, in whichever of white and the
-body text colour reads better on that bar (WCAG AA asks 4.5:1 for text).
+body text colour reads better on that bar (WCAG AA asks 4.5:1 for text). A bar too short to hold its figure (under
+a third of the scale: the pace chart before May) keeps it after its end, where the rule may still cross it.
 """
 
 from __future__ import annotations
@@ -46,8 +47,12 @@ def layers(base: alt.Chart, y: alt.Y, x: alt.X, text: str, *, size: int, bold: b
 
 
 def text_colour_on(background: str) -> str:
-    """White or the body text colour, whichever contrasts more with ``background`` (a #rrggbb colour)."""
-    return WHITE if contrast(WHITE, background) >= contrast(DARK, background) else DARK
+    """White or the body text colour, whichever contrasts more with ``background``; a colour that is not #rrggbb
+    or #rgb (campaign.toml could name one) gets the body text colour."""
+    try:
+        return WHITE if contrast(WHITE, background) >= contrast(DARK, background) else DARK
+    except ValueError:
+        return DARK
 
 
 def contrast(first: str, second: str) -> float:
@@ -57,6 +62,10 @@ def contrast(first: str, second: str) -> float:
 
 
 def _luminance(colour: str) -> float:
-    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    digits = colour.strip().lstrip("#")
+    digits = "".join(d * 2 for d in digits) if len(digits) == 3 else digits
+    if len(digits) != 6:
+        raise ValueError(f"not a #rrggbb colour: {colour!r}")
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]

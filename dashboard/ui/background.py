@@ -53,12 +53,28 @@ def ready(eng: Engine) -> None:
     WATCH.watch(eng, config.WATCH_SECONDS.value())
 
 
+# Set while a start-up load is being set up (the sample going into an empty database takes seconds): a page run in
+# that window waits until the load has begun and takes it, instead of loading the same version beside it.
+_START_BEGUN, _START_CLAIMED = threading.Event(), threading.Event()
+START_WAIT = 120.0  # seconds; far above the sample's load, which is all the setting up waits for
+
+
+def wait_for_start() -> None:
+    """Return once this server's start-up load has begun (at once where there is none, as under AppTest)."""
+    if _START_BEGUN.is_set():
+        _START_CLAIMED.wait(START_WAIT)
+
+
 def warm_start() -> threading.Thread | None:
     """At a server's start: make it ready, load the active data for its first visitor, then import the code its first
     run needs; returns the (ended) loading thread. The imports wait for the load: beside it they slowed it by half."""
-    eng = database.get_engine()
-    ready(eng)
-    loading = PRELOADER.start(eng)
+    _START_BEGUN.set()
+    try:
+        eng = database.get_engine()
+        ready(eng)
+        loading = PRELOADER.start(eng)
+    finally:
+        _START_CLAIMED.set()
     if loading is not None:
         loading.join()
     import_page_layers()

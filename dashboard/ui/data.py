@@ -70,6 +70,7 @@ def data_version() -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _dataset(version: str) -> Dataset:
+    background.wait_for_start()  # a first run while the server's start sets up its load takes that load
     return background.PRELOADER.take(engine(), version) or store.load_dataset(engine())  # the rest as the page asks
 
 

@@ -1,7 +1,7 @@
 """The browser tier: one ``streamlit run serve.py`` for the session, driven by headless Chromium.
 
-The server gets an empty SQLite file, so it loads the bundled sample on its
-first run, exactly as a fresh deployment does. Its very first page view is a
+The server gets an empty SQLite file, so it loads the bundled sample as it
+starts (serve.py), exactly as a fresh deployment does. Its very first page view is a
 bookmark (``FIRST_VISIT``), opened by the ``server`` fixture itself, because
 Streamlit treats the first run of a process differently (see
 ``state.require_app``); ``first_visit`` keeps what that view showed for the

@@ -145,7 +145,7 @@ def active_communities(desk_server) -> int:
 
 
 def test_editor_sees_a_broken_file_rejected_row_by_row_then_commits_a_gbk_file(session, desk_server):
-    before = len(SAMPLE)  # the bundled sample, loaded by the server on its first run (the page tests check it is drawn)
+    before = len(SAMPLE)  # the bundled sample, loaded by the server as it starts (the page tests check it is drawn)
     page = sign_in(session, "ed")
     assert active_communities(desk_server) == before
     session.shot("desk-signed-in-editor")
@@ -183,7 +183,7 @@ def test_editor_sees_a_broken_file_rejected_row_by_row_then_commits_a_gbk_file(s
 
 
 def test_admin_restores_the_earlier_communities_version_on_the_history_page(session, desk_server):
-    page = sign_in(session, "boss")  # the server's first run loads the sample: counted after it, not before
+    page = sign_in(session, "boss")  # the server loads the sample as it starts: counted after it, not before
     expect(page.get_by_role("heading", name="Accounts")).to_be_visible()
     if active_communities(desk_server) == len(SAMPLE):  # run alone: make the second version first
         new = Path(desk_server["log"]).with_name("new.csv")

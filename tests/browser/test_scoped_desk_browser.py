@@ -2,7 +2,7 @@
 removal guard until the number is typed, then the admin's audit log and the reporting status.
 
 This module starts its own ``streamlit run serve.py`` over an empty SQLite file
-(the sample loads on the first run), with a 城西区 editor ``xi`` and a city-wide
+(the sample loads as the server starts), with a 城西区 editor ``xi`` and a city-wide
 admin ``boss`` made beforehand with ``python -m dashboard users add``, the
 password piped in. The tests run in file order and continue one story.
 Screenshots: test-artifacts/screenshots/scoped-*.png.
