@@ -15,6 +15,7 @@ import pytest
 from dashboard import config, i18n
 from dashboard.dataset import typed_frame
 from dashboard.render import map_access, map_assets, map_points, maps
+from dashboard.ui.map_content import MAP_COLUMNS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CDN = re.compile(r"cdn|jsdelivr|unpkg|cloudflare|googleapis|bootstrapcdn|code\.jquery", re.IGNORECASE)
@@ -60,19 +61,7 @@ def districts() -> dict:
 
 @pytest.fixture(scope="module")
 def communities() -> pd.DataFrame:
-    columns = [
-        "community_id",
-        "name_zh",
-        "name_en",
-        "district",
-        "subdistrict",
-        "characteristic",
-        "brand_name",
-        "stage",
-        "latitude",
-        "longitude",
-    ]
-    return typed_frame("communities", pd.DataFrame(ROWS, columns=columns))
+    return typed_frame("communities", pd.DataFrame(ROWS, columns=MAP_COLUMNS))  # the columns a map reads
 
 
 def layers(m: folium.Map) -> dict:
