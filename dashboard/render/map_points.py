@@ -115,10 +115,22 @@ var {{ this.get_name() }} = (function (V, Q) {
       + row(V.text.type, kind(p)) + row(V.text.brand, p.b) + row(V.text.stage, V.stages[p.s][0])
       + row(V.text.district, where) + '</table>' + link(p) + '</div>';
   }
+  // The selected community's tooltip stays open. streamlit-folium adds the map's stylesheet after the map's script
+  // has run, so the tooltip was measured unstyled, as wide as the map, and centred on that width: it sat off its
+  // point. Placed again whenever its size changes.
+  function replaceOnResize(e) {
+    var tooltip = e.tooltip, el = tooltip.getElement(), size = '';
+    if (!window.ResizeObserver || !el) { return; }
+    new ResizeObserver(function () {
+      var now = el.offsetWidth + 'x' + el.offsetHeight;
+      if (now !== size) { size = now; tooltip.update(); }
+    }).observe(el);
+  }
   return {point: point, each: function (feature, layer) {
     var p = feature.properties, s = style(p);
     layer.setStyle(s);
-    layer.bindTooltip(function () { return tip(p); }, {permanent: !!p.sel, direction: 'top'});
+    layer.bindTooltip(function () { return tip(p); }, {permanent: !!p.sel, direction: 'top', offset: [0, -s.radius]});
+    if (p.sel) { layer.on('tooltipopen', replaceOnResize); }
     layer.bindPopup(function () { return popup(p); }, {maxWidth: 320});
     layer.on('mouseover', function () { layer.setStyle({weight: s.weight + 2, color: '#000000'}); });
     layer.on('mouseout', function () { layer.setStyle(s); });

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -113,3 +114,28 @@ def test_overview_is_readable_on_a_phone(visit):
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 2, box
     page.evaluate("window.scrollTo(0, 0)")
     visit.shot("overview-phone-zh")
+
+
+def test_the_profile_map_names_its_community_just_above_its_point(visit):
+    """The selected community's tooltip stays open: centred above its point, not off to one side (it was measured
+    before the map's stylesheet arrived and sat at the frame's left edge)."""
+    row = SAMPLE[0]
+    page = visit.open(f"/profile?community={row['community_id']}")
+    frame = page.frame_locator(MAP_FRAME)
+    tip, point = frame.locator(".leaflet-tooltip"), frame.locator('path.ju-point[stroke-width="3"]')
+    expect(tip).to_have_count(1)
+    expect(tip).to_contain_text(row["name_zh"])
+    expect(point).to_have_count(1)
+
+    def offsets() -> tuple[float, float]:
+        box, at = tip.bounding_box(), point.bounding_box()
+        assert box and at
+        return abs(box["x"] + box["width"] / 2 - (at["x"] + at["width"] / 2)), box["y"] + box["height"] - at["y"]
+
+    deadline = time.monotonic() + 10
+    across, below = offsets()
+    while (across > 2 or below > 1) and time.monotonic() < deadline:  # placed again once its styles are in
+        time.sleep(0.2)
+        across, below = offsets()
+    assert across <= 2, f"the tooltip is {across:.0f} px beside its point"
+    assert below <= 1, f"the tooltip covers its point by {below:.0f} px"
