@@ -378,3 +378,19 @@ def test_load_sample_commits_all_four_tables_or_none(engine, small_sample):
     results = sample.load_sample(engine)
     assert [r.version for r in results] == [None] * 4 and not results[-1].report.valid
     assert len(store.list_versions(engine)) == 4
+
+
+def test_threads_asking_for_a_new_database_at_the_same_moment_share_one_engine(tmp_path, monkeypatch):
+    made = []
+    real = database._make_engine
+
+    def counted(url):
+        made.append(url)
+        return real(url)
+
+    monkeypatch.setattr(database, "_make_engine", counted)
+    url = f"sqlite:///{tmp_path / 'together.db'}"
+    engines = run_threads(lambda i: database.engine_for(url), 4)
+    assert all(engine is engines[0] for engine in engines) and made == [url]
+    engines[0].dispose()
+    database.engine_for.cache_clear()

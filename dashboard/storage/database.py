@@ -20,9 +20,9 @@ inserting a million rows on SQLite and no query used it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -179,9 +179,28 @@ def database_url() -> str:
     return f"sqlite:///{config.INSTANCE_DIR / 'dashboard.db'}"
 
 
-@cache
-def engine_for(url: str) -> Engine:
-    """One engine per URL, with tables created on first use.
+class _Engines:
+    """One engine per URL, made once even when threads ask at the same moment (a server's start-up load and its
+    first page run): ``functools.cache`` would let both make one, and on PostgreSQL each would hold a pool."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._made: dict[str, Engine] = {}
+
+    def __call__(self, url: str) -> Engine:
+        with self._lock:
+            if url not in self._made:
+                self._made[url] = _make_engine(url)
+            return self._made[url]
+
+    def cache_clear(self) -> None:
+        """Forget every engine (tests that point the app at another database)."""
+        with self._lock:
+            self._made.clear()
+
+
+def _make_engine(url: str) -> Engine:
+    """An engine for ``url``, with tables created on first use.
 
     SQLite connections are opened per use (opening a file costs microseconds)
     and only while the bulk path's own SQLite library has the file closed
@@ -194,6 +213,9 @@ def engine_for(url: str) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     _ensure_schema(engine)
     return engine
+
+
+engine_for = _Engines()
 
 
 def _ensure_schema(engine: Engine) -> None:
