@@ -37,7 +37,8 @@ def test_a_figure_inside_a_bar_reads_on_it_with_aa_contrast(colour):
 def test_a_colour_written_otherwise_gets_the_body_text_colour_not_an_error():
     assert bar_labels.text_colour_on("#fff") == bar_labels.DARK
     assert bar_labels.text_colour_on("#08306b") == bar_labels.WHITE
-    assert bar_labels.text_colour_on("navy") == bar_labels.DARK
+    assert bar_labels.text_colour_on("navy") == bar_labels.WHITE  # a CSS colour name reads as well
+    assert bar_labels.text_colour_on("not a colour") == bar_labels.DARK
 
 
 def test_contrast_is_the_wcag_ratio():

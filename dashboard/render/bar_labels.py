@@ -13,6 +13,7 @@ from typing import Literal
 
 import altair as alt
 import pandas as pd
+from coloraide import Color
 
 INK = "#444444"  # as the charts' other text: 9.7:1 on white
 WHITE, DARK = "#FFFFFF", "#0E1116"  # the text drawn on a bar: white, or the app's body text colour
@@ -47,8 +48,8 @@ def layers(base: alt.Chart, y: alt.Y, x: alt.X, text: str, *, size: int, bold: b
 
 
 def text_colour_on(background: str) -> str:
-    """White or the body text colour, whichever contrasts more with ``background``; a colour that is not #rrggbb
-    or #rgb (campaign.toml could name one) gets the body text colour."""
+    """White or the body text colour, whichever contrasts more with ``background``; something that is not a CSS
+    colour (campaign.toml is not checked for it) gets the body text colour."""
     try:
         return WHITE if contrast(WHITE, background) >= contrast(DARK, background) else DARK
     except ValueError:
@@ -56,16 +57,5 @@ def text_colour_on(background: str) -> str:
 
 
 def contrast(first: str, second: str) -> float:
-    """The WCAG 2.1 contrast ratio of two #rrggbb colours (1 to 21)."""
-    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def _luminance(colour: str) -> float:
-    digits = colour.strip().lstrip("#")
-    digits = "".join(d * 2 for d in digits) if len(digits) == 3 else digits
-    if len(digits) != 6:
-        raise ValueError(f"not a #rrggbb colour: {colour!r}")
-    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    """The WCAG 2.1 contrast ratio of two CSS colours (1 to 21); ValueError for one that is not a colour."""
+    return float(Color(first).contrast(Color(second)))

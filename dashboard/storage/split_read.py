@@ -2,9 +2,8 @@
 
 ADBC's drivers fetch in C without holding the GIL: two connections, each reading half of the row ids, read a
 million activities in about 60 % of the time of one (1.03–1.09 s against 1.66–1.76 s on SQLite, two cores, typed
-into a frame). That is
-the wait of a server's first visitor, and of a new version's background load. Committed versions never change,
-so halves read on separate connections add up to what one query returns.
+into a frame). That is the wait of a server's first visitor, and of a new version's background load. Committed
+versions never change, so halves read on separate connections add up to what one query returns.
 """
 
 from __future__ import annotations
