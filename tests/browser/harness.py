@@ -137,7 +137,7 @@ def settle(page: Any, *, after_click: bool = False) -> None:
             page.wait_for_timeout(250)
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
-        page.wait_for_function(NO_SKELETONS)  # widgets whose code is still loading show placeholders
+        page.wait_for_function(NO_SKELETONS, polling=100)  # widgets whose code is still loading show placeholders
 
 
 def assert_no_error(page: Any) -> None:
@@ -147,29 +147,84 @@ def assert_no_error(page: Any) -> None:
 
 def wait_for_charts(page: Any, count: int) -> None:
     """Until at least ``count`` Altair charts are drawn."""
-    page.wait_for_function(f"document.querySelectorAll({DRAWN_CHARTS!r}).length >= {count}")
+    page.wait_for_function(f"document.querySelectorAll({DRAWN_CHARTS!r}).length >= {count}", polling=100)
 
 
 def heading(page: Any) -> str:
     return page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
 
 
-class Visit:
-    """A browser context (one Streamlit session per page) that records requests and dialogs."""
+def shared_context(browser: Any, locale: str | None) -> Any:
+    """The one context of ``browser`` for ``locale`` that visits share, made at its first use.
 
-    def __init__(self, browser: Any, base: str, viewport: dict[str, int] | None = None, locale: str | None = "zh-CN") -> None:
+    Every visit is a page of its own, so a Streamlit session of its own (the app keeps no cookie or storage), but
+    the visits share the context's caches, and a blank tab kept open keeps the context's processes warm between
+    visits. Measured on two cores, eight page visits: 31 s of CPU in fresh contexts, 28 s in one context, 23 s
+    with the blank tab.
+    """
+    key = (id(browser), locale)
+    held = _SHARED.get(key)
+    if held is None or held[0] is not browser or not browser.is_connected():
+        context = browser.new_context(viewport=DESKTOP, locale=locale, accept_downloads=True)
+        context.new_page()  # the blank tab
+        _SHARED[key] = held = (browser, context)
+    return held[1]
+
+
+_SHARED: dict[tuple[int, str | None], tuple[Any, Any]] = {}
+
+
+class Visit:
+    """A visitor's pages (one Streamlit session each) that record their requests and the dialogs scripts open.
+
+    The pages live in the browser's shared context for their language unless ``fresh`` asks for a context of the
+    visit's own (a test that kills the server under its page, or that needs its own settings on the context).
+    """
+
+    def __init__(
+        self,
+        browser: Any,
+        base: str,
+        viewport: dict[str, int] | None = None,
+        locale: str | None = "zh-CN",
+        fresh: bool = False,
+    ) -> None:
         self.base = base
-        self.context = browser.new_context(viewport=viewport or DESKTOP, locale=locale, accept_downloads=True)
-        self.context.set_default_timeout(RUN_TIMEOUT_MS)
+        self.viewport = viewport or DESKTOP
+        self.fresh = fresh
+        if fresh:
+            self.context = browser.new_context(viewport=self.viewport, locale=locale, accept_downloads=True)
+            self.context.set_default_timeout(RUN_TIMEOUT_MS)
+        else:
+            self.context = shared_context(browser, locale)
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.pages: list[Any] = []
         self.page = self.new_page()
 
     def new_page(self) -> Any:
         page = self.context.new_page()
-        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        if not self.fresh:
+            page.set_viewport_size(self.viewport)
+            page.set_default_timeout(RUN_TIMEOUT_MS)
+        self._watch(page)
         return page
+
+    def _watch(self, page: Any) -> None:
+        """Record what ``page`` asks for and the dialogs it opens, and the same of the tabs it opens."""
+        self.pages.append(page)
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("popup", self._watch)
+
+    def open_pages(self) -> list[Any]:
+        """This visit's tabs that are still open (a link that opens a new tab adds one)."""
+        return [page for page in self.pages if not page.is_closed()]
+
+    def set_default_timeout(self, milliseconds: float) -> None:
+        """How long this visit's pages wait for anything, from now on."""
+        for page in self.open_pages():
+            page.set_default_timeout(milliseconds)
 
     def open(self, path: str, page: Any = None) -> Any:
         """Go to ``path`` (on this visit's page unless another is given) and wait until it is drawn, without error."""
@@ -221,7 +276,12 @@ class Visit:
         return [url for url in self.requests if not local(url)]
 
     def close(self) -> None:
-        self.context.close()
+        """Close this visit's pages (its context too, if it has one of its own)."""
+        if self.fresh:
+            self.context.close()
+            return
+        for page in self.open_pages():
+            page.close()
 
 
 @contextmanager

@@ -102,7 +102,7 @@ def test_the_list_beside_the_map_opens_a_profile_in_the_same_tab_with_the_popups
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(target["name_en"])
     assert parse_qs(urlsplit(page.url).query)["community"] == [target["community_id"]]
     assert "district=chengzhong" in page.url
-    assert len(visit.context.pages) == 1
+    assert len(visit.open_pages()) == 1
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,7 @@ def test_popup_link_opens_the_profile_in_the_same_tab_under_a_base_url_path(brow
         page.wait_for_url(re.compile(r"/ju/profile\?"))
         visit.settle()
         assert parse_qs(urlsplit(page.url).query)["community"] == [community]
-        assert len(visit.context.pages) == 1
+        assert len(visit.open_pages()) == 1
         name = next(row["name_zh"] for row in SAMPLE if row["community_id"] == community)
         expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(name)
 
@@ -146,7 +146,7 @@ def test_a_ranking_row_opens_with_enter_and_the_page_says_how(visit):
     community = parse_qs(urlsplit(page.url).query)["community"][0]
     name = next(row["name_en"] or row["name_zh"] for row in SAMPLE if row["community_id"] == community)
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(name)
-    assert len(visit.context.pages) == 1
+    assert len(visit.open_pages()) == 1
 
 
 def test_the_slides_with_the_keyboard_alone(visit):
@@ -174,4 +174,4 @@ def test_the_slides_with_the_keyboard_alone(visit):
     page.keyboard.press("Escape")
     page.wait_for_url(lambda url: "show=1" not in url)
     expect(page.get_by_role("button", name="Start slide show")).to_be_visible()
-    assert len(visit.context.pages) == 1
+    assert len(visit.open_pages()) == 1
