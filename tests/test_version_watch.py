@@ -7,8 +7,10 @@ preloader whose loads are counted.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+import traceback
 
 import pytest
 from sqlalchemy import create_engine, event
@@ -72,6 +74,17 @@ class Looks:
         return looks_until(lambda: self.count > count)
 
 
+def where_the_watch_is() -> str:
+    """The stack of the watch's thread now (for a failure's message: where a look that never ends waits)."""
+    frames = sys._current_frames()
+    stacks = [
+        "".join(traceback.format_stack(frames[thread.ident]))
+        for thread in threading.enumerate()
+        if thread.name == "dashboard-version-watch" and thread.ident in frames
+    ]
+    return "\n".join(stacks) or "(no watch thread)"
+
+
 def looks_until(condition, seconds: float = 10) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -124,9 +137,14 @@ def test_a_database_that_does_not_answer_is_looked_at_again_later(watched, capfd
     said = []  # everything written to stderr so far: the line may come in any read
     assert looks_until(
         lambda: said.append(capfd.readouterr().err) or "looking at the data version failed" in "".join(said), seconds=30
-    ), f"no failure logged; stderr: {''.join(said)[-500:]!r}"
+    ), f"no failure logged; stderr: {''.join(said)[-500:]!r}; the watch's thread is at:\n{where_the_watch_is()}"
     time.sleep(10 * INTERVAL)
     assert "looking at the data version failed" not in capfd.readouterr().err  # said once, not at every look
+    said.clear()
+    watch.watch(create_engine("sqlite:////nonexistent-folder/other.db"), INTERVAL)  # another that does not answer
+    assert looks_until(  # its failure is said too
+        lambda: said.append(capfd.readouterr().err) or "looking at the data version failed" in "".join(said), seconds=30
+    )
     watch.watch(engine, INTERVAL)  # back to the real one: a change there is still noticed
     version = other_replica_commits(engine, 6)
     assert looks_until(lambda: version in load.versions)

@@ -45,7 +45,7 @@ class VersionWatch:
 
     def _run(self) -> None:
         seen: tuple[Engine, str] | None = None  # (the engine, its version) at the last look
-        failing = False  # a failure is logged once, not at every look until the database answers again
+        failing: Engine | None = None  # a failure is logged once an engine, not at every look until it answers again
         while True:
             with self._lock:
                 engine, interval = self._engine, self._interval
@@ -57,9 +57,9 @@ class VersionWatch:
                 version = store.data_version(engine)
                 if seen is not None and seen[0] is engine and seen[1] != version and not self._served(version):
                     self._preloader.start(engine)  # it reads the version again: a newer one is what it loads
-                seen, failing = (engine, version), False
+                seen, failing = (engine, version), None
             except Exception as error:  # the thread must outlive a database that does not answer now
-                if not failing:
+                if failing is not engine:
                     print(f"[dashboard] looking at the data version failed: {error!r}", file=sys.stderr, flush=True)
-                failing = True
+                failing = engine
             self._changed.wait(interval)
