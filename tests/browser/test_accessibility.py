@@ -4,7 +4,10 @@ title, charts with every title and legend whole, and map markers); the staff's p
 with a rejected file's problems and with an accepted file's preview as an editor, the accounts, the version
 history, the audit log and the reporting status as an administrator).
 
-The audit runs at 1280 px, the width the issue's audit used. The keyboard tests are in test_keyboard.py.
+The audit runs at 1280 px, the width the issue's audit used. Each page is opened once a language (a visit costs
+seconds of CPU on two cores), so the same visit then checks what else that page must show: the stage views
+(stage_checks.py), and for the Overview the window at 200 % zoom and on a phone. The keyboard tests are in
+test_keyboard.py.
 """
 
 from __future__ import annotations
@@ -25,23 +28,30 @@ from harness import (
     visiting,
     wait_for_charts,
 )
+from stage_checks import (
+    DERIVED,
+    overview_lists_the_stuck_communities,
+    profile_dates_every_stage_and_draws_the_time_line,
+    progress_draws_the_stage_views,
+)
 from test_desk_browser import BROKEN, desk_server, gbk_file_with_a_new_community, sign_in, upload  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 PAGE_NAMES = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))
-QIANYING = "630103003002"  # 前营街社区, the community of the source story
-URLS = {"overview": "/", "profile": f"/profile?community={QIANYING}"}  # the default page is served at the root
+URLS = {"overview": "/", "profile": f"/profile?community={DERIVED['community_id']}"}  # the default page is at the root
 CHARTS = {"overview": 1, "progress": 8, "profile": 3, "map": 1}  # Altair charts each page draws
 TITLES = {
     "overview": ("总览", "Overview"),
     "map": ("地图", "Map"),
     "progress": ("创建进度", "Progress"),
-    "profile": ("前营街社区", "Qianying Street Community"),
+    "profile": (DERIVED["name_zh"], DERIVED["name_en"] or DERIVED["name_zh"]),
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MAPS = ("overview", "map", "profile")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 LAPTOP = {"width": 1280, "height": 900}
+ZOOMED = {"width": 640, "height": 450}  # LAPTOP at 200 % zoom
+PHONE = {"width": 390, "height": 844}
 HTML_FINDER = {"zh": "查找社区", "en": "Find a community"}
 # A chart's title or legend that does not fit its box: Vega cuts the text with "…" or draws past the picture's edge;
 # or a chart wider than the column it is drawn in (small multiples have a fixed panel width), cut by the page.
@@ -107,15 +117,23 @@ def test_every_page_draws_in_each_language_and_axe_finds_nothing_serious(visit, 
     assert len(frames) == (1 if name in MAPS else 0)
     assert all(frame.evaluate("document.documentElement.lang") == HTML_LANG[lang] for frame in frames)
     visit.shot(f"{name}-{lang}")
+    if name == "overview":
+        overview_lists_the_stuck_communities(page, lang)
+        no_horizontal_scrolling_at_200_percent_zoom(visit, page, lang)
+        if lang == "zh":
+            readable_on_a_phone(visit, page)
+    elif name == "progress":
+        progress_draws_the_stage_views(visit, page, lang)
+    elif name == "profile":
+        profile_dates_every_stage_and_draws_the_time_line(page, lang)
 
 
-@pytest.mark.parametrize("visit", [{"width": 640, "height": 450}], indirect=True)  # 1280 x 900 at 200 % zoom
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_overview_needs_no_horizontal_scrolling_at_200_percent_zoom(visit, lang):
-    page = open_drawn(visit, "overview", lang)
+def no_horizontal_scrolling_at_200_percent_zoom(visit, page, lang: str) -> None:
+    """The window of a 1280 x 900 screen at 200 % zoom: nothing wider than it, the community finder on screen."""
+    page.set_viewport_size(ZOOMED)
     page.mouse.wheel(0, 3000)  # everything below the fold drawn too
     page.wait_for_timeout(500)
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 640 + 2
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= ZOOMED["width"] + 2
     main = page.locator('[data-testid="stMain"]')
     assert main.evaluate("el => el.scrollWidth - el.clientWidth") <= 2
     wide = page.evaluate(
@@ -126,6 +144,25 @@ def test_the_overview_needs_no_horizontal_scrolling_at_200_percent_zoom(visit, l
     assert not wide, wide
     expect(page.get_by_role("combobox", name=HTML_FINDER[lang])).to_be_visible()
     visit.shot(f"overview-200pct-{lang}")
+
+
+def readable_on_a_phone(visit, page) -> None:
+    """A phone's window (390 x 844): nothing wider than it, each of the seven figures whole on screen."""
+    page.set_viewport_size(PHONE)
+    page.evaluate("window.scrollTo(0, 0)")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"] + 2
+    main = page.locator('[data-testid="stMain"]')
+    assert main.evaluate("el => el.scrollWidth - el.clientWidth") <= 2
+    metrics = page.locator('[data-testid="stMetric"]')
+    expect(metrics).to_have_count(7)
+    for index in range(7):
+        metric = metrics.nth(index)
+        metric.scroll_into_view_if_needed()
+        expect(metric).to_be_visible()
+        box = metric.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 2, box
+    page.evaluate("window.scrollTo(0, 0)")
+    visit.shot("overview-phone-zh")
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
-"""What only a browser shows: map markers on screen, clicks, the language switch, bookmarks, a phone-sized
-screen, and no request leaving the local server. Every page drawn in each language is in test_accessibility.py
-(one visit both draws the page and audits it).
+"""What only a browser shows: map markers on screen, clicks, the language switch, bookmarks, and no request
+leaving the local server. Every page drawn in each language, and the Overview on a phone, are in
+test_accessibility.py (one visit draws the page, audits it and checks the rest of what it shows).
 
 Figures come from the bundled sample (data/sample/), read here from its CSV.
 """
@@ -13,7 +13,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from harness import MAP_FRAME, POINTS, ROOT, SAMPLE, SHAPES, assert_no_error, expect, heading, wait_for_charts
+from harness import MAP_FRAME, POINTS, ROOT, SAMPLE, SHAPES, assert_no_error, expect, heading
 
 pytestmark = pytest.mark.browser
 NAMES_ZH = {row["community_id"]: row["name_zh"] for row in SAMPLE}
@@ -95,25 +95,6 @@ def test_bookmark_restores_the_filters(first_visit):
     assert shown["charts"] >= 4
     assert any("Overview" in item for item in shown["nav"]) and "app" not in shown["nav"], shown["nav"]
     assert not shown["foreign"]
-
-
-@pytest.mark.parametrize("visit", [{"width": 390, "height": 844}], indirect=True)
-def test_overview_is_readable_on_a_phone(visit):
-    page = visit.open("/")
-    wait_for_charts(page, 1)
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390 + 2
-    main = page.locator('[data-testid="stMain"]')
-    assert main.evaluate("el => el.scrollWidth - el.clientWidth") <= 2
-    metrics = page.locator('[data-testid="stMetric"]')
-    expect(metrics).to_have_count(7)
-    for index in range(7):
-        metric = metrics.nth(index)
-        metric.scroll_into_view_if_needed()
-        expect(metric).to_be_visible()
-        box = metric.bounding_box()
-        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 2, box
-    page.evaluate("window.scrollTo(0, 0)")
-    visit.shot("overview-phone-zh")
 
 
 def test_the_profile_map_names_its_community_just_above_its_point(visit):

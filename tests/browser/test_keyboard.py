@@ -155,6 +155,7 @@ def test_the_slides_with_the_keyboard_alone(visit):
     page = visit.open("/present?lang=en")
     counter = page.locator('.jp-foot [role="status"]')
     expect(counter).to_have_text("Slide 1 of 14")
+    assert counter.get_attribute("aria-live") == "polite"  # a screen reader says the new number after each key
     for key, number in (("ArrowRight", 2), ("ArrowRight", 3), ("ArrowLeft", 2)):
         page.keyboard.press(key)
         page.wait_for_selector(f'.jp-frame[data-slide="{number}"]')

@@ -10,7 +10,6 @@ labels 24 px, and a chart's smallest text (22 px in the picture) at least 20 px.
 from __future__ import annotations
 
 import pytest
-from harness import settle
 
 pytestmark = pytest.mark.browser
 
@@ -93,14 +92,3 @@ def test_slide_mode_hides_the_controls_and_no_slide_scrolls(visit):
     _press(visit, "Escape")
     assert "show=1" not in page.url
     page.get_by_role("button", name="开始放映").wait_for()
-
-
-def test_the_counter_is_a_live_region_for_screen_readers(visit):
-    page = visit.open("/present?lang=en&show=1&slide=2")
-    status = page.locator('.jp-foot [role="status"]')
-    assert status.get_attribute("aria-live") == "polite" and status.inner_text() == "Slide 2 of 14"
-    assert page.locator('section[aria-roledescription="slide"]').get_attribute("aria-label") == "Slide: Overview"
-    page.keyboard.press("ArrowLeft")
-    settle(page, after_click=True)
-    page.wait_for_selector('.jp-frame[data-slide="1"]')
-    assert status.inner_text() == "Slide 1 of 14"

@@ -1,8 +1,10 @@
 """The stage views in a browser, on the bundled sample: naming pace, stages by month and time in stage (Progress),
-stuck communities (Overview), a community's dated stages and time line (Profile), in both languages.
+stuck communities (Overview), a community's dated stages and time line (Profile), in either language.
 
-Expected figures are worked out here from data/sample/communities.csv. The server loads the sample on its first
-run, so a blank application date is derived from that import (and kept no later than the building date).
+These checks run on the page tour's visits (test_accessibility.py): each page is opened once a language, audited,
+then checked here, rather than opened again. Expected figures are worked out here from data/sample/communities.csv.
+The server loads the sample on its first run, so a blank application date is derived from that import (and kept
+no later than the building date).
 """
 
 from __future__ import annotations
@@ -10,10 +12,8 @@ from __future__ import annotations
 import csv
 from datetime import date
 
-import pytest
 from harness import DRAWN_CHARTS, ROOT, SAMPLE, expect, wait_for_charts
 
-pytestmark = pytest.mark.browser
 CHART = '[data-testid="stVegaLiteChart"]'
 LAST_DAY = date(2026, 11, 26)  # the sample's last day with activity: the pages' reference day
 NAMED_TARGET_2026 = sum(
@@ -42,23 +42,25 @@ def _chart(page, words: str):
     return chart.first
 
 
-@pytest.mark.parametrize(
-    ("lang", "pace", "by_month", "time", "target", "type_button", "type_label"),
-    [
-        ("zh", "2026年命名进度：", "品牌创建逐月进展", "阶段用时", f"年度目标 {NAMED_TARGET_2026} 个", "特色类型", "关爱帮扶"),
-        (
-            "en",
-            "Naming pace 2026:",
-            "Brand creation month by month",
-            "Time in stage",
-            f"Target {NAMED_TARGET_2026}",
-            "Characteristic type",
-            "Caring",
-        ),
-    ],
-)
-def test_progress_draws_the_stage_views(visit, lang, pace, by_month, time, target, type_button, type_label):
-    page = visit.open(f"/progress?lang={lang}")
+PROGRESS_WORDS = {  # the pace chart's title, the monthly and time-in-stage charts, the target, a type and its button
+    "zh": ("2026年命名进度：", "品牌创建逐月进展", "阶段用时", f"年度目标 {NAMED_TARGET_2026} 个", "特色类型", "关爱帮扶"),
+    "en": (
+        "Naming pace 2026:",
+        "Brand creation month by month",
+        "Time in stage",
+        f"Target {NAMED_TARGET_2026}",
+        "Characteristic type",
+        "Caring",
+    ),
+}
+STUCK_HEADING = {"zh": "同一阶段停留超过 180 天", "en": "In one stage for over 180 days"}
+PROFILE_WORDS = {"zh": ("（推算）", "阶段与活动"), "en": ("(derived)", "Stages and activities")}
+
+
+def progress_draws_the_stage_views(visit, page, lang: str) -> None:
+    """The Progress page: the naming pace with its target, by district, by month and time in stage; switching the
+    time in stage to characteristic types shows them."""
+    pace, by_month, time, target, type_button, type_label = PROGRESS_WORDS[lang]
     wait_for_charts(page, 8)
     naming = _chart(page, pace)
     expect(naming).to_contain_text(target)
@@ -75,9 +77,9 @@ def test_progress_draws_the_stage_views(visit, lang, pace, by_month, time, targe
     assert page.locator(DRAWN_CHARTS).count() >= 8
 
 
-@pytest.mark.parametrize(("lang", "heading"), [("zh", "同一阶段停留超过 180 天"), ("en", "In one stage for over 180 days")])
-def test_overview_lists_the_stuck_communities(visit, lang, heading):
-    page = visit.open(f"/?lang={lang}")
+def overview_lists_the_stuck_communities(page, lang: str) -> None:
+    """The Overview: how many communities are in one stage for over 180 days, and their table."""
+    heading = STUCK_HEADING[lang]
     main = page.locator('[data-testid="stMain"]')
     expect(main).to_contain_text(f"{heading} · {len(_stuck())}")
     table = page.locator('[data-testid="stDataFrame"]').last
@@ -89,11 +91,9 @@ def test_overview_lists_the_stuck_communities(visit, lang, heading):
     )
 
 
-@pytest.mark.parametrize(
-    ("lang", "mark", "section"), [("zh", "（推算）", "阶段与活动"), ("en", "(derived)", "Stages and activities")]
-)
-def test_profile_dates_every_stage_and_draws_the_time_line(visit, lang, mark, section):
-    page = visit.open(f"/profile?community={DERIVED['community_id']}&lang={lang}")
+def profile_dates_every_stage_and_draws_the_time_line(page, lang: str) -> None:
+    """The profile of DERIVED: its derived application date marked, its building date, the stages' time line."""
+    mark, section = PROFILE_WORDS[lang]
     main = page.locator('[data-testid="stMain"]')
     expect(main).to_contain_text(mark)
     building = date.fromisoformat(DERIVED["building_on"])
