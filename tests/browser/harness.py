@@ -157,21 +157,34 @@ def heading(page: Any) -> str:
 def shared_context(browser: Any, locale: str | None) -> Any:
     """The one context of ``browser`` for ``locale`` that visits share, made at its first use.
 
-    Every visit is a page of its own, so a Streamlit session of its own (the app keeps no cookie or storage), but
-    the visits share the context's caches, and a blank tab kept open keeps the context's processes warm between
-    visits. Measured on two cores, eight page visits: 31 s of CPU in fresh contexts, 28 s in one context, 23 s
-    with the blank tab.
+    Every visit is a Streamlit session of its own (the app keeps no cookie or storage), but the visits share the
+    context's caches, and a visit goes to its first address in a tab an earlier visit left (``idle_tab``): a new
+    tab parses and compiles Streamlit's bundle, Vega and Leaflet again. Measured on two cores: eight visits took
+    31 s of CPU in fresh contexts, 23 s in one context; six pages opened in one tab 11 s, in six tabs 17 s.
     """
+    return _shared(browser, locale)[1]
+
+
+def idle_tab(browser: Any, locale: str | None) -> Any | None:
+    """A tab of the shared context that no visit uses now (showing what its last visit left), if there is one."""
+    idle = _shared(browser, locale)[2]
+    while idle:
+        tab = idle.pop()
+        if not tab.is_closed():
+            return tab
+    return None
+
+
+def _shared(browser: Any, locale: str | None) -> tuple[Any, Any, list[Any]]:
     key = (id(browser), locale)
     held = _SHARED.get(key)
     if held is None or held[0] is not browser or not browser.is_connected():
         context = browser.new_context(viewport=DESKTOP, locale=locale, accept_downloads=True)
-        context.new_page()  # the blank tab
-        _SHARED[key] = held = (browser, context)
-    return held[1]
+        _SHARED[key] = held = (browser, context, [])
+    return held
 
 
-_SHARED: dict[tuple[int, str | None], tuple[Any, Any]] = {}
+_SHARED: dict[tuple[int, str | None], tuple[Any, Any, list[Any]]] = {}
 
 
 class Visit:
@@ -192,18 +205,23 @@ class Visit:
         self.base = base
         self.viewport = viewport or DESKTOP
         self.fresh = fresh
+        self.idle: list[Any] = []
         if fresh:
             self.context = browser.new_context(viewport=self.viewport, locale=locale, accept_downloads=True)
             self.context.set_default_timeout(RUN_TIMEOUT_MS)
         else:
             self.context = shared_context(browser, locale)
+            self.idle = _shared(browser, locale)[2]
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.pages: list[Any] = []
-        self.page = self.new_page()
+        self._heard: list[tuple[Any, str, Any]] = []  # (page, event, handler): taken off a tab given back
+        tab = None if fresh else idle_tab(browser, locale)
+        self.page = self.new_page(tab)
 
-    def new_page(self) -> Any:
-        page = self.context.new_page()
+    def new_page(self, tab: Any = None) -> Any:
+        """A tab of this visit: ``tab`` (an idle one of the shared context) or a new one."""
+        page = tab or self.context.new_page()
         if not self.fresh:
             page.set_viewport_size(self.viewport)
             page.set_default_timeout(RUN_TIMEOUT_MS)
@@ -213,9 +231,14 @@ class Visit:
     def _watch(self, page: Any) -> None:
         """Record what ``page`` asks for and the dialogs it opens, and the same of the tabs it opens."""
         self.pages.append(page)
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("popup", self._watch)
+        handlers = {
+            "request": lambda request: self.requests.append(request.url),
+            "dialog": lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()),
+            "popup": self._watch,
+        }
+        for event, handler in handlers.items():
+            page.on(event, handler)
+            self._heard.append((page, event, handler))
 
     def open_pages(self) -> list[Any]:
         """This visit's tabs that are still open (a link that opens a new tab adds one)."""
@@ -276,12 +299,19 @@ class Visit:
         return [url for url in self.requests if not local(url)]
 
     def close(self) -> None:
-        """Close this visit's pages (its context too, if it has one of its own)."""
+        """Close this visit's context if it has one of its own; otherwise give its first tab back for the next
+        visit (no longer listened to) and close the others."""
         if self.fresh:
             self.context.close()
             return
+        for page, event, handler in self._heard:
+            if not page.is_closed():
+                page.remove_listener(event, handler)
         for page in self.open_pages():
-            page.close()
+            if page is self.page:
+                self.idle.append(page)
+            else:
+                page.close()
 
 
 @contextmanager
