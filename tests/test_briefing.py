@@ -40,6 +40,9 @@ from dashboard.i18n import fmt_int
 from dashboard.ingest.sample import load_sample
 from dashboard.storage import store
 
+# One pytest-xdist worker runs this module (scripts/test.sh distributes tests one by one): its module fixtures
+# draw every chart's picture and build the decks, seconds of CPU that each worker would otherwise pay again.
+pytestmark = pytest.mark.xdist_group("briefing")
 DISTRICT = "chengdong"
 COVER = content.Cover(org="城东区民政局", meeting="第四季度工作推进会", day=date(2026, 12, 3))
 TITLES = {

@@ -20,6 +20,7 @@ from dashboard.briefing.slide_html import slide_html
 from dashboard.ingest.sample import load_sample
 from dashboard.storage import database
 
+pytestmark = pytest.mark.xdist_group("present-page")  # one worker builds the module's sample database
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
