@@ -8,6 +8,7 @@ server (and drops it at the end), so two runs at once never share tables.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import Phase, settings
 from postgres_server import POSTGRES_SKIP, POSTGRES_URL, RUN_DATABASE, server_engine
 from sqlalchemy import create_engine, make_url, text
+from streamlit.components.v2 import manifest_scanner
 
 from dashboard.storage import database
 
@@ -27,6 +29,10 @@ settings.register_profile("deep", max_examples=400, print_blob=True)
 settings.load_profile("ci")
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Every AppTest's first run scans the metadata of every installed package for Streamlit components (AppTest offers
+# no way to share one scan): about 75 ms each, 40-50 s of CPU over the suite. The packages do not change while the
+# tests run, so each process scans once.
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 # Pages run in this process (AppTest) on a new database per test: no thread of the app's looks at the last one's
 # version after it is gone. tests/test_version_watch.py tests the looks; the browser tier's servers make them.
 os.environ["DASHBOARD_WATCH_SECONDS"] = "0"  # also when a developer's shell exports another value
