@@ -154,28 +154,15 @@ def heading(page: Any) -> str:
     return page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
 
 
-def shared_context(browser: Any, locale: str | None) -> Any:
-    """The one context of ``browser`` for ``locale`` that visits share, made at its first use.
+def _shared(browser: Any, locale: str | None) -> tuple[Any, Any, list[Any]]:
+    """(browser, context, idle tabs): the one context of ``browser`` for ``locale`` that visits share, made at its
+    first use, and its tabs that no visit uses now (each showing what its last visit left).
 
     Every visit is a Streamlit session of its own (the app keeps no cookie or storage), but the visits share the
-    context's caches, and a visit goes to its first address in a tab an earlier visit left (``idle_tab``): a new
-    tab parses and compiles Streamlit's bundle, Vega and Leaflet again. Measured on two cores: eight visits took
-    31 s of CPU in fresh contexts, 23 s in one context; six pages opened in one tab 11 s, in six tabs 17 s.
+    context's caches, and a visit goes to its first address in a tab an earlier visit left: a new tab parses and
+    compiles Streamlit's bundle, Vega and Leaflet again. Measured on two cores: eight visits took 31 s of CPU in
+    fresh contexts, 23 s in one context; six pages opened in one tab 11 s, in six tabs 17 s.
     """
-    return _shared(browser, locale)[1]
-
-
-def idle_tab(browser: Any, locale: str | None) -> Any | None:
-    """A tab of the shared context that no visit uses now (showing what its last visit left), if there is one."""
-    idle = _shared(browser, locale)[2]
-    while idle:
-        tab = idle.pop()
-        if not tab.is_closed():
-            return tab
-    return None
-
-
-def _shared(browser: Any, locale: str | None) -> tuple[Any, Any, list[Any]]:
     key = (id(browser), locale)
     held = _SHARED.get(key)
     if held is None or held[0] is not browser or not browser.is_connected():
@@ -205,18 +192,20 @@ class Visit:
         self.base = base
         self.viewport = viewport or DESKTOP
         self.fresh = fresh
-        self.idle: list[Any] = []
+        self.idle: list[Any] = []  # the shared context's idle tabs, where this visit's first tab goes back
         if fresh:
             self.context = browser.new_context(viewport=self.viewport, locale=locale, accept_downloads=True)
             self.context.set_default_timeout(RUN_TIMEOUT_MS)
         else:
-            self.context = shared_context(browser, locale)
-            self.idle = _shared(browser, locale)[2]
+            _, self.context, self.idle = _shared(browser, locale)
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.pages: list[Any] = []
         self._heard: list[tuple[Any, str, Any]] = []  # (page, event, handler): taken off a tab given back
-        tab = None if fresh else idle_tab(browser, locale)
+        tab = None
+        while self.idle and tab is None:
+            tab = self.idle.pop()
+            tab = None if tab.is_closed() else tab
         self.page = self.new_page(tab)
 
     def new_page(self, tab: Any = None) -> Any:
