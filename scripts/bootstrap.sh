@@ -10,8 +10,9 @@ stamp=".venv/.installed-$(basename "$req")"
 digest=$(cat "$req" requirements.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   log=$(mktemp)
-  # --no-compile: Python compiles a module when it is first imported; compiling every installed module up front
-  # took 17 of the 38 s this install takes on two cores, most of it for modules nothing here imports.
+  # --no-compile: Python compiles a module when it is first imported and keeps the bytecode (scripts/run.sh and
+  # scripts/test.sh make sure it may); compiling every installed module up front took 17 of the 38 s this install
+  # takes on two cores, most of it for modules nothing here imports.
   if ! .venv/bin/python -m pip install --quiet --no-compile --disable-pip-version-check -r "$req" >"$log" 2>&1; then
     grep -v "is ignored" "$log" >&2
     exit 1

@@ -3,6 +3,9 @@
 # (the bundled sample data is loaded into instance/dashboard.db on first start).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Keep compiled bytecode (.venv is installed without it, scripts/bootstrap.sh): with PYTHONDONTWRITEBYTECODE set,
+# every start would compile pandas, Streamlit and the rest from source again (about 2 s of CPU).
+unset PYTHONDONTWRITEBYTECODE
 scripts/bootstrap.sh requirements.txt
 # The briefing's PDF and chart pictures need the CJK font, and emoji in names a monochrome emoji font: install
 # them where missing (Debian/Ubuntu; as root or with sudo). Without them the app still runs: say so, and go on.
