@@ -19,6 +19,7 @@ import time
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from argon2 import PasswordHasher
@@ -180,6 +181,34 @@ def test_csv_bytes_are_counted_like_the_csv_module_reads_them(data, block, monke
     assert shape.widest == max(len(r) for r in rows)
     assert shape.lines == len(rows)  # blank lines are rows too (the reader drops them later)
     assert shape.longest >= max(len(",".join(r)) for r in rows)
+
+
+@pytest.mark.parametrize("data", CSV_SHAPES)
+@pytest.mark.parametrize("tighter", ["rows", "columns", "cell_chars"])
+def test_a_csv_one_over_a_limit_is_refused_whichever_parser_reads_it(data, tighter, monkeypatch):
+    """Arrow's parser may read first when cheap bounds allow; a file one over any limit is still refused."""
+    shape = limits.csv_shape(data)
+    assert shape is not None
+    text = data.decode("gb18030")
+    sep = limits.delimiter(text.split("\n", 1)[0])
+    longest = max(len(cell.strip()) for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep) for cell in row)
+    exact = {"rows": shape.lines - 1, "columns": shape.widest, "cell_chars": max(longest, 1)}
+    for name, value in exact.items():
+        monkeypatch.setenv(f"DASHBOARD_MAX_{name.upper()}", str(value - (name == tighter)))
+    if exact[tighter] - 1 < 1:
+        return  # a limit of 0 is not a setting
+    with pytest.raises(FileProblem) as refused:
+        reading.read_upload(data, "shape.csv")
+    wanted = {"rows": Problem.TOO_MANY_ROWS, "columns": Problem.TOO_MANY_COLUMNS, "cell_chars": Problem.CELL_TOO_LONG}
+    assert refused.value.issue.code == wanted[tighter]
+
+
+def test_a_plain_csv_within_the_limits_is_read_by_arrow_without_counting_its_bytes(monkeypatch):
+    """The byte count (0.3 s at a million rows) is only for files the cheap bounds cannot clear."""
+    monkeypatch.setattr(limits, "csv_shape", lambda data: pytest.fail("counted the bytes of a plain file"))
+    raw = reading.read_upload("社区编号,名称\n630102001001, 长 \n\n630102001002,\n".encode(), "plain.csv")
+    assert raw.frame.index.tolist() == [2, 4]  # spreadsheet rows: the blank line 3 is dropped, its number kept
+    assert raw.frame.iloc[0, 1] == "长" and pd.isna(raw.frame.iloc[1, 1])
 
 
 # --- the command line ------------------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ frame exists, and refuses with a Problem in the reader's language:
   more), and an XML part that declares a DOCTYPE (entities, the "billion laughs", external
   files) is refused: Excel and WPS never write one. openpyxl parses with defusedxml besides.
 - a CSV's rows, columns and longest line are counted on its bytes (quoted cells understood, in
-  blocks, so memory stays flat) before Arrow or pandas run; cells are measured only when some
-  line is long enough to hold a cell over the limit.
+  blocks, so memory stays flat) before pandas or Python's csv module run; cells are measured only
+  when some line is long enough to hold a cell over the limit. Arrow's parser, which only takes
+  rows as wide as the header, may run first when line breaks and the header's separators alone
+  show the file is within the row and column limits; its cells are then measured in Arrow.
 - an .xlsx's rows, columns and cells are checked row by row as openpyxl streams the sheet,
   before the cells become a frame.
 
@@ -214,6 +216,24 @@ def csv_shape(data: bytes) -> TextShape | None:
         lines += 1
         widest, longest = max(widest, fields), max(longest, len(data) - line_start)
     return TextShape(lines, widest, longest)
+
+
+def surely_within(data: bytes, limits: Limits) -> bool:
+    """True when a CSV's rows and columns cannot exceed the limits, judged by upper bounds that cost one byte count.
+
+    Every line break counts as a row (one inside a quoted cell makes a row fewer) and every separator byte of
+    the first line as a column (one inside a quoted header cell makes a column fewer). Arrow's parser, which
+    takes a file only when every row is as wide as the header, may then read it without :func:`csv_shape`'s
+    count (0.3 s at a million rows); a file it gives back goes through :func:`check_csv` before any other parser.
+    """
+    if data.startswith(UTF16_BOMS) or b"\x00" in data[:4096]:
+        return False
+    end = data.find(b"\n", 0, 65536)
+    if end < 0:
+        return False
+    first = data[:end]
+    separator = delimiter(first.decode("utf-8", errors="ignore")).encode()
+    return data.count(b"\n") <= limits.rows and first.count(separator) + 1 <= limits.columns
 
 
 def check_csv(data: bytes, limits: Limits) -> bool:

@@ -42,7 +42,8 @@ def read_upload(data: bytes, filename: str = "", sheet_hint: tuple[str, ...] = (
     """Read a CSV or .xlsx file given as bytes, whatever its encoding.
 
     The limits (``ingest.limits``: size unpacked, ZIP bombs, XML entities, rows, columns, cell
-    length) are checked before any parser runs, so a hostile file is refused in moments.
+    length) are checked before any slow parser runs, so a hostile file is refused in moments:
+    only Arrow's reads a CSV first, when cheap upper bounds show its rows and columns are within.
     """
     if not data or data.isspace():
         raise FileProblem(Problem.FILE_EMPTY)
@@ -52,8 +53,14 @@ def read_upload(data: bytes, filename: str = "", sheet_hint: tuple[str, ...] = (
         return _read_xlsx(data, sheet_hint, bounds)
     if data.startswith(OLE_MAGIC):
         raise FileProblem(Problem.FILE_OLD_EXCEL)
+    quick = limits.surely_within(data, bounds)
+    raw = _utf8_csv(data) if quick else None
+    if raw is not None:  # Arrow took it: every row as wide as the header, so within the limits counted
+        limits.check_cells(raw.headers, raw.frame, bounds)
+        return raw
     long_lines = limits.check_csv(data, bounds)
-    raw = _utf8_csv(data)
+    if not quick:
+        raw = _utf8_csv(data)
     if raw is None:
         raw = _read_csv_text(*decode_text(data))
     if long_lines:
@@ -134,6 +141,7 @@ def _read_csv_text(text: str, encoding: str) -> RawTable:
 
 
 MAX_COLUMNS = 1024  # columns Arrow is told to keep as text (it must infer none: "007" would become 7)
+TEXT = pa.large_string()  # the type of pandas' Arrow-backed text: the columns become a frame without a cast
 
 
 def _arrow_table(data: bytes, sep: str) -> pa.Table | None:
@@ -150,11 +158,11 @@ def _arrow_table(data: bytes, sep: str) -> pa.Table | None:
             io.BytesIO(data),
             read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
             parse_options=pa_csv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=quoted),
-            convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(MAX_COLUMNS)}),
+            convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": TEXT for i in range(MAX_COLUMNS)}),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return None
-    return table if all(pa.types.is_string(t) for t in table.schema.types) else None
+    return table if all(t == TEXT for t in table.schema.types) else None
 
 
 def _arrow_raw(table: pa.Table, encoding: str) -> RawTable:
@@ -178,7 +186,7 @@ def _arrow_raw(table: pa.Table, encoding: str) -> RawTable:
 def _cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Text cells without surrounding spaces; empty ones missing."""
     stripped = pc.utf8_trim(column, _SPACES_TEXT)
-    return pc.if_else(pc.equal(stripped, ""), pa.scalar(None, pa.string()), stripped)
+    return pc.if_else(pc.equal(stripped, ""), pa.scalar(None, TEXT), stripped)
 
 
 def _ragged_frame(text: str, sep: str) -> pd.DataFrame:
