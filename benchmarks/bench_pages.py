@@ -34,6 +34,11 @@ it starts the server with ``DASHBOARD_TIMING=1`` and measures:
   a new tab: drawn, and its server run. With the server's look at the
   version (``DASHBOARD_WATCH_SECONDS``) the data is loaded by then; before
   it, this visitor paid the load.
+* **after a restart, browser cached**: last, the server is stopped and a
+  new one started on the same port (as at a deploy), and an Overview opens
+  in the same browser context as soon as it answers: the server cold (its
+  start-up load still running), the browser holding Streamlit's scripts,
+  as for a returning visitor. *Drawn, cold* above has both cold.
 * **memory**: the resident memory (VmRSS, and its peak VmHWM, from
   ``/proc/PID/status``) of the server process after the runs, and with
   ``--sessions`` tabs open on the Overview (country size by default).
@@ -198,9 +203,10 @@ class Server:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def start_server(kind: str, url: str, logs: Path, before: Path | None = None) -> Server:
-    """The dashboard (``kind="ours"``; ``"before"``: its code in ``before``) or the baseline on a free port, logging run times."""
-    port = free_port()
+def start_server(kind: str, url: str, logs: Path, before: Path | None = None, port: int | None = None) -> Server:
+    """The dashboard (``kind="ours"``; ``"before"``: its code in ``before``) or the baseline on a port (default: a free
+    one), logging run times."""
+    port = port or free_port()
     env = {
         **os.environ,
         "DASHBOARD_DATABASE_URL": url,
@@ -248,6 +254,8 @@ class Figures:
     filter_drawn: list[float] = field(default_factory=list)
     after_import: float | None = None
     after_import_server: tuple = ()
+    after_restart: float | None = None
+    after_restart_server: tuple = ()
     memory: tuple[float, float] | None = None
     sessions_memory: tuple[float, float] | None = None
     sessions: int = 0
@@ -373,14 +381,25 @@ def import_elsewhere(url: str, folder: Path) -> None:
 
 
 def measure(
-    browser, server: Server, counts: dict, *, reps: int, sessions: int, changes: list, elsewhere: tuple[str, float] | None = None
+    browser,
+    server: Server,
+    counts: dict,
+    *,
+    reps: int,
+    sessions: int,
+    changes: list,
+    elsewhere: tuple[str, float] | None = None,
+    restart: Callable[[Server], Server] | None = None,
 ) -> Figures:
     """Every figure of one app at one size.
 
     The first Overview opens in a new browser context (nothing cached in the
     browser; the server loads the data); its context, now holding
     Streamlit's scripts in its cache, serves every later load, each in a new
-    tab, so a new Streamlit session.
+    tab, so a new Streamlit session. With ``restart`` (which stops the server
+    and starts a new one on its port), the last figure is the first Overview
+    after a restart in that context: a returning visitor after a deploy, the
+    server cold and the browser not.
     """
     figures = Figures()
     context = new_context(browser)
@@ -409,6 +428,10 @@ def measure(
             time.sleep(1)
             figures.sessions_memory, figures.sessions = server.memory_mb(), sessions
             del pages
+        if restart:
+            server = restart(server)
+            figures.after_restart, runs = load(context, server, "overview", counts["all"])
+            figures.after_restart_server = total(runs)
     finally:
         context.close()
     return figures
@@ -503,6 +526,19 @@ def _figure_rows(size: str, ours: Figures) -> list[tuple[str, Callable[[Figures]
             None,
             "s",
         ),
+        ("overview after a restart, browser cached: drawn", lambda f: f.after_restart, None, "s"),
+        (
+            "overview after a restart, browser cached: server (wall)",
+            lambda f: f.after_restart_server[0] if f.after_restart_server else None,
+            None,
+            "s",
+        ),
+        (
+            "overview after a restart, browser cached: server (CPU)",
+            lambda f: f.after_restart_server[1] if f.after_restart_server else None,
+            None,
+            "s",
+        ),
         ("server RSS after the runs", lambda f: f.memory[0] if f.memory else None, None, "MB"),
     ]
     return rows
@@ -529,7 +565,15 @@ def report(results: dict) -> list[str]:
 def measure_app(browser, kind: str, size: str, *, url: str, counts: dict, args, scratch: Path) -> Figures:
     """Start one app on one database, measure it, stop it."""
     t = time.perf_counter()
-    server = start_server(kind, url, scratch, Path(args.before).resolve() if args.before else None)
+    before = Path(args.before).resolve() if args.before else None
+    server = start_server(kind, url, scratch, before)
+
+    def restart(old: Server) -> Server:
+        nonlocal server
+        old.stop()
+        server = start_server(kind, url, scratch, before, port=int(old.base.rsplit(":", 1)[1]))
+        return server
+
     try:
         if kind in ("ours", "before"):
             figures = measure(
@@ -540,6 +584,7 @@ def measure_app(browser, kind: str, size: str, *, url: str, counts: dict, args, 
                 sessions=args.sessions if kind == "ours" and size in args.sessions_sizes.split(",") else 0,
                 changes=FILTERS_OURS if kind == "ours" else FILTERS_BASELINE,  # type labels have changed since
                 elsewhere=(url, args.settle_after_import) if args.settle_after_import > 0 else None,
+                restart=restart,
             )
         else:  # no cache, so its loads all cost the same: fewer of them where each takes long
             figures = measure(
