@@ -157,6 +157,9 @@ def bench_direct(ds: Dataset, district: str | None, label: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Processes started here keep compiled bytecode, as scripts/run.sh has the server do: where
+    # PYTHONDONTWRITEBYTECODE is set (these machines set it), each would compile pandas and the rest from source again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--communities", type=int, default=10_000)
     parser.add_argument("--activities", type=int, default=1_000_000)

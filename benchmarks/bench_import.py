@@ -217,6 +217,9 @@ def print_stages(path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Processes started here keep compiled bytecode, as scripts/run.sh has the server do: where
+    # PYTHONDONTWRITEBYTECODE is set (these machines set it), each would compile pandas and the rest from source again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--postgres", metavar="URL", help="also import into this PostgreSQL database (tables are dropped!)")

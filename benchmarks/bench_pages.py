@@ -617,6 +617,9 @@ def measure_or_skip(browser, kind: str, size: str, **options) -> Figures | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Processes started here keep compiled bytecode, as scripts/run.sh has the server do: where
+    # PYTHONDONTWRITEBYTECODE is set (these machines set it), each would compile pandas and the rest from source again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="sample,province,country")
     parser.add_argument("--reps", type=int, default=3, help="warm loads per page (country: at most 2)")

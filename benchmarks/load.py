@@ -380,6 +380,9 @@ def report(result: Result) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Processes started here keep compiled bytecode, as scripts/run.sh has the server do: where
+    # PYTHONDONTWRITEBYTECODE is set (these machines set it), each would compile pandas and the rest from source again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--duration", type=float, default=180, help="seconds")
