@@ -480,6 +480,15 @@ def _row(size: str, name: str, values: tuple[float | None, float | None, float |
     return f"{size:<9} {name:<46} {cells} {ratio}  {verdict(mine, goal) if mine is not None else ''}".rstrip()
 
 
+def _one_load_rows(name: str, of: Callable[[Figures], tuple[float | None, tuple]]) -> list:
+    """The table rows of one measured load: drawn, and its server run's wall and CPU seconds."""
+    return [
+        (f"{name}: drawn", lambda f: of(f)[0], None, "s"),
+        (f"{name}: server (wall)", lambda f: of(f)[1][0] if of(f)[1] else None, None, "s"),
+        (f"{name}: server (CPU)", lambda f: of(f)[1][1] if of(f)[1] else None, None, "s"),
+    ]
+
+
 def _figure_rows(size: str, ours: Figures) -> list[tuple[str, Callable[[Figures], float | None], float | None, str]]:
     """(name, how to read it from one app's figures, goal, unit) for every line of one size."""
     load_goal, rerun_goal = GOALS[size]
@@ -513,32 +522,8 @@ def _figure_rows(size: str, ours: Figures) -> list[tuple[str, Callable[[Figures]
         ("filter rerun: server CPU (median)", lambda f: median([r[1] for r in f.filter_server]), None, "s"),
         ("filter rerun: browser, to script end (median)", lambda f: median(f.filter_browser), rerun_goal, "s"),
         ("filter rerun: browser, to redrawn (median)", lambda f: median(f.filter_drawn), None, "s"),
-        ("overview after an import elsewhere: drawn", lambda f: f.after_import, None, "s"),
-        (
-            "overview after an import elsewhere: server (wall)",
-            lambda f: f.after_import_server[0] if f.after_import_server else None,
-            None,
-            "s",
-        ),
-        (
-            "overview after an import elsewhere: server (CPU)",
-            lambda f: f.after_import_server[1] if f.after_import_server else None,
-            None,
-            "s",
-        ),
-        ("overview after a restart, browser cached: drawn", lambda f: f.after_restart, None, "s"),
-        (
-            "overview after a restart, browser cached: server (wall)",
-            lambda f: f.after_restart_server[0] if f.after_restart_server else None,
-            None,
-            "s",
-        ),
-        (
-            "overview after a restart, browser cached: server (CPU)",
-            lambda f: f.after_restart_server[1] if f.after_restart_server else None,
-            None,
-            "s",
-        ),
+        *_one_load_rows("overview after an import elsewhere", lambda f: (f.after_import, f.after_import_server)),
+        *_one_load_rows("overview after a restart, browser cached", lambda f: (f.after_restart, f.after_restart_server)),
         ("server RSS after the runs", lambda f: f.memory[0] if f.memory else None, None, "MB"),
     ]
     return rows
