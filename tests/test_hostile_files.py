@@ -193,10 +193,10 @@ def test_a_csv_one_over_a_limit_is_refused_whichever_parser_reads_it(data, tight
     sep = limits.delimiter(text.split("\n", 1)[0])
     longest = max(len(cell.strip()) for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep) for cell in row)
     exact = {"rows": shape.lines - 1, "columns": shape.widest, "cell_chars": max(longest, 1)}
+    if exact[tighter] - 1 < 1:
+        pytest.skip("a limit of 0 is not a setting")
     for name, value in exact.items():
         monkeypatch.setenv(f"DASHBOARD_MAX_{name.upper()}", str(value - (name == tighter)))
-    if exact[tighter] - 1 < 1:
-        return  # a limit of 0 is not a setting
     with pytest.raises(FileProblem) as refused:
         reading.read_upload(data, "shape.csv")
     wanted = {"rows": Problem.TOO_MANY_ROWS, "columns": Problem.TOO_MANY_COLUMNS, "cell_chars": Problem.CELL_TOO_LONG}
