@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from bench_import import CATEGORIES, SEED, TITLES  # noqa: E402
+from processes import keep_bytecode  # noqa: E402
 
 from dashboard import config  # noqa: E402
 from dashboard.briefing import bundle, content  # noqa: E402
@@ -157,9 +158,7 @@ def bench_direct(ds: Dataset, district: str | None, label: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Processes started here keep compiled bytecode, as scripts/run.sh has the server do: where
-    # PYTHONDONTWRITEBYTECODE is set (these machines set it), each would compile pandas and the rest from source again.
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    keep_bytecode()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--communities", type=int, default=10_000)
     parser.add_argument("--activities", type=int, default=1_000_000)

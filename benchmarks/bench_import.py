@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the dashboard pa
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from processes import keep_bytecode  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
 from dashboard.ingest import diff  # noqa: E402
@@ -217,9 +218,7 @@ def print_stages(path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Processes started here keep compiled bytecode, as scripts/run.sh has the server do: where
-    # PYTHONDONTWRITEBYTECODE is set (these machines set it), each would compile pandas and the rest from source again.
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    keep_bytecode()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--postgres", metavar="URL", help="also import into this PostgreSQL database (tables are dropped!)")

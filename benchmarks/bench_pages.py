@@ -86,6 +86,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import datagen  # noqa: E402
+from processes import keep_bytecode  # noqa: E402
 
 from dashboard import config  # noqa: E402
 from scripts import headless  # noqa: E402
@@ -602,9 +603,7 @@ def measure_or_skip(browser, kind: str, size: str, **options) -> Figures | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Processes started here keep compiled bytecode, as scripts/run.sh has the server do: where
-    # PYTHONDONTWRITEBYTECODE is set (these machines set it), each would compile pandas and the rest from source again.
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    keep_bytecode()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="sample,province,country")
     parser.add_argument("--reps", type=int, default=3, help="warm loads per page (country: at most 2)")

@@ -54,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.async_api import Error as PlaywrightError  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
+from processes import keep_bytecode  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
 from dashboard import config  # noqa: E402
@@ -380,9 +381,7 @@ def report(result: Result) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Processes started here keep compiled bytecode, as scripts/run.sh has the server do: where
-    # PYTHONDONTWRITEBYTECODE is set (these machines set it), each would compile pandas and the rest from source again.
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    keep_bytecode()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--duration", type=float, default=180, help="seconds")

@@ -53,13 +53,13 @@ def read_upload(data: bytes, filename: str = "", sheet_hint: tuple[str, ...] = (
         return _read_xlsx(data, sheet_hint, bounds)
     if data.startswith(OLE_MAGIC):
         raise FileProblem(Problem.FILE_OLD_EXCEL)
-    quick = limits.surely_within(data, bounds)
-    raw = _utf8_csv(data) if quick else None
+    arrow_first = limits.surely_within(data, bounds)
+    raw = _utf8_csv(data) if arrow_first else None
     if raw is not None:  # Arrow took it: every row as wide as the header, so within the limits counted
         limits.check_cells(raw.headers, raw.frame, bounds)
         return raw
     long_lines = limits.check_csv(data, bounds)
-    if not quick:
+    if not arrow_first:  # else Arrow has already given this file back
         raw = _utf8_csv(data)
     if raw is None:
         raw = _read_csv_text(*decode_text(data))
