@@ -18,7 +18,7 @@ from dashboard.briefing.period import default_period
 from dashboard.briefing.slide_html import slide_html
 from dashboard.dataset import read_csv_dir
 from dashboard.figures import queries, stages
-from dashboard.render import chart_text, charts, stage_charts
+from dashboard.render import chart_style, chart_text, charts, stage_charts
 
 FRAME = pd.DataFrame({"x": ["a"], "y": [1]})
 
@@ -37,7 +37,7 @@ FRAME = pd.DataFrame({"x": ["a"], "y": [1]})
 )
 def test_the_text_is_title_subtitle_and_figure(title, figure, expected):
     chart = alt.Chart(FRAME).mark_bar().encode(x="x", y="y")
-    chart = charts.themed(chart if title is alt.Undefined else chart.properties(title=title))
+    chart = chart_style.themed(chart if title is alt.Undefined else chart.properties(title=title))
     assert chart_text.alt_text(chart, figure) == expected
     described = chart_text.described(chart, expected).to_dict()
     assert described.get("description", "") == expected

@@ -12,7 +12,7 @@ from dashboard import config
 from dashboard.dataset import Dataset, empty_dataset, read_csv_dir, typed_frame
 from dashboard.figures import queries
 from dashboard.i18n import catalogue, t
-from dashboard.render import bars, charts
+from dashboard.render import bars, chart_style, charts, community_charts
 from dashboard.render.chart_export import EXPORT_WIDTH, chart_csv, chart_png, chart_svg, export_spec
 
 DAY = date(2025, 3, 31)
@@ -75,8 +75,8 @@ BUILDERS = {
     "satisfaction": lambda ds, lang: charts.satisfaction_chart(queries.satisfaction_trend(ds), lang, 75.0),
     "progress": lambda ds, lang: charts.district_progress_chart(queries.district_progress(ds, DAY), lang),
     "type_mix": lambda ds, lang: charts.type_mix_chart(ds.communities, lang),
-    "community_activity": lambda ds, lang: charts.community_activity_chart(ds.activities, lang),
-    "community_satisfaction": lambda ds, lang: charts.community_satisfaction_chart(
+    "community_activity": lambda ds, lang: community_charts.community_activity_chart(ds.activities, lang),
+    "community_satisfaction": lambda ds, lang: community_charts.community_satisfaction_chart(
         ds.surveys[ds.surveys["community_id"] == ds.communities["community_id"].iloc[0]] if len(ds.communities) else ds.surveys,
         queries.satisfaction_trend(ds),
         lang,
@@ -198,7 +198,7 @@ def test_tooltips(name, fields):
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_every_chart_is_themed_and_fills_its_container(name):
     spec = BUILDERS[name](DS, "en").to_dict()
-    assert spec["config"]["font"] == charts.FONT
+    assert spec["config"]["font"] == chart_style.FONT
     assert spec["width"] == "container"
 
 
@@ -271,7 +271,7 @@ def test_category_bars_are_ranked_with_their_counts():
 
 
 def test_district_colours_are_distinct_and_stable():
-    colours = charts._colors("districts")
+    colours = chart_style.colors("districts")
     assert len(set(colours.values())) == len(config.codes("districts"))
     scale = _encodings(charts.funnel_chart(queries.funnel(DS), "zh").to_dict(), "y")[0]
     assert scale["sort"] == ["城东区", "城西区"]

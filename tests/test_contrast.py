@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from coloraide import Color
 
-from dashboard.render import charts
+from dashboard.render import chart_style
 
 ROOT = Path(__file__).resolve().parents[1]
 THEME = tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))["theme"]
@@ -57,7 +57,7 @@ def test_the_old_primary_colour_failed_there():
 
 def test_chart_text_colours_reach_aa_on_white():
     frame = pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})
-    spec = charts.themed(alt.Chart(frame).mark_bar().encode(x="x", y="y").properties(title="t")).to_dict()
+    spec = chart_style.themed(alt.Chart(frame).mark_bar().encode(x="x", y="y").properties(title="t")).to_dict()
     config = spec["config"]
     colours = [
         config["axis"]["labelColor"],

@@ -20,7 +20,7 @@ from dashboard import config
 from dashboard.dataset import typed_frame
 from dashboard.ingest import importing, sample
 from dashboard.schema import TABLES
-from dashboard.storage import database, store
+from dashboard.storage import commit, database, store
 
 COMMUNITY_HEADER = "community_id,name_zh,district,characteristic,stage,latitude,longitude,households"
 ACTIVITY_HEADER = "activity_id,community_id,date,category,participants,volunteer_hours,title"
@@ -223,7 +223,7 @@ def test_a_failing_commit_leaves_the_active_version_and_history_untouched(engine
 
 
 def test_the_big_load_path_keeps_indexes_and_rolls_back_whole(engine, monkeypatch):
-    monkeypatch.setattr(store, "BIG_LOAD", 2)
+    monkeypatch.setattr(commit, "BIG_LOAD", 2)
     with_communities(engine)
     bad = typed_frame("communities", pd.DataFrame({"community_id": list("123456"), "name_zh": [*"abcde", None]}))
     with pytest.raises(Exception, match=r"(?i)null"):

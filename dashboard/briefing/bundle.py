@@ -23,7 +23,7 @@ import pandas as pd
 from dashboard.briefing.content import Briefing
 from dashboard.i18n import t
 from dashboard.render.chart_export import chart_png, chart_svg
-from dashboard.render.charts import Chart
+from dashboard.render.chart_style import Chart
 
 SUFFIXES = (".pptx", ".pdf", ".zip")
 MEDIA_TYPES = {

@@ -14,7 +14,7 @@ from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.i18n import t
 from dashboard.render import bars
-from dashboard.render.charts import PACE_METRICS
+from dashboard.render.bars import PACE_METRICS
 
 
 def _col(key: str, lang: str) -> str:

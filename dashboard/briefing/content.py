@@ -24,6 +24,7 @@ from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.i18n import community_name, fmt_date, fmt_pct, join_list, t
 from dashboard.render import bars, chart_text, charts
+from dashboard.render.chart_style import Chart
 
 SATISFACTION_MONTHS = 13  # the latest month and the same month a year earlier are both on the chart
 
@@ -45,7 +46,7 @@ class Slide:
     title: str
     subtitle: str = ""
     cards: list[Card] = field(default_factory=list)
-    chart: charts.Chart | None = None
+    chart: Chart | None = None
     table: Table | None = None
     bullets: list[str] = field(default_factory=list)
     notes: str = ""

@@ -13,7 +13,7 @@ from dashboard.briefing.notes import Talk
 from dashboard.briefing.period import Facts
 from dashboard.i18n import fmt_date, fmt_pct, t
 from dashboard.render import stage_charts
-from dashboard.render.charts import Chart
+from dashboard.render.chart_style import Chart
 
 
 def _n(key: str, lang: str, **values: object) -> str:

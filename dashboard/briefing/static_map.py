@@ -19,7 +19,7 @@ from dashboard import config
 from dashboard.briefing import wording
 from dashboard.i18n import community_names, t
 from dashboard.render.chart_figures import kept, named_of
-from dashboard.render.charts import Chart, themed
+from dashboard.render.chart_style import Chart, themed
 from dashboard.render.maps import load_districts
 
 RING_LIMIT = 2_000  # communities up to which each dot gets a white ring

@@ -18,10 +18,13 @@ from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.i18n import fmt_date, fmt_pct, join_list
 from dashboard.render import bar_labels, chart_figures
-from dashboard.render.charts import INK, PACE_METRICS, Chart, _colors, _finish, _labels, _ordered, _rows_height, _t, _tip
+from dashboard.render import chart_style as style
+from dashboard.render.bar_labels import INK
+from dashboard.render.chart_style import Chart
 
 AHEAD, BEHIND = "#2166ac", "#d6604d"  # blue and orange-red: told apart with red-green colour blindness
 LABEL_SIZE = 15
+PACE_METRICS = ("activities", "volunteer_hours", "named_communities")
 
 
 ACTUAL = {"named_communities": "named", "activities": "activities_ytd", "volunteer_hours": "hours_ytd"}
@@ -45,7 +48,7 @@ def completion(progress: pd.DataFrame, metric: str = "activities") -> pd.DataFra
 
 def _bars(frame: pd.DataFrame, elapsed: float, lang: str, title: alt.Title) -> Chart:
     """Ranked horizontal bars of ``rate`` with their labels, coloured ahead/behind, and the elapsed-year rule."""
-    ahead, behind = _t("pace_ahead", lang), _t("pace_behind", lang)
+    ahead, behind = style.phrase("pace_ahead", lang), style.phrase("pace_behind", lang)
     on_pace = [r >= elapsed for r in frame["rate"]]  # a rate that cannot be computed (NaN) is not on pace
     frame = frame.assign(
         status=[ahead if on else behind for on in on_pace],
@@ -54,23 +57,23 @@ def _bars(frame: pd.DataFrame, elapsed: float, lang: str, title: alt.Title) -> C
     top = max(1.0, float(frame["rate"].max()), elapsed) * 1.18
     frame = bar_labels.placed(frame, "rate", [AHEAD if on else BEHIND for on in on_pace], rule=elapsed, top=top)
     y = alt.Y("label:N", title=None, sort=frame["label"].tolist())
-    x = alt.X("rate:Q", title=_t("pace_share", lang), axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, top]))
+    x = alt.X("rate:Q", title=style.phrase("pace_share", lang), axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, top]))
     tooltip = [
-        alt.Tooltip("label:N", title=_t("pace_item", lang)),
-        alt.Tooltip("actual:Q", title=_t("pace_actual", lang), format=",.0f"),
-        alt.Tooltip("target:Q", title=_t("progress_target", lang), format=",.0f"),
-        _tip("rate:Q", "pace_share", lang, ".0%"),
+        alt.Tooltip("label:N", title=style.phrase("pace_item", lang)),
+        alt.Tooltip("actual:Q", title=style.phrase("pace_actual", lang), format=",.0f"),
+        alt.Tooltip("target:Q", title=style.phrase("progress_target", lang), format=",.0f"),
+        style.tip("rate:Q", "pace_share", lang, ".0%"),
     ]
     base = alt.Chart(frame)
     colour = alt.Color("status:N", title=None, scale=alt.Scale(domain=[ahead, behind], range=[AHEAD, BEHIND]))
     bars = base.mark_bar(height={"band": 0.7}).encode(y, x, colour, tooltip=tooltip)
     values = bar_labels.layers(base, y, x, "text:N", size=LABEL_SIZE, bold=True)
-    mark = alt.Chart(pd.DataFrame({"x": [elapsed], "label": [_t("pace_elapsed", lang, share=fmt_pct(elapsed, lang))]}))
+    mark = alt.Chart(pd.DataFrame({"x": [elapsed], "label": [style.phrase("pace_elapsed", lang, share=fmt_pct(elapsed, lang))]}))
     rule = mark.mark_rule(color=INK, strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("x:Q"))
     rule_label = mark.mark_text(align="right", dx=-5, dy=-4, baseline="bottom", fontSize=LABEL_SIZE, color=INK).encode(
         x=alt.X("x:Q"), y=alt.value(0), text="label:N"
     )
-    built = _finish(alt.LayerChart(layer=[bars, *values, rule, rule_label]), title, _rows_height(len(frame)))
+    built = style.finish(alt.LayerChart(layer=[bars, *values, rule, rule_label]), title, style.rows_height(len(frame)))
     return chart_figures.kept(built, chart_figures.pace(on_pace, elapsed, lang))
 
 
@@ -84,26 +87,28 @@ def pace_chart(
     """
     if metric not in PACE_METRICS:
         raise ValueError(f"metric must be one of {PACE_METRICS}, not {metric!r}")
-    districts = _ordered("districts", ds.communities["district"])
+    districts = style.ordered("districts", ds.communities["district"])
     if not districts:
         return None
     progress = queries.district_progress(ds, day) if progress is None else progress
     elapsed = queries.year_fraction(day)
     subtitle = [
-        _t("pace_subtitle_bars", lang, day=fmt_date(day, lang)),
-        _t("pace_subtitle_rule", lang, share=fmt_pct(elapsed, lang)),
+        style.phrase("pace_subtitle_bars", lang, day=fmt_date(day, lang)),
+        style.phrase("pace_subtitle_rule", lang, share=fmt_pct(elapsed, lang)),
     ]
     if len(districts) == 1:
         rows = [completion(progress, m).assign(label=config.label("metrics", m, lang)) for m in PACE_METRICS]
         frame = pd.concat([r for r in rows if not r.empty], ignore_index=True) if any(not r.empty for r in rows) else None
-        heading = _t("pace_title_one", lang, year=day.year)
+        heading = style.phrase("pace_title_one", lang, year=day.year)
     else:
         frame = completion(progress, metric)
-        frame = frame.assign(label=_labels("districts", frame["district"], lang))
+        frame = frame.assign(label=style.labels("districts", frame["district"], lang))
         missing = [d for d in districts if d not in set(frame["district"])]
         if missing:
-            subtitle.append(_t("pace_no_target", lang, districts=join_list(_labels("districts", missing, lang), lang)))
-        heading = _t("pace_title", lang, metric=config.label("metrics", metric, lang), year=day.year)
+            subtitle.append(
+                style.phrase("pace_no_target", lang, districts=join_list(style.labels("districts", missing, lang), lang))
+            )
+        heading = style.phrase("pace_title", lang, metric=config.label("metrics", metric, lang), year=day.year)
     if frame is None or frame.empty:
         return None
     return _bars(frame, elapsed, lang, alt.Title(heading, subtitle=subtitle))
@@ -115,11 +120,13 @@ def category_chart(activities: pd.DataFrame, lang: str) -> Chart | None:
         return None
     grouped = activities.groupby("category").agg(activities=("category", "size"), participants=("participants", "sum"))
     frame = grouped.reset_index().sort_values(["activities", "category"], ascending=[False, True])
-    frame = frame.assign(label=_labels("categories", frame["category"], lang), participants=frame["participants"].astype(float))
-    colours = _colors("categories")
+    frame = frame.assign(
+        label=style.labels("categories", frame["category"], lang), participants=frame["participants"].astype(float)
+    )
+    colours = style.colors("categories")
     palette = [colours.get(c, "#999999") for c in frame["category"]]
     y = alt.Y("label:N", title=None, sort=frame["label"].tolist())
-    x = alt.X("activities:Q", title=_t("activities", lang), axis=alt.Axis(format=",d", tickMinStep=1))
+    x = alt.X("activities:Q", title=style.phrase("activities", lang), axis=alt.Axis(format=",d", tickMinStep=1))
     top = float(frame["activities"].max()) * 1.15
     base = alt.Chart(frame)
     bars = base.mark_bar(height={"band": 0.7}).encode(
@@ -131,15 +138,17 @@ def category_chart(activities: pd.DataFrame, lang: str) -> Chart | None:
             scale=alt.Scale(domain=frame["label"].tolist(), range=palette),
         ),
         tooltip=[
-            _tip("label:N", "category", lang),
-            _tip("activities:Q", "activities", lang, ",d"),
-            _tip("participants:Q", "participants", lang, ",d"),
+            style.tip("label:N", "category", lang),
+            style.tip("activities:Q", "activities", lang, ",d"),
+            style.tip("participants:Q", "participants", lang, ",d"),
         ],
     )
     values = base.mark_text(align="left", dx=6, fontSize=LABEL_SIZE, fontWeight="bold", color=INK).encode(
         y, x.scale(domain=[0, top]), text=alt.Text("activities:Q", format=",d")
     )
-    built = _finish(alt.LayerChart(layer=[bars, values]), _t("category_title", lang), _rows_height(len(frame)))
+    built = style.finish(
+        alt.LayerChart(layer=[bars, values]), style.phrase("category_title", lang), style.rows_height(len(frame))
+    )
     first = frame.iloc[0]  # most first
     figure = chart_figures.most(frame["activities"].sum(), "said_activities", first["label"], first["activities"], lang)
     return chart_figures.kept(built, figure)

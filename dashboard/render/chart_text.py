@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 
 from dashboard.render.chart_figures import KEY
-from dashboard.render.charts import Chart
+from dashboard.render.chart_style import Chart
 
 SEPARATOR = " — "
 

@@ -1,8 +1,8 @@
 """Charts of the campaign's stages over time: naming pace, the funnel month by month, time in stage, a profile timeline.
 
-Builders in the style of ``charts``: pure, they take the frames of ``figures.stages`` and return Altair charts in the
-reader's language (None when there is nothing to draw). Stage colours are the vocabulary's, as on the map and the
-funnel; a date derived from the stored versions is drawn dashed and labelled as derived.
+Builders in the style of ``charts`` (with ``chart_style``): pure, they take the frames of ``figures.stages`` and
+return Altair charts in the reader's language (None when there is nothing to draw). Stage colours are the vocabulary's,
+as on the map and the funnel; a date derived from the stored versions is drawn dashed and labelled as derived.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import pandas as pd
 from dashboard import config
 from dashboard.i18n import fmt_date, fmt_int, t
 from dashboard.render import chart_figures
+from dashboard.render import chart_style as style
+from dashboard.render.bar_labels import INK
 from dashboard.render.chart_figures import kept
-from dashboard.render.charts import GREY, INK, Chart, _finish, _labels, _month_format, _month_tip, _month_x, _ordered, _scale
-from dashboard.render.charts import themed as _themed
+from dashboard.render.chart_style import GREY, Chart
 
 ACTUAL, PROJECTED = "#08519c", "#6b6b6b"  # the count so far in a dark blue, the projection in grey (dashed)
 PANEL_WIDTH = 190  # px per district in the small multiples, three to a row: with their axes they fit the page at 1280 px
@@ -80,7 +81,7 @@ def naming_pace_chart(
         .encode(
             x,
             alt.Y("named:Q", title=_s("communities_named", lang), axis=alt.Axis(format=",d", tickMinStep=1)),
-            tooltip=[_month_tip(lang), alt.Tooltip("named:Q", title=_s("named_in_month", lang), format=",d")],
+            tooltip=[style.month_tip(lang), alt.Tooltip("named:Q", title=_s("named_in_month", lang), format=",d")],
         )
     )
     counts = (
@@ -102,7 +103,7 @@ def naming_pace_chart(
             alt.Y("value:Q"),
             colour,
             dash,
-            tooltip=[_month_tip(lang), alt.Tooltip("series:N", title=" "), alt.Tooltip("value:Q", title=" ", format=",.0f")],
+            tooltip=[style.month_tip(lang), alt.Tooltip("series:N", title=" "), alt.Tooltip("value:Q", title=" ", format=",.0f")],
         )
     )
     layers: list[alt.Chart] = [bars, counts, line]
@@ -118,7 +119,7 @@ def naming_pace_chart(
     if projected is not None:
         subtitle.append(_s("projection_note", lang, projected=fmt_int(projected, lang)))
     heading = title or _s("pace_title", lang, year=day.year)
-    built = _finish(alt.LayerChart(layer=layers).resolve_scale(y="shared"), alt.Title(heading, subtitle=subtitle))
+    built = style.finish(alt.LayerChart(layer=layers).resolve_scale(y="shared"), alt.Title(heading, subtitle=subtitle))
     return kept(built, chart_figures.naming_pace(pace, target, projected, lang))
 
 
@@ -138,10 +139,10 @@ def naming_pace_by_district(pace: pd.DataFrame, targets: pd.Series, projections:
     frame = pd.concat(parts, ignore_index=True)
     # a district without a target has none: concat made an object column of floats and NaNs, which Altair writes as
     # NaN (invalid JSON); as numbers, Altair writes the missing ones as null (no rule)
-    frame = frame.assign(district_label=_labels("districts", frame["district"], lang), target=pd.to_numeric(frame["target"]))
+    frame = frame.assign(district_label=style.labels("districts", frame["district"], lang), target=pd.to_numeric(frame["target"]))
     keys = {"actual": _s("named_so_far", lang), "projection": _s("projection", lang)}
     frame["series"] = frame["series"].map(keys)
-    order = _labels("districts", _ordered("districts", frame["district"]), lang)
+    order = style.labels("districts", style.ordered("districts", frame["district"]), lang)
     months = _year_months(day)
     x = alt.X(
         "month:T",
@@ -158,7 +159,7 @@ def naming_pace_by_district(pace: pd.DataFrame, targets: pd.Series, projections:
             alt.Y("value:Q", title=_s("communities_named", lang), axis=alt.Axis(format=",d", tickMinStep=1)),
             alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[ACTUAL, PROJECTED])),
             alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=domain, range=[[1, 0], [6, 4]])),
-            tooltip=[_month_tip(lang), alt.Tooltip("series:N", title=" "), alt.Tooltip("value:Q", title=" ", format=",.0f")],
+            tooltip=[style.month_tip(lang), alt.Tooltip("series:N", title=" "), alt.Tooltip("value:Q", title=" ", format=",.0f")],
         )
     )
     rule = (
@@ -173,33 +174,33 @@ def naming_pace_by_district(pace: pd.DataFrame, targets: pd.Series, projections:
         .resolve_scale(y="independent")
     )
     title = alt.Title(_s("pace_by_district_title", lang, year=day.year), subtitle=[_s("pace_by_district_subtitle", lang)])
-    return kept(_themed(chart.properties(title=title)), chart_figures.naming_by_district(pace, lang))
+    return kept(style.themed(chart.properties(title=title)), chart_figures.naming_by_district(pace, lang))
 
 
 def funnel_over_time_chart(counts: pd.DataFrame, lang: str) -> Chart | None:
     """Communities at each stage at every month's end, stacked (``stages.stage_counts_by_month``)."""
     if counts.empty or counts["communities"].sum() == 0:
         return None
-    codes = _ordered("stages", [*config.codes("stages"), *counts["stage"]])
-    labels = _labels("stages", codes, lang)
+    codes = style.ordered("stages", [*config.codes("stages"), *counts["stage"]])
+    labels = style.labels("stages", codes, lang)
     order = {code: i for i, code in enumerate(codes)}
-    frame = counts.assign(stage_label=_labels("stages", counts["stage"], lang), stage_order=counts["stage"].map(order))
+    frame = counts.assign(stage_label=style.labels("stages", counts["stage"], lang), stage_order=counts["stage"].map(order))
     chart = (
         alt.Chart(frame)
         .mark_area(opacity=0.9, interpolate="step-after")
         .encode(
-            _month_x(lang),
+            style.month_x(lang),
             alt.Y("communities:Q", title=_s("communities", lang), stack="zero", axis=alt.Axis(format=",d", tickMinStep=1)),
-            alt.Color("stage_label:N", title=_s("stage", lang), scale=_scale("stages", codes, lang), sort=labels),
+            alt.Color("stage_label:N", title=_s("stage", lang), scale=style.scale("stages", codes, lang), sort=labels),
             alt.Order("stage_order:Q"),
             tooltip=[
-                _month_tip(lang),
+                style.month_tip(lang),
                 alt.Tooltip("stage_label:N", title=_s("stage", lang)),
                 alt.Tooltip("communities:Q", title=_s("communities", lang), format=",d"),
             ],
         )
     )
-    built = _finish(chart, alt.Title(_s("funnel_time_title", lang), subtitle=[_s("funnel_time_subtitle", lang)]))
+    built = style.finish(chart, alt.Title(_s("funnel_time_title", lang), subtitle=[_s("funnel_time_subtitle", lang)]))
     return kept(built, chart_figures.stages_at_last_month(counts, lang))
 
 
@@ -217,10 +218,10 @@ def time_in_stage_chart(summary: pd.DataFrame, by: str, lang: str, steps: list[s
     if summary.empty:
         return None
     kind = "districts" if by == "district" else "types"
-    groups = _ordered(kind, summary[by])
-    labels = _labels(kind, groups, lang)
+    groups = style.ordered(kind, summary[by])
+    labels = style.labels(kind, groups, lang)
     frame = summary.assign(
-        group=_labels(kind, summary[by], lang),
+        group=style.labels(kind, summary[by], lang),
         step_label=[step_label(s, lang) for s in summary["step"]],
         median_text=[_s("days", lang, days=fmt_int(m, lang)) for m in summary["median"]],
     )
@@ -251,7 +252,7 @@ def time_in_stage_chart(summary: pd.DataFrame, by: str, lang: str, steps: list[s
         .resolve_scale(x="independent")
     )
     title = alt.Title(_s("time_title", lang), subtitle=[_s("time_subtitle", lang)])
-    return kept(_themed(chart.properties(title=title)), chart_figures.slowest(frame, lang))
+    return kept(style.themed(chart.properties(title=title)), chart_figures.slowest(frame, lang))
 
 
 def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, lang: str) -> Chart | None:
@@ -279,7 +280,9 @@ def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, l
         else pd.DataFrame({"month": pd.Series([], dtype="datetime64[ns]"), "activities": [], "participants": []})
     )
     x = alt.X(
-        "month:T", title=None, axis=alt.Axis(format=_month_format(lang), formatType="time", labelAngle=0, labelOverlap="greedy")
+        "month:T",
+        title=None,
+        axis=alt.Axis(format=style.month_format(lang), formatType="time", labelAngle=0, labelOverlap="greedy"),
     )
     layers: list[alt.Chart] = []
     if not monthly.empty:
@@ -290,19 +293,19 @@ def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, l
                 x,
                 alt.Y("activities:Q", title=_s("activities_per_month", lang), axis=alt.Axis(format=",d", tickMinStep=1)),
                 tooltip=[
-                    _month_tip(lang),
+                    style.month_tip(lang),
                     alt.Tooltip("activities:Q", title=_s("activities_per_month", lang), format=",d"),
                     alt.Tooltip("participants:Q", title=_s("participants", lang), format=",d"),
                 ],
             )
         )
     if not marks.empty:
-        codes = _ordered("stages", marks["stage"])
-        colour = alt.Color("stage_label:N", title=_s("stage", lang), scale=_scale("stages", codes, lang))
+        codes = style.ordered("stages", marks["stage"])
+        colour = alt.Color("stage_label:N", title=_s("stage", lang), scale=style.scale("stages", codes, lang))
         dash = alt.StrokeDash(
             "kind:N", title=None, scale=alt.Scale(domain=[_s("typed", lang), _s("derived", lang)], range=[[1, 0], [6, 4]])
         )
-        base = alt.Chart(marks.assign(stage_label=_labels("stages", marks["stage"], lang), month=marks["date"]))
+        base = alt.Chart(marks.assign(stage_label=style.labels("stages", marks["stage"], lang), month=marks["date"]))
         tooltip = [
             alt.Tooltip("stage_label:N", title=_s("stage", lang)),
             alt.Tooltip("when:N", title=_s("date", lang)),
@@ -314,5 +317,7 @@ def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, l
                 alt.X("month:T"), alt.Y("line:Q", scale=None), text="label:N", tooltip=tooltip
             )
         )
-    built = _finish(alt.LayerChart(layer=layers), alt.Title(_s("timeline_title", lang), subtitle=[_s("timeline_subtitle", lang)]))
+    built = style.finish(
+        alt.LayerChart(layer=layers), alt.Title(_s("timeline_title", lang), subtitle=[_s("timeline_subtitle", lang)])
+    )
     return kept(built, chart_figures.timeline(milestones, activities, lang))

@@ -5,7 +5,7 @@ version (``vfrom``) and, in append mode, closed by the version that brings
 its key again (``vto``, NULL until then). A replace or restore closes
 nothing: it starts a new *base*, and the rows of version ``v`` are
 ``vfrom BETWEEN base(v) AND v AND (vto IS NULL OR vto > v)``, where base(v)
-is the newest replace/restore at or before ``v`` (see ``store.Span``). So an
+is the newest replace/restore at or before ``v`` (see ``history.Span``). So an
 import writes only the rows it brings, never the million it supersedes.
 
 Indexes serve what the database is asked, not the dashboard's questions:

@@ -23,7 +23,7 @@ from dashboard.dataset import Dataset
 from dashboard.figures import profiles, queries
 from dashboard.figures.filters import Filters, apply_filters, data_range
 from dashboard.i18n import fmt_date, t
-from dashboard.render import bars, charts
+from dashboard.render import bars, charts, community_charts
 from dashboard.storage import database, store
 from dashboard.ui import background, per_version
 
@@ -175,12 +175,12 @@ def _profile(version: str, community_id: str):
 
 def community_activity_chart(version: str, community_id: str, lang: str):
     profile = _profile(version, community_id)
-    return charts.community_activity_chart(profile.activities, lang) if profile else None
+    return community_charts.community_activity_chart(profile.activities, lang) if profile else None
 
 
 def community_satisfaction_chart(version: str, community_id: str, lang: str):
     profile = _profile(version, community_id)
-    return charts.community_satisfaction_chart(profile.surveys, profile.district_surveys, lang) if profile else None
+    return community_charts.community_satisfaction_chart(profile.surveys, profile.district_surveys, lang) if profile else None
 
 
 @per_version.cache
