@@ -18,7 +18,7 @@ import pytest
 import streamlit as st
 
 from dashboard import config
-from dashboard.figures import stages
+from dashboard.figures import stage_dating
 from dashboard.storage import store
 from dashboard.ui import background, data, map_content, per_version
 
@@ -46,7 +46,7 @@ def test_warm_start_fills_an_empty_database_with_the_sample_and_loads_it_for_the
     ds = data.dataset()  # the first page run takes what the start loaded
     assert loads == ["dashboard-preload"]
     assert len(ds.communities) > 100
-    assert id(ds.communities) in stages._KEPT  # stage dates made in the background too, and the Overview map's points
+    assert id(ds.communities) in stage_dating._KEPT  # stage dates made in the background too, and the Overview map's points
     assert map_content.warmed() == [map_content.content(ds.communities, config.default_lang(), "type")]
     assert data.dataset() is ds
     assert loads == ["dashboard-preload"]

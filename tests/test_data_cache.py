@@ -23,7 +23,7 @@ import pytest
 import streamlit as st
 
 from dashboard import config, ui
-from dashboard.figures import stages
+from dashboard.figures import stage_dating
 from dashboard.figures.filters import Filters
 from dashboard.ingest import importing, sample
 from dashboard.ui import data, map_content, per_version, stage_data
@@ -99,7 +99,7 @@ def test_after_a_commit_the_new_version_is_loaded_once_in_the_background_with_it
     data.preload_new_version()  # as the desk does after its commit
     ds = data.dataset()  # the next run takes what the background load made
     assert loads == ["dashboard-preload"]
-    assert id(ds.communities) in stages._KEPT  # its stage dates were made there, kept with the frame
+    assert id(ds.communities) in stage_dating._KEPT  # its stage dates were made there, kept with the frame
     assert map_content.warmed() == [map_content.content(ds.communities, config.default_lang(), "type")]
     assert data.dataset() is ds  # a rerun loads nothing more
     assert loads == ["dashboard-preload"]

@@ -39,7 +39,7 @@ from dashboard import auth, config
 from dashboard.briefing import bundle, content
 from dashboard.briefing.period import default_period
 from dashboard.dataset import Dataset
-from dashboard.figures import pace, profiles, queries, snapshot, stages
+from dashboard.figures import pace, profiles, queries, snapshot, stage_dating, stages
 from dashboard.figures.filters import Filters, apply_filters
 from dashboard.i18n import catalogue, community_name, t
 from dashboard.ingest import importing
@@ -192,7 +192,7 @@ def _stage_charts(scoped: Dataset, day, lang: str) -> list[tuple[str, object]]:
     """The stage views of a scope as at ``day`` (and the figures command's numbers, which must add up)."""
     named = pace.naming_pace(scoped, day)
     figures = snapshot.figures_at(scoped, day)
-    assert figures["communities"] == sum(figures["stages"].values()) == len(stages.as_at(scoped, day))
+    assert figures["communities"] == sum(figures["stages"].values()) == len(stage_dating.as_at(scoped, day))
     assert len(stages.stuck(scoped, day)) <= len(scoped.communities)
     found = [
         ("funnel as at", charts.funnel_chart(queries.funnel(scoped, day), lang)),

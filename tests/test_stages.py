@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import update
 
 from dashboard.dataset import Dataset, empty_dataset, typed_frame
-from dashboard.figures import queries, stages
+from dashboard.figures import queries, stage_dating, stages
 from dashboard.figures.filters import Filters, apply_filters
 from dashboard.ingest import importing
 from dashboard.storage import milestones, store
@@ -34,9 +34,9 @@ def communities(rows: list[dict]) -> pd.DataFrame:
 def reached(rows: dict[str, list[str | None]]) -> pd.DataFrame:
     """community id → the first-seen day at applied, building, assessed, named."""
     frame = pd.DataFrame(
-        [[cid, *[T(d) if d else NAT for d in days]] for cid, days in rows.items()], columns=["community_id", *stages.STAGES]
+        [[cid, *[T(d) if d else NAT for d in days]] for cid, days in rows.items()], columns=["community_id", *stage_dating.STAGES]
     )
-    return frame.astype({s: "datetime64[ns]" for s in stages.STAGES})
+    return frame.astype({s: "datetime64[ns]" for s in stage_dating.STAGES})
 
 
 # Hand-made cases: each community with the dates typed, what the versions saw, and the expected dates and marks.
@@ -82,12 +82,12 @@ EXPECTED = {  # community → (dates, derived stages, observed stages)
 
 @pytest.mark.parametrize("community", list(EXPECTED))
 def test_stage_dates_typed_or_derived_from_the_versions(community):
-    result = stages.stage_dates(DS)
+    result = stage_dating.stage_dates(DS)
     row = COMMUNITIES.index[COMMUNITIES["community_id"] == community][0]
     days, derived, observed = EXPECTED[community]
     assert [None if pd.isna(v) else v.date().isoformat() for v in result.dates.loc[row]] == days
-    assert {s for s in stages.STAGES if result.derived.loc[row, s]} == derived
-    assert {s for s in stages.STAGES if result.observed.loc[row, s]} == observed
+    assert {s for s in stage_dating.STAGES if result.derived.loc[row, s]} == derived
+    assert {s for s in stage_dating.STAGES if result.observed.loc[row, s]} == observed
     assert not result.assumed.loc[row].any()
 
 
@@ -106,26 +106,26 @@ STAGE_ON = [
 
 @pytest.mark.parametrize("day, expected", STAGE_ON)
 def test_stage_on_a_day_is_the_highest_stage_dated_on_or_before_it(day, expected):
-    on = stages.stage_on(stages.stage_dates(DS), date.fromisoformat(day))
+    on = stage_dating.stage_on(stage_dating.stage_dates(DS), date.fromisoformat(day))
     got = dict(zip(COMMUNITIES["community_id"], on, strict=True))
     assert {k: got[k] for k in expected} == expected
 
 
 def test_as_at_leaves_out_communities_not_yet_in_the_campaign():
-    frame = stages.as_at(DS, date(2025, 1, 31))
+    frame = stage_dating.as_at(DS, date(2025, 1, 31))
     assert dict(zip(frame["community_id"], frame["stage"], strict=True)) == {"A": "building", "B": "applied"}
 
 
 def test_without_stored_history_a_missing_date_is_assumed_not_derived_and_never_shown():
     ds = Dataset(COMMUNITIES, DS.activities, DS.surveys, DS.targets, reached=None)
-    result = stages.stage_dates(ds)
+    result = stage_dating.stage_dates(ds)
     b = COMMUNITIES.index[COMMUNITIES["community_id"] == "B"][0]
     c = COMMUNITIES.index[COMMUNITIES["community_id"] == "C"][0]
     assert not result.derived.any().any()
     assert result.assumed.loc[b, "building"] and result.dates.loc[b, "building"] == T("2025-01-10")  # not before applying
     assert pd.isna(result.shown().loc[b, "building"])
     assert result.assumed.loc[c, ["applied", "building", "assessed"]].all()
-    on = stages.stage_on(result, date(2000, 1, 1))
+    on = stage_dating.stage_on(result, date(2000, 1, 1))
     assert on[c] == "assessed"  # with nothing known, the stage it holds now, at any date
     assert on[b] is None  # it applied on 10 January 2025
 
@@ -226,7 +226,7 @@ def test_derived_dates_come_from_the_first_version_at_each_stage(engine):
         "2025-06-10",
     ]
     assert [None if pd.isna(v) else v.date().isoformat() for v in seen.loc["Y"]] == ["2025-01-05", "2025-01-05", None, None]
-    result = stages.stage_dates(ds)
+    result = stage_dating.stage_dates(ds)
     by_id = {cid: i for i, cid in zip(ds.communities.index, ds.communities["community_id"], strict=True)}
     days = {cid: [None if pd.isna(v) else v.date().isoformat() for v in result.dates.loc[i]] for cid, i in by_id.items()}
     assert days == {
@@ -236,7 +236,7 @@ def test_derived_dates_come_from_the_first_version_at_each_stage(engine):
     }
     assert result.derived.loc[by_id["Z"]].tolist() == [True, True, False, False]
     on = {
-        d: dict(zip(ds.communities["community_id"], stages.stage_on(result, d), strict=True))
+        d: dict(zip(ds.communities["community_id"], stage_dating.stage_on(result, d), strict=True))
         for d in ("2025-03-01", "2025-05-31")
     }
     assert on["2025-03-01"] == {"X": "applied", "Y": "building", "Z": None}
@@ -246,15 +246,15 @@ def test_derived_dates_come_from_the_first_version_at_each_stage(engine):
 def test_a_dataset_without_communities_has_an_empty_history(engine):
     ds = store.load_dataset(engine)
     assert ds.reached is not None and ds.reached.empty
-    assert list(ds.reached.columns) == ["community_id", *stages.STAGES]
+    assert list(ds.reached.columns) == ["community_id", *stage_dating.STAGES]
 
 
 def test_communities_missing_from_the_history_have_no_derived_dates():
     ds = Dataset(COMMUNITIES, DS.activities, DS.surveys, DS.targets, reached=milestones.empty())
-    result = stages.stage_dates(ds)
+    result = stage_dating.stage_dates(ds)
     a = COMMUNITIES.index[COMMUNITIES["community_id"] == "A"][0]
     assert result.dates.loc[a].notna().all() and not result.derived.any().any()
-    assert stages.stage_on(result, date(2030, 1, 1)).tolist() == ["named", "applied", None, "named", "applied", None]
+    assert stage_dating.stage_on(result, date(2030, 1, 1)).tolist() == ["named", "applied", None, "named", "applied", None]
 
 
 def test_a_version_where_no_community_reached_a_stage_yet(sqlite_engine):
@@ -316,12 +316,12 @@ def test_stage_dates_are_computed_once_per_communities_frame_and_go_with_it():
     """A page asks for the same data's dates several times: the second ask returns the kept dates, a new frame (even
     with equal content) gets its own, and the kept dates are let go with their frame."""
     ds = Dataset(COMMUNITIES.copy(), *EMPTY, reached=REACHED.copy())
-    first = stages.stage_dates(ds)
-    assert stages.stage_dates(Dataset(ds.communities, *EMPTY, reached=ds.reached)) is first
-    again = stages.stage_dates(Dataset(ds.communities.copy(), *EMPTY, reached=ds.reached))
+    first = stage_dating.stage_dates(ds)
+    assert stage_dating.stage_dates(Dataset(ds.communities, *EMPTY, reached=ds.reached)) is first
+    again = stage_dating.stage_dates(Dataset(ds.communities.copy(), *EMPTY, reached=ds.reached))
     assert again is not first
     pd.testing.assert_frame_equal(again.dates, first.dates)
-    without_history = stages.stage_dates(Dataset(ds.communities, *EMPTY, reached=None))
+    without_history = stage_dating.stage_dates(Dataset(ds.communities, *EMPTY, reached=None))
     assert without_history is not first and without_history.assumed.any().any()
     kept = weakref.ref(first)
     del ds, first, again, without_history
@@ -331,10 +331,10 @@ def test_stage_dates_are_computed_once_per_communities_frame_and_go_with_it():
 
 def test_dates_kept_with_a_history_are_not_given_to_the_same_frame_without_one_once_that_history_is_gone():
     frame, history = COMMUNITIES.copy(), REACHED.copy()
-    with_history = stages.stage_dates(Dataset(frame, *EMPTY, reached=history))
+    with_history = stage_dating.stage_dates(Dataset(frame, *EMPTY, reached=history))
     del history
     gc.collect()
-    without = stages.stage_dates(Dataset(frame, *EMPTY, reached=None))
+    without = stage_dating.stage_dates(Dataset(frame, *EMPTY, reached=None))
     assert without is not with_history
     assert without.assumed.any().any() and not with_history.assumed.any().any()
 
@@ -342,7 +342,7 @@ def test_dates_kept_with_a_history_are_not_given_to_the_same_frame_without_one_o
 def test_a_filter_that_keeps_every_community_keeps_the_frame_and_its_stage_dates():
     ds = Dataset(COMMUNITIES, *EMPTY, reached=REACHED)
     assert apply_filters(ds, Filters()).communities is ds.communities
-    assert stages.stage_dates(apply_filters(ds, Filters(), dates=False)) is stages.stage_dates(ds)
+    assert stage_dating.stage_dates(apply_filters(ds, Filters(), dates=False)) is stage_dating.stage_dates(ds)
     narrowed = apply_filters(ds, Filters(stages=("named",)))
     assert list(narrowed.communities["community_id"]) == ["A", "D"]
 
@@ -350,10 +350,10 @@ def test_a_filter_that_keeps_every_community_keeps_the_frame_and_its_stage_dates
 def test_dates_made_again_for_a_live_frame_register_no_second_finalizer(monkeypatch):
     """Each recompute for the same frame (another history) used to add one more finalizer to it: a slow leak."""
     registered = []
-    real = stages.weakref.finalize
-    monkeypatch.setattr(stages.weakref, "finalize", lambda obj, *args: registered.append(obj) or real(obj, *args))
+    real = stage_dating.weakref.finalize
+    monkeypatch.setattr(stage_dating.weakref, "finalize", lambda obj, *args: registered.append(obj) or real(obj, *args))
     frame = COMMUNITIES.copy()
     histories = [REACHED.copy() for _ in range(3)]
     for history in histories:
-        stages.stage_dates(Dataset(frame, *EMPTY, reached=history))
+        stage_dating.stage_dates(Dataset(frame, *EMPTY, reached=history))
     assert len(registered) == 1 and registered[0] is frame

@@ -18,7 +18,8 @@ from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.figures.filters import Filters, apply_filters, data_range
 from dashboard.figures.pace import NamingPace, naming_pace
-from dashboard.figures.stages import as_at, stuck
+from dashboard.figures.stage_dating import as_at
+from dashboard.figures.stages import stuck
 
 
 @dataclass(frozen=True)

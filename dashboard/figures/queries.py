@@ -2,7 +2,7 @@
 
 Every function is pure and takes the reference day explicitly, so "this month"
 and "60 days without activity" are testable and follow the chosen date range.
-Stages are counted as at that day (``stages.as_at``): a community counts at the
+Stages are counted as at that day (``stage_dating.as_at``): a community counts at the
 stage it held then, and not at all before it entered the campaign.
 """
 
@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.dataset import Dataset
-from dashboard.figures import stages
+from dashboard.figures import stage_dating
 
 INACTIVE_DAYS = 60
 FALLING_POINTS = 3.0  # satisfaction drop (points) over three months that needs attention
@@ -57,7 +57,7 @@ def _within(values: pd.Series, start, end) -> pd.Series:
 
 def headline(ds: Dataset, day: date, start: date | None = None) -> dict[str, Figure]:
     """The Overview's headline figures for the communities in ``ds`` (all dates kept in ``ds``), stages as at ``day``."""
-    c, a, s = stages.as_at(ds, day), ds.activities, ds.surveys
+    c, a, s = stage_dating.as_at(ds, day), ds.activities, ds.surveys
     m_start, m_end, p_start, p_end = month_to_date(day)
     dates, participants, hours = a["date"], a["participants"], a["volunteer_hours"]
     this_month, last_month = _within(dates, m_start, m_end), _within(dates, p_start, p_end)
@@ -118,7 +118,7 @@ def district_progress(ds: Dataset, day: date) -> pd.DataFrame:
 
     A district whose communities had not yet entered the campaign on ``day`` has a row with none.
     """
-    now = stages.as_at(ds, day)
+    now = stage_dating.as_at(ds, day)
     c = ds.communities  # every community's activities count, whatever its stage
     base = (
         now.assign(progress=now["stage"].map(_stage_progress()))
@@ -179,7 +179,7 @@ def _stage_progress() -> dict[str, float]:
 
 def funnel(ds: Dataset, day: date | None = None) -> pd.DataFrame:
     """Communities by district and stage as at ``day`` (None: the stages held now); every combination, zeros included."""
-    counts = (ds.communities if day is None else stages.as_at(ds, day)).groupby(["district", "stage"]).size()
+    counts = (ds.communities if day is None else stage_dating.as_at(ds, day)).groupby(["district", "stage"]).size()
     index = pd.MultiIndex.from_product([config.codes("districts"), config.codes("stages")], names=["district", "stage"])
     frame = counts.reindex(index, fill_value=0).rename("communities").reset_index()
     present = set(ds.communities["district"])

@@ -1,7 +1,7 @@
 """The campaign's headline stage figures as at one day, as plain data (``python -m dashboard figures --json``).
 
 Scripts and other systems read the same numbers as the dashboard: the communities in the campaign on the day,
-how many stood at each stage (``stages.as_at``), per district, and the named-communities target of that year.
+how many stood at each stage (``stage_dating.as_at``), per district, and the named-communities target of that year.
 """
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.dataset import Dataset
-from dashboard.figures import queries, stages
+from dashboard.figures import queries, stage_dating
 from dashboard.figures.filters import Filters, apply_filters
+
+NAMED = stage_dating.STAGES[-1]  # the last stage: a community with the brand
 
 
 def _stage_counts(counts: pd.DataFrame) -> dict[str, int]:
     by_stage = counts.groupby("stage")["communities"].sum()
-    return {stage: int(by_stage.get(stage, 0)) for stage in stages.STAGES}
+    return {stage: int(by_stage.get(stage, 0)) for stage in stage_dating.STAGES}
 
 
 def _share(done: int, target: float) -> float | None:
@@ -31,9 +33,9 @@ def figures_at(ds: Dataset, day: date, district: str | None = None) -> dict:
     ``named_target`` {year, target, share} and ``by_district`` [{district, communities, stages, named_target}]."""
     scoped = ds if district is None else apply_filters(ds, Filters(districts=(district,)), dates=False)
     counts = queries.funnel(scoped, day)
-    dates = stages.stage_dates(scoped)
-    on = stages.stage_on(dates, day)
-    derived = sum(int((dates.derived[s] & (on == s)).sum()) for s in stages.STAGES)
+    dates = stage_dating.stage_dates(scoped)
+    on = stage_dating.stage_on(dates, day)
+    derived = sum(int((dates.derived[s] & (on == s)).sum()) for s in stage_dating.STAGES)
     rows = []
     for code in [d for d in config.codes("districts") if d in set(counts["district"])]:
         mine = _stage_counts(counts[counts["district"] == code])
@@ -45,7 +47,11 @@ def figures_at(ds: Dataset, day: date, district: str | None = None) -> dict:
                 "district": code,
                 "communities": sum(mine.values()),
                 "stages": mine,
-                "named_target": {"year": day.year, "target": target or None, "share": _share(mine[stages.STAGES[-1]], target)},
+                "named_target": {
+                    "year": day.year,
+                    "target": target or None,
+                    "share": _share(mine[NAMED], target),
+                },
             }
         )
     total = _stage_counts(counts)
@@ -56,6 +62,6 @@ def figures_at(ds: Dataset, day: date, district: str | None = None) -> dict:
         "communities": sum(total.values()),
         "stages": total,
         "derived": derived,
-        "named_target": {"year": day.year, "target": target or None, "share": _share(total[stages.STAGES[-1]], target)},
+        "named_target": {"year": day.year, "target": target or None, "share": _share(total[NAMED], target)},
         "by_district": rows,
     }

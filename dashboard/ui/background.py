@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard import config, figures, render
 from dashboard.dataset import Dataset
-from dashboard.figures import stages
+from dashboard.figures import stage_dating
 from dashboard.ingest import sample
 from dashboard.render.map_assets import install_static_assets
 from dashboard.storage import database, store
@@ -33,11 +33,11 @@ from dashboard.ui import map_content, per_version
 def prepared(eng: Engine) -> Dataset:
     """The active data with what a page's first run needs besides the rows, made in the background load.
 
-    The stage dates of all communities (``stages.stage_dates`` keeps them with the frame; four figures of the
+    The stage dates of all communities (``stage_dating.stage_dates`` keeps them with the frame; four figures of the
     Overview ask for them) and the points of the Overview's map in the default language.
     """
     ds = store.load_dataset(eng)
-    stages.stage_dates(ds)
+    stage_dating.stage_dates(ds)
     map_content.warm_points(ds.communities, config.default_lang())
     return ds
 

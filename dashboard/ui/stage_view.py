@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.dataset import Dataset
-from dashboard.figures import stages
+from dashboard.figures import stage_dating, stages
 from dashboard.figures.filters import Filters
 from dashboard.i18n import fmt_date, fmt_int, t
 from dashboard.render import stage_charts
@@ -111,8 +111,8 @@ def profile_stages(version: str, community: pd.Series, lang: str) -> pd.DataFram
     dates = dict(zip(found["stage"], found["date"].to_list(), strict=True))
     derived = dict(zip(found["stage"], found["derived"].to_list(), strict=True))
     st.markdown(f"**{t('ui.stage_timeline', lang)}**")
-    cols = st.columns(len(stages.STAGES))
-    for col, code in zip(cols, stages.STAGES, strict=True):
+    cols = st.columns(len(stage_dating.STAGES))
+    for col, code in zip(cols, stage_dating.STAGES, strict=True):
         label = config.label("stages", code, lang)
         if code not in dates:
             col.markdown(f":material/radio_button_unchecked: {label}")
@@ -142,6 +142,6 @@ def not_yet_note(scoped: Dataset, day: date, lang: str) -> None:
 
     A community imported without stage dates enters on its first import's day, which may be after the last activity.
     """
-    later = len(scoped.communities) - len(stages.as_at(scoped, day))
+    later = len(scoped.communities) - len(stage_dating.as_at(scoped, day))
     if later:
         st.caption(_v("not_yet", lang, count=later, day=fmt_date(day, lang)))
