@@ -45,7 +45,7 @@ from dashboard.i18n import fmt_int, fmt_num, fmt_pct  # noqa: E402
 from dashboard.render import charts  # noqa: E402
 from dashboard.render.map_assets import install_static_assets, use_assets  # noqa: E402
 from dashboard.schema import TABLES  # noqa: E402
-from dashboard.storage import database  # noqa: E402
+from dashboard.storage import database, tables  # noqa: E402
 
 LANG = "zh"
 
@@ -55,7 +55,7 @@ def read_everything() -> Dataset:
     engine = database.get_engine()
     frames = {}
     for name in TABLES:
-        columns = ", ".join(database.STORED_COLUMNS[name])
+        columns = ", ".join(tables.STORED_COLUMNS[name])
         sql = (
             f"SELECT {columns} FROM {name} WHERE vto IS NULL "  # noqa: S608 - names from the schema
             f"AND vfrom = (SELECT max(vfrom) FROM {name})"

@@ -46,7 +46,7 @@ from dashboard.ingest import diff  # noqa: E402
 from dashboard.ingest.importing import import_path  # noqa: E402
 from dashboard.ingest.reading import read_upload  # noqa: E402
 from dashboard.ingest.validation import validate  # noqa: E402
-from dashboard.storage import database, store  # noqa: E402
+from dashboard.storage import database, store, tables  # noqa: E402
 
 COMMUNITIES = ROOT / "data" / "sample" / "communities.csv"
 CATEGORIES = (
@@ -148,7 +148,7 @@ def reset(url: str) -> None:
         return
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
-        database.metadata.drop_all(conn)
+        tables.metadata.drop_all(conn)
     engine.dispose()
 
 

@@ -58,7 +58,7 @@ from processes import keep_bytecode  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
 from dashboard import config  # noqa: E402
-from dashboard.storage import database, store  # noqa: E402
+from dashboard.storage import database, store, tables  # noqa: E402
 from scripts.headless import SERVER_SCRIPT, ServerDown, launch_options, stop, streamlit_command, wait_healthy  # noqa: E402
 
 ERRORS = '[data-testid="stException"]'
@@ -404,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.database and url.startswith("postgresql"):
         engine = create_engine(database.engine_for(url.replace("postgresql://", "postgresql+psycopg://", 1)).url)
         with engine.begin() as conn:
-            database.metadata.drop_all(conn)
+            tables.metadata.drop_all(conn)
         engine.dispose()
     env = {
         **os.environ,

@@ -30,7 +30,8 @@ from dashboard.i18n import t
 from dashboard.scope import CITY, Scope
 from dashboard.storage import audit, throttle
 from dashboard.storage.audit import Event, Outcome
-from dashboard.storage.database import users, write_transaction
+from dashboard.storage.tables import users
+from dashboard.storage.write_lock import write_transaction
 
 ROLES = ("viewer", "editor", "admin")
 _ALLOWED = {"viewer": frozenset(), "editor": frozenset({"import"}), "admin": frozenset({"import", "restore", "manage", "audit"})}

@@ -18,7 +18,7 @@ from postgres_server import POSTGRES_SKIP, POSTGRES_URL, RUN_DATABASE, server_en
 from sqlalchemy import create_engine, make_url, text
 from streamlit.components.v2 import manifest_scanner
 
-from dashboard.storage import database
+from dashboard.storage import database, tables
 
 # Hypothesis (tests/test_every_dataset.py): "ci", the default, is quick and the same on every run (its examples
 # are derived from the test, none saved, a failing one reported as drawn: shrinking a page run takes many minutes);
@@ -57,7 +57,7 @@ def postgres_url():
 def _reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
-        database.metadata.drop_all(conn)
+        tables.metadata.drop_all(conn)
     engine.dispose()
 
 

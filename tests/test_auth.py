@@ -23,8 +23,9 @@ from dashboard import auth
 from dashboard.cli.main import main
 from dashboard.ingest import sample
 from dashboard.scope import CITY, Scope
-from dashboard.storage import audit, database
-from dashboard.storage.database import get_engine, sign_in_throttle, users
+from dashboard.storage import audit, database, tables
+from dashboard.storage.database import get_engine
+from dashboard.storage.tables import sign_in_throttle, users
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Correct-Horse-42"
@@ -212,7 +213,7 @@ def test_an_existing_database_gets_the_new_account_columns_and_its_accounts_keep
     old_hash = auth.hash_password(PASSWORD)
     url = engine.url
     with engine.begin() as conn:
-        database.metadata.drop_all(conn)
+        tables.metadata.drop_all(conn)
         conn.exec_driver_sql(
             "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(120) NOT NULL UNIQUE, role VARCHAR(16) NOT NULL, "
             "password_hash VARCHAR(255) NOT NULL, failed_attempts INTEGER NOT NULL, locked_until TIMESTAMP, "

@@ -23,7 +23,7 @@ from sqlalchemy import DateTime, create_engine, inspect, make_url, select, text
 from dashboard.cli.main import main
 from dashboard.ingest import sample
 from dashboard.schema import TABLES
-from dashboard.storage import backup, database, store
+from dashboard.storage import backup, database, store, tables, write_lock
 
 PASSWORD = "Backup-test-pass-1"
 MORE_ACTIVITIES = (
@@ -146,7 +146,7 @@ def test_a_backup_restores_into_an_empty_database_with_the_same_versions_exports
     assert snapshot(capsys, tmp_path, "restored") == before
     assert len(rows["users"]) == 2 and rows["dataset_versions"]
     # Every table the product declares went through, not a fixed list.
-    assert set(rows) == {t.name for t in database.metadata.sorted_tables}
+    assert set(rows) == {t.name for t in tables.metadata.sorted_tables}
 
     # The restored database carries on: the next import is the next version, with fresh ids.
     extra = tmp_path / "after.csv"
@@ -205,7 +205,7 @@ def test_a_backup_taken_while_an_import_writes_has_the_committed_state_only(sour
     inside, release = threading.Event(), threading.Event()
 
     def writer() -> None:
-        with database.write_transaction(source) as conn:
+        with write_lock.write_transaction(source) as conn:
             conn.execute(
                 text(
                     "INSERT INTO dataset_versions (table_name, version, created_at, user_name, file_name, "
@@ -245,7 +245,7 @@ def test_a_backup_of_sqlite_restores_into_postgresql(tmp_path, capsys, monkeypat
     assert run(capsys, "backup", "--out", tmp_path / "x.sqlite")[0] == 0
     eng = create_engine(postgres_url)
     with eng.begin() as conn:
-        database.metadata.drop_all(conn)
+        tables.metadata.drop_all(conn)
     eng.dispose()
     database.engine_for.cache_clear()
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", postgres_url)

@@ -23,8 +23,8 @@ from dashboard import config
 from dashboard.dataset import Dataset, typed_frame
 from dashboard.schema import TABLES
 from dashboard.storage import arrow_frames, bulk, sqlite_guard, store
-from dashboard.storage.database import STORED_COLUMNS
 from dashboard.storage.preload import Preloader
+from dashboard.storage.tables import STORED_COLUMNS
 
 META = store.ImportMeta("tester", "file.csv", "")
 ROOT = Path(__file__).resolve().parent.parent

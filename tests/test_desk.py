@@ -33,7 +33,7 @@ from dashboard.render import templates
 from dashboard.render.exports import contract_frame
 from dashboard.schema import TABLES
 from dashboard.scope import Scope
-from dashboard.storage import audit, database, store
+from dashboard.storage import audit, database, store, tables
 from dashboard.ui import history_view, session
 from dashboard.ui.text import md_escape
 
@@ -231,7 +231,7 @@ def test_viewers_need_no_account_and_see_only_the_sign_in_form(db):
 
 def test_without_any_account_the_desk_explains_how_to_create_the_first(db):
     with db.begin() as conn:
-        conn.execute(database.users.delete())
+        conn.execute(tables.users.delete())
     at = open_page()
     assert not at.exception and not signed_in(at) and not at.text_input
     assert at.info[0].value == t("desk.no_accounts", "en")
@@ -333,7 +333,7 @@ def test_admin_manages_accounts_with_escaped_names(db):
     assert not at.exception
     assert at.success[0].value == f"Account “{md_escape('new.staff_1')}” created (editor, the whole city)."
     with db.connect() as conn:
-        stored = conn.execute(select(database.users.c.password_hash).where(database.users.c.name == "new.staff_1")).scalar()
+        stored = conn.execute(select(tables.users.c.password_hash).where(tables.users.c.name == "new.staff_1")).scalar()
     assert stored.startswith("$argon2") and stored != "New-staff-pass-1"
     assert auth.account(db, "new.staff_1").must_change_password  # the form's default for a new account
 
@@ -355,13 +355,13 @@ def test_an_admin_demoted_meanwhile_can_neither_restore_nor_add_accounts(db):
     at.text_input(key="acc_new_name").input("intruder")
     at.text_input(key="acc_new_password").input("New-staff-pass-1")
     with db.begin() as conn:
-        conn.execute(update(database.users).where(database.users.c.name == "boss").values(role="editor"))
+        conn.execute(update(tables.users).where(tables.users.c.name == "boss").values(role="editor"))
     button(at, "Create").click()
     at.run()
     assert auth.role_of(db, "intruder") is None and "Accounts" not in [s.value for s in at.subheader]
 
     with db.begin() as conn:
-        conn.execute(update(database.users).where(database.users.c.name == "boss").values(role="admin"))
+        conn.execute(update(tables.users).where(tables.users.c.name == "boss").values(role="admin"))
     at.switch_page("pages/history.py")
     at.run()
     at.checkbox(key="hist_confirm").check()
@@ -369,7 +369,7 @@ def test_an_admin_demoted_meanwhile_can_neither_restore_nor_add_accounts(db):
     restore = button(at, "Restore version 1")
     assert not restore.disabled
     with db.begin() as conn:
-        conn.execute(update(database.users).where(database.users.c.name == "boss").values(role="editor"))
+        conn.execute(update(tables.users).where(tables.users.c.name == "boss").values(role="editor"))
     restore.click()
     at.run()
     assert [v["version"] for v in store.list_versions(db, "communities")] == [1]
@@ -457,7 +457,7 @@ def test_a_click_after_the_role_was_lowered_is_refused(db):
     at.session_state["staff_session"] = signed_in_state(db, "boss")
     at.run()
     with db.begin() as conn:
-        conn.execute(update(database.users).where(database.users.c.name == "boss").values(role="editor"))
+        conn.execute(update(tables.users).where(tables.users.c.name == "boss").values(role="editor"))
     at.button(key="act").click().run()
     assert [e.value for e in at.error] == [t("auth.not_allowed", "en")]
 

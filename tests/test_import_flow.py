@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 from dashboard import config
 from dashboard.ingest import importing
 from dashboard.schema import TABLES
-from dashboard.storage import database, store
+from dashboard.storage import database, store, tables, write_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNITIES = pd.read_csv(config.SAMPLE_DIR / "communities.csv", dtype=str)["community_id"].to_numpy()
@@ -72,7 +72,7 @@ def writer_is_inside(engine) -> bool:
             return bool(
                 conn.execute(
                     text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND granted"),
-                    {"key": database.WRITE_LOCK_KEY},
+                    {"key": write_lock.WRITE_LOCK_KEY},
                 ).scalar()
             )
     probe = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
@@ -159,7 +159,7 @@ def test_replicas_starting_together_on_an_empty_database_create_it_and_load_the_
     url = engine.url.render_as_string(hide_password=False)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            database.metadata.drop_all(conn)  # nothing at all, not even tables
+            tables.metadata.drop_all(conn)  # nothing at all, not even tables
     else:
         url = f"sqlite:///{tmp_path / 'empty.db'}"
     engine.dispose()

@@ -11,7 +11,7 @@ from dashboard.ingest.importing import check_bytes
 from dashboard.render import templates
 from dashboard.render.exports import contract_frame
 from dashboard.schema import TABLES
-from dashboard.storage.database import STORED_COLUMNS, data_tables
+from dashboard.storage.tables import STORED_COLUMNS, data_tables
 
 INPUT_ONLY = {name: [c.name for c in table.columns if not c.stored] for name, table in TABLES.items()}
 

@@ -20,7 +20,7 @@ from dashboard.figures import queries, stage_dating, stages
 from dashboard.figures.filters import Filters, apply_filters
 from dashboard.ingest import importing
 from dashboard.storage import milestones, store
-from dashboard.storage.database import versions
+from dashboard.storage.tables import versions
 
 T = pd.Timestamp
 NAT = pd.NaT

@@ -20,7 +20,7 @@ from dashboard import config
 from dashboard.dataset import typed_frame
 from dashboard.ingest import importing, sample
 from dashboard.schema import TABLES
-from dashboard.storage import commit, database, store
+from dashboard.storage import commit, database, store, tables
 
 COMMUNITY_HEADER = "community_id,name_zh,district,characteristic,stage,latitude,longitude,households"
 ACTIVITY_HEADER = "activity_id,community_id,date,category,participants,volunteer_hours,title"
@@ -230,7 +230,7 @@ def test_the_big_load_path_keeps_indexes_and_rolls_back_whole(engine, monkeypatc
         store.commit_frame(engine, "communities", bad, "replace", store.ImportMeta("x", "bad.csv", ""))
     load(engine, "communities", csv_bytes(COMMUNITY_HEADER, community_rows(ids("630104003", 20))))
     assert len(store.load_table(engine, "communities")) == 20
-    wanted = {ix.name for ix in database.data_tables["communities"].indexes}
+    wanted = {ix.name for ix in tables.data_tables["communities"].indexes}
     assert wanted <= {ix["name"] for ix in inspect(engine).get_indexes("communities")}
 
 

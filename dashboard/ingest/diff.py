@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.schema import TABLES
-from dashboard.storage.database import STORED_COLUMNS
+from dashboard.storage.tables import STORED_COLUMNS
 
 
 @dataclass(frozen=True)

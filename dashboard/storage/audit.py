@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.storage.database import audit_log
+from dashboard.storage.tables import audit_log
 
 OPERATOR = "(operator)"  # the command line without --as: the server's operator (no account name can hold brackets)
 SOURCES = ("desk", "cli")

@@ -4,7 +4,7 @@ The file is the same on both databases, so a backup of either restores into
 either. From SQLite it is SQLite's own online backup (``sqlite3``'s
 ``Connection.backup``): a consistent copy page by page, readers and writers
 carry on meanwhile. From PostgreSQL every table the product declares
-(``database.metadata``: the data tables with all their versions, the version
+(``tables.metadata``: the data tables with all their versions, the version
 history, the accounts, the audit log, whatever a later release adds) is read in
 one REPEATABLE READ, READ ONLY transaction — one snapshot, however long it
 takes — and written to a new SQLite file with the product's schema.
@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import DateTime, Integer, Table, create_engine, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.storage import database
+from dashboard.storage import migrations, tables, write_lock
 from dashboard.storage.sqlite_guard import GuardedConnection
 
 BATCH_ROWS = 10_000
@@ -61,7 +61,7 @@ class Summary:
 
 def product_tables() -> list[Table]:
     """Every table the product declares, parents before children (enumerated, never listed by hand)."""
-    return list(database.metadata.sorted_tables)
+    return list(tables.metadata.sorted_tables)
 
 
 # --- backup -----------------------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def _snapshot_to_sqlite(engine: Engine, target: Path) -> None:
     """Every product table, read in one snapshot, into a new SQLite file with the product's schema."""
     copy = _sqlite_engine(target)
     try:
-        database.metadata.create_all(copy)
+        tables.metadata.create_all(copy)
         with engine.connect() as plain:
             source = plain.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with source.begin(), copy.begin() as sink:
@@ -135,7 +135,7 @@ def restore(engine: Engine, path: Path, *, replace: bool = False, keep: Path | N
     path = Path(path)
     source = _open_backup(path)
     try:
-        with source.connect() as reader, database.write_transaction(engine) as conn:
+        with source.connect() as reader, write_lock.write_transaction(engine) as conn:
             held = sum(_count(conn).values())  # under the write lock: no import can start meanwhile
             if held and not replace:
                 raise BackupError("not_empty", rows=held)
@@ -144,9 +144,9 @@ def restore(engine: Engine, path: Path, *, replace: bool = False, keep: Path | N
                 kept = keep or default_keep_path(path)
                 backup(engine, kept)  # a snapshot of exactly what is replaced (readers may read beside the lock)
             present = set(inspect(reader).get_table_names())
-            database.metadata.drop_all(conn)
-            database.metadata.create_all(conn)
-            for statement in database._APPEND_ONLY_SQL.get(conn.dialect.name, []):  # the audit log stays append-only
+            tables.metadata.drop_all(conn)
+            tables.metadata.create_all(conn)
+            for statement in migrations.APPEND_ONLY_SQL.get(conn.dialect.name, []):  # the audit log stays append-only
                 conn.exec_driver_sql(statement)
             rows = {}
             for table in product_tables():
@@ -177,7 +177,7 @@ def _open_backup(path: Path) -> Engine:
     except Exception:
         source.dispose()
         raise
-    if database.versions.name not in names:
+    if tables.versions.name not in names:
         source.dispose()
         raise BackupError("not_backup", path=path)
     return source

@@ -8,7 +8,7 @@ binary ``COPY`` on PostgreSQL.
 
 An import's small statements (the history, the community check, closing
 superseded rows) run on the same ADBC connection, so the whole commit stays
-one transaction under the same write lock as ``database.write_transaction``:
+one transaction under the same write lock as ``write_lock.write_transaction``:
 ``BEGIN IMMEDIATE`` on SQLite, the advisory lock on PostgreSQL. They are
 written with SQLAlchemy as everywhere else and compiled here for the
 connection (:meth:`BulkConnection.execute`).
@@ -31,12 +31,12 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
 from dashboard.storage import sqlite_guard
-from dashboard.storage.database import WRITE_LOCK_KEY
+from dashboard.storage.write_lock import WRITE_LOCK_KEY
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-SQLITE_PRAGMAS = (  # as database._tune_sqlite sets them for SQLAlchemy's connections
+SQLITE_PRAGMAS = (  # as database.py tunes for SQLAlchemy's connections
     "PRAGMA busy_timeout=60000",
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -181,7 +181,7 @@ def connect(engine: Engine) -> Iterator[BulkConnection]:
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[BulkConnection]:
-    """One transaction holding the write lock ``database.write_transaction`` takes, committed at the end.
+    """One transaction holding the write lock ``write_lock.write_transaction`` takes, committed at the end.
 
     SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock at once (a
     writer that only read first could not upgrade later). PostgreSQL: the

@@ -25,8 +25,8 @@ from dashboard.schema import TABLES
 from dashboard.scope import CITY, Scope
 from dashboard.storage import arrow_frames, bulk, history, lookups
 from dashboard.storage.bulk import BulkConnection
-from dashboard.storage.database import STORED_COLUMNS, data_tables, versions
 from dashboard.storage.history import ImportMeta, Span
+from dashboard.storage.tables import STORED_COLUMNS, data_tables, versions
 
 MODES = ("replace", "append")
 BIG_LOAD = 100_000  # SQLite: rows from which rebuilding indexes after the insert beats keeping them up to date

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.schema import TABLES
 from dashboard.storage.bulk import BulkConnection
-from dashboard.storage.database import versions
+from dashboard.storage.tables import versions
 
 BASE_MODES = ("replace", "restore")  # versions whose rows stand alone
 # A scoped account's replace or restore closes only its districts' rows and adds its own: the other districts'

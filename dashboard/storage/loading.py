@@ -15,8 +15,8 @@ from dashboard.dataset import Dataset
 from dashboard.schema import TABLES
 from dashboard.storage import arrow_frames, bulk, history, milestones, split_read
 from dashboard.storage.bulk import BulkConnection
-from dashboard.storage.database import STORED_COLUMNS
 from dashboard.storage.history import Span
+from dashboard.storage.tables import STORED_COLUMNS
 
 
 def load_table(engine: Engine, table: str, version: int | None = None) -> pd.DataFrame:

@@ -9,8 +9,9 @@ from dashboard.schema import TABLES
 from dashboard.scope import CITY, Scope
 from dashboard.storage import history, lookups
 from dashboard.storage.commit import OutOfScope, UnknownCommunities, VersionConflict
-from dashboard.storage.database import STORED_COLUMNS, write_transaction
 from dashboard.storage.history import ImportMeta, Span
+from dashboard.storage.tables import STORED_COLUMNS
+from dashboard.storage.write_lock import write_transaction
 
 
 def restore(

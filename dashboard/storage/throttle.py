@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from dashboard.storage.database import sign_in_throttle
+from dashboard.storage.tables import sign_in_throttle
 
 _UPSERT: dict[str, Any] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}  # both have on_conflict_do_update
 

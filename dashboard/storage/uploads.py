@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.scope import COMMUNITY_COLUMN
 from dashboard.storage import store
-from dashboard.storage.database import versions
+from dashboard.storage.tables import versions
 
 RESTORE_MODES = ("restore", "scoped_restore")
 _RESTORES = ", ".join(f"'{mode}'" for mode in RESTORE_MODES)
