@@ -19,7 +19,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
-from dashboard import auth
+from dashboard import auth, signin
 from dashboard.cli.main import main
 from dashboard.ingest import sample
 from dashboard.scope import CITY, Scope
@@ -114,7 +114,7 @@ def test_add_user_refuses_bad_input(engine, name, password, role, code):
 @pytest.mark.parametrize("password", ["abcdefgh1!", "ABCDEFGH1a", "Zehn Zeich3", "密码密码密码Ab12"])
 def test_three_kinds_of_character_of_ten_or_more_are_accepted(engine, password):
     auth.add_user(engine, "ed", password, "editor")
-    assert auth.authenticate(engine, "ed", password, **NO_SLEEP).name == "ed"
+    assert signin.authenticate(engine, "ed", password, **NO_SLEEP).name == "ed"
 
 
 def test_the_minimum_length_follows_its_setting(engine, monkeypatch):
@@ -140,7 +140,7 @@ def test_names_are_unique_whatever_their_letter_case(engine):
         auth.add_user(engine, "Admin", PASSWORD, "editor")
     assert caught.value.code == "user_exists"
     assert [r["name"] for r in auth.list_users(engine)] == ["admin"]
-    assert auth.authenticate(engine, "ADMIN", PASSWORD, **NO_SLEEP).name == "admin"  # signing in ignores the case too
+    assert signin.authenticate(engine, "ADMIN", PASSWORD, **NO_SLEEP).name == "admin"  # signing in ignores the case too
 
 
 def test_duplicate_missing_and_last_admin_are_refused(engine):
@@ -223,7 +223,7 @@ def test_an_existing_database_gets_the_new_account_columns_and_its_accounts_keep
     engine.dispose()
     database.engine_for.cache_clear()
     upgraded = database.engine_for(url.render_as_string(hide_password=False))
-    user = auth.authenticate(upgraded, "ed", PASSWORD, **NO_SLEEP)
+    user = signin.authenticate(upgraded, "ed", PASSWORD, **NO_SLEEP)
     assert (user.role, user.scope, user.must_change_password) == ("editor", CITY, False)
     auth.edit_user(upgraded, "ed", scope=Scope.of(["chengxi"]))
     assert auth.account(upgraded, "ed").scope == Scope.of(["chengxi"])
@@ -244,16 +244,16 @@ def failures(name: str, client: str | None, engine, count: int, waits: list[floa
     codes = []
     for _ in range(count):
         with pytest.raises(auth.AuthError) as caught:
-            auth.authenticate(engine, name, "wrong-password-1", client=client, sleep=waits.append)
+            signin.authenticate(engine, name, "wrong-password-1", client=client, sleep=waits.append)
         codes.append(caught.value.code)
     return codes
 
 
 def test_right_password_signs_in_and_wrong_one_or_unknown_name_gets_one_message(ed):
-    assert auth.authenticate(ed, " ed ", PASSWORD, **NO_SLEEP) == auth.User("ed", "editor")
+    assert signin.authenticate(ed, " ed ", PASSWORD, **NO_SLEEP) == auth.User("ed", "editor")
     for name, password in [("ed", "wrong-password-1"), ("nobody", PASSWORD), ("ed", "")]:
         with pytest.raises(auth.AuthError) as caught:
-            auth.authenticate(ed, name, password, **NO_SLEEP)
+            signin.authenticate(ed, name, password, **NO_SLEEP)
         assert caught.value.code == "bad_credentials"
         assert caught.value.message("en") == "Wrong account name or password."
 
@@ -275,7 +275,7 @@ def test_the_same_work_is_done_for_a_real_and_an_unknown_name(ed, monkeypatch):
     monkeypatch.setattr(auth, "verify", lambda stored, password: verified.append(stored[:9]) or original(stored, password))
     for name in ("ed", "nobody"):
         with pytest.raises(auth.AuthError):
-            auth.authenticate(ed, name, "wrong-password-1", client="10.0.0.9", **NO_SLEEP)
+            signin.authenticate(ed, name, "wrong-password-1", client="10.0.0.9", **NO_SLEEP)
     assert verified == ["$argon2id", "$argon2id"]
     with ed.connect() as conn:
         counters = sorted(row.key.split(":")[0] for row in conn.execute(select(sign_in_throttle)))
@@ -288,45 +288,45 @@ def test_a_client_that_keeps_failing_is_blocked_before_any_account_is_looked_at(
     assert failures("ed", "203.0.113.5", ed, 5, waits) == ["bad_credentials"] * 5
     for name, password in [("ed", PASSWORD), ("nobody", PASSWORD), ("boss", "x")]:  # the same answer for every name
         with pytest.raises(auth.AuthError) as caught:
-            auth.authenticate(ed, name, password, client="203.0.113.5", sleep=waits.append)
+            signin.authenticate(ed, name, password, client="203.0.113.5", sleep=waits.append)
         assert caught.value.code == "client_blocked" and caught.value.params == {"minutes": 2}
     assert len(waits) == 5  # refused before the slow-down, before the account
 
     other: list[float] = []
-    assert auth.authenticate(ed, "ed", PASSWORD, client="198.51.100.7", sleep=other.append).name == "ed"
+    assert signin.authenticate(ed, "ed", PASSWORD, client="198.51.100.7", sleep=other.append).name == "ed"
     assert other == [4]  # the account only slowed down; its owner from another address still got in
 
-    real_now = auth._now()
-    monkeypatch.setattr(auth, "_now", lambda: real_now + timedelta(seconds=90))
+    real_now = signin._now()
+    monkeypatch.setattr(signin, "_now", lambda: real_now + timedelta(seconds=90))
     with pytest.raises(auth.AuthError, match="client_blocked"):
-        auth.authenticate(ed, "ed", PASSWORD, client="203.0.113.5", **NO_SLEEP)
-    monkeypatch.setattr(auth, "_now", lambda: real_now + timedelta(minutes=2, seconds=1))
-    assert auth.authenticate(ed, "ed", PASSWORD, client="203.0.113.5", **NO_SLEEP).name == "ed"
+        signin.authenticate(ed, "ed", PASSWORD, client="203.0.113.5", **NO_SLEEP)
+    monkeypatch.setattr(signin, "_now", lambda: real_now + timedelta(minutes=2, seconds=1))
+    assert signin.authenticate(ed, "ed", PASSWORD, client="203.0.113.5", **NO_SLEEP).name == "ed"
 
 
 def test_anonymous_guesses_cannot_lock_the_owner_out(ed):
     """The probe's attack: five guesses at a real name from one client; the owner signs in from theirs at once."""
     failures("ed", "192.0.2.66", ed, 5, [])
-    assert auth.authenticate(ed, "ed", PASSWORD, client=None, **NO_SLEEP).name == "ed"  # a local client
+    assert signin.authenticate(ed, "ed", PASSWORD, client=None, **NO_SLEEP).name == "ed"  # a local client
 
 
 def test_the_block_follows_its_setting_and_a_success_clears_the_counts(ed, monkeypatch):
     monkeypatch.setenv("DASHBOARD_LOCKOUT_ATTEMPTS", "2")
     failures("ed", "10.1.1.1", ed, 1, [])
-    assert auth.authenticate(ed, "ed", PASSWORD, client="10.1.1.1", **NO_SLEEP).name == "ed"  # clears both counts
+    assert signin.authenticate(ed, "ed", PASSWORD, client="10.1.1.1", **NO_SLEEP).name == "ed"  # clears both counts
     waits: list[float] = []
     assert failures("ed", "10.1.1.1", ed, 2, waits) == ["bad_credentials"] * 2 and waits == [0, 0.5]
     with pytest.raises(auth.AuthError, match="client_blocked"):
-        auth.authenticate(ed, "ed", PASSWORD, client="10.1.1.1", **NO_SLEEP)
+        signin.authenticate(ed, "ed", PASSWORD, client="10.1.1.1", **NO_SLEEP)
 
 
 def test_sign_ins_failures_and_blocks_are_in_the_audit_log(ed, monkeypatch):
     monkeypatch.setenv("DASHBOARD_LOCKOUT_ATTEMPTS", "2")
-    auth.authenticate(ed, "ed", PASSWORD, client="10.2.2.2", **NO_SLEEP)
+    signin.authenticate(ed, "ed", PASSWORD, client="10.2.2.2", **NO_SLEEP)
     failures("nobody", "10.2.2.2", ed, 1, [])
     failures("ed", "10.2.2.2", ed, 1, [])
     with pytest.raises(auth.AuthError):
-        auth.authenticate(ed, "ed", PASSWORD, client="10.2.2.2", **NO_SLEEP)
+        signin.authenticate(ed, "ed", PASSWORD, client="10.2.2.2", **NO_SLEEP)
     logged = [(e["user"], e["event"], e["outcome"], e["details"].get("client")) for e in reversed(audit.entries(ed))][1:]
     assert logged == [
         ("ed", "sign_in", "success", "10.2.2.2"),
@@ -347,7 +347,7 @@ def test_parallel_guesses_each_count(sqlite_engine):
 
     def guess() -> None:
         try:
-            auth.authenticate(sqlite_engine, "ed", "wrong-password-1", client="10.3.3.3", sleep=lambda _s: together.wait())
+            signin.authenticate(sqlite_engine, "ed", "wrong-password-1", client="10.3.3.3", sleep=lambda _s: together.wait())
         except auth.AuthError as error:
             errors.append(error.code)
 
@@ -366,7 +366,7 @@ def test_an_old_hash_is_upgraded_at_sign_in(ed, real_argon2):
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
     with ed.begin() as conn:
         conn.execute(update(users).where(users.c.name == "ed").values(password_hash=weak))
-    auth.authenticate(ed, "ed", PASSWORD, **NO_SLEEP)
+    signin.authenticate(ed, "ed", PASSWORD, **NO_SLEEP)
     assert stored_hash(ed, "ed") != weak and stored_hash(ed, "ed").startswith("$argon2")
 
 
@@ -386,7 +386,7 @@ def test_users_add_list_passwd_remove_from_stdin(sqlite_engine, monkeypatch, cap
     code, out, _ = users_cli(monkeypatch, capsys, "add", "boss", "--role", "admin", "--lang", "en", stdin=PASSWORD + "\n")
     assert code == 0 and "“boss” created (admin, the whole city)" in out
     assert stored_hash(sqlite_engine, "boss").startswith("$argon2")
-    assert auth.authenticate(sqlite_engine, "boss", PASSWORD, **NO_SLEEP).is_admin
+    assert signin.authenticate(sqlite_engine, "boss", PASSWORD, **NO_SLEEP).is_admin
     assert users_cli(monkeypatch, capsys, "add", "ed", "--role", "editor", stdin=PASSWORD + "\r\n")[0] == 0
 
     code, out, _ = users_cli(monkeypatch, capsys, "list")
@@ -396,7 +396,7 @@ def test_users_add_list_passwd_remove_from_stdin(sqlite_engine, monkeypatch, cap
 
     code, out, _ = users_cli(monkeypatch, capsys, "passwd", "ed", "--lang", "en", stdin="Brand-new-pass-9\n")
     assert code == 0 and "changed" in out
-    assert auth.authenticate(sqlite_engine, "ed", "Brand-new-pass-9", **NO_SLEEP)
+    assert signin.authenticate(sqlite_engine, "ed", "Brand-new-pass-9", **NO_SLEEP)
 
     code, out, _ = users_cli(monkeypatch, capsys, "remove", "ed", "--lang", "en")
     assert code == 0 and "removed" in out and auth.role_of(sqlite_engine, "ed") is None

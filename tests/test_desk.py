@@ -25,7 +25,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard import auth, signin
 from dashboard.i18n import fmt_count, t
 from dashboard.ingest import sample, staging
 from dashboard.ingest.importing import check_bytes
@@ -284,7 +284,7 @@ def test_editor_uploads_but_cannot_restore_or_manage_and_signs_out_in_one_click(
 
 
 def test_wrong_password_is_refused_and_five_from_one_client_block_it_even_for_the_right_one(db, monkeypatch):
-    monkeypatch.setattr(auth, "slowdown_seconds", lambda _failures: 0)
+    monkeypatch.setattr(signin, "slowdown_seconds", lambda _failures: 0)
     at = open_page()
     for name in ("ed", "nobody", "ed", "boss", "ed"):  # the same answer whether the account exists or not
         sign_in(at, name, "not-the-password")
@@ -292,7 +292,7 @@ def test_wrong_password_is_refused_and_five_from_one_client_block_it_even_for_th
     sign_in(at, "ed", PASSWORD)
     assert not signed_in(at)
     assert at.error[0].value == "Too many failed sign-ins from this address: try again in about 15 minutes."
-    assert auth.authenticate(db, "ed", PASSWORD, client="10.9.9.9", sleep=lambda _s: None).name == "ed"  # not locked
+    assert signin.authenticate(db, "ed", PASSWORD, client="10.9.9.9", sleep=lambda _s: None).name == "ed"  # not locked
 
 
 def test_session_expires_after_the_configured_time(db, monkeypatch):

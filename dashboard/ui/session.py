@@ -18,7 +18,7 @@ import time
 
 import streamlit as st
 
-from dashboard import auth, config
+from dashboard import auth, config, signin
 from dashboard.i18n import t
 from dashboard.ui import data, flash
 
@@ -64,7 +64,7 @@ def sign_out() -> None:
     """The user's click: record it, forget the sign-in and what was staged (the next person here starts clean)."""
     user = current_user()
     if user is not None:
-        auth.signed_out(data.engine(), user)
+        signin.signed_out(data.engine(), user)
     _forget()
 
 
@@ -84,7 +84,7 @@ def current_user() -> auth.User | None:
         flash.flash("warning", "auth.session_ended")
         return None
     if time.time() - float(since) > config.SESSION_MINUTES.value() * 60:
-        auth.signed_out(data.engine(), user, "expired")
+        signin.signed_out(data.engine(), user, "expired")
         _forget()
         flash.flash("warning", "auth.session_expired")
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, signin
 from dashboard.i18n import t
 from dashboard.ui import data, flash, session
 from dashboard.ui.text import md_escape
@@ -25,7 +25,7 @@ def sign_in_form(lang: str) -> None:
         submitted = st.form_submit_button(t("desk.sign_in", lang), type="primary")
     if submitted:
         try:
-            user = auth.authenticate(data.engine(), name, password, client=session.client_address(), source="desk")
+            user = signin.authenticate(data.engine(), name, password, client=session.client_address(), source="desk")
         except auth.AuthError as error:
             st.error(error.message(lang))
             return
