@@ -12,7 +12,7 @@ import pytest
 from dashboard import config
 from dashboard.render import bar_labels, bars, charts
 from dashboard.render.chart_rows import chart_rows
-from dashboard.render.maps import PROGRESS_COLORS
+from dashboard.render.map_legend import PROGRESS_COLORS
 
 BAR_COLOURS = [*PROGRESS_COLORS, bars.AHEAD, bars.BEHIND, config.colors("stages")["named"]]
 

@@ -14,7 +14,7 @@ import pytest
 
 from dashboard import config, i18n
 from dashboard.dataset import typed_frame
-from dashboard.render import map_access, map_assets, map_points, maps
+from dashboard.render import map_access, map_assets, map_legend, map_points, maps
 from dashboard.ui.map_content import MAP_COLUMNS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -116,8 +116,8 @@ def test_progress_layer_draws_grey_points_over_a_choropleth(communities, distric
     progress = pd.DataFrame({"district": ["chengzhong"], "progress": [0.62]})
     m = maps.build_map(communities, districts, lang="zh", layer="progress", progress_by_district=progress)
     styles = {f["properties"]["code"]: f["properties"]["style"] for f in layers(m)["districts"].data["features"]}
-    assert styles["chengzhong"]["fillColor"] == maps.PROGRESS_COLORS[3]
-    assert styles["chengxi"]["fillColor"] == maps.NO_DATA_COLOR
+    assert styles["chengzhong"]["fillColor"] == map_legend.PROGRESS_COLORS[3]
+    assert styles["chengxi"]["fillColor"] == map_legend.NO_DATA_COLOR
     assert points(m)[1]["by"] is None
     html = rendered(m)
     assert "品牌创建进度" in html and "暂无数据" in html
@@ -127,10 +127,15 @@ def test_progress_layer_draws_grey_points_over_a_choropleth(communities, distric
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(None, maps.NO_DATA_COLOR), (0.0, maps.PROGRESS_COLORS[0]), (0.5, maps.PROGRESS_COLORS[2]), (1.0, maps.PROGRESS_COLORS[4])],
+    [
+        (None, map_legend.NO_DATA_COLOR),
+        (0.0, map_legend.PROGRESS_COLORS[0]),
+        (0.5, map_legend.PROGRESS_COLORS[2]),
+        (1.0, map_legend.PROGRESS_COLORS[4]),
+    ],
 )
 def test_progress_colour_scale(value, expected):
-    assert maps.progress_color(value) == expected
+    assert map_legend.progress_color(value) == expected
 
 
 def test_text_from_the_data_is_escaped(communities, districts):
@@ -169,7 +174,7 @@ def test_popup_links_to_the_profile_page(communities, districts):
 
 
 def test_legend_escapes_its_text():
-    html = maps.legend_html("<t>", [("#000000", "", "<i>x</i>")])
+    html = map_legend.legend_html("<t>", [("#000000", "", "<i>x</i>")])
     assert "<i>x</i>" not in html and "&lt;i&gt;x&lt;/i&gt;" in html and "&lt;t&gt;" in html
 
 
@@ -177,7 +182,7 @@ def test_legend_escapes_its_text():
 @pytest.mark.parametrize(("layer", "kind"), [("type", "types"), ("stage", "stages")])
 def test_legend_labels_in_both_languages(communities, districts, lang, layer, kind):
     html = rendered(maps.build_map(communities, districts, lang=lang, layer=layer))
-    title, entries = maps.legend_entries(layer, lang)
+    title, entries = map_legend.legend_entries(layer, lang)
     assert title in html
     for term in config.terms(kind):
         assert term.label(lang) in html
@@ -297,7 +302,7 @@ def test_the_map_names_itself_in_the_readers_language(communities, districts, la
     m = maps.build_map(communities, districts, lang=lang)
     access = next(c for c in m._children.values() if isinstance(c, map_access.MapAccess))
     names = [type(child).__name__ for child in m._children.values()]
-    assert names.index("MapAccess") > max(names.index("_PointsLayer"), names.index("_Legend"))  # after every layer
+    assert names.index("MapAccess") > max(names.index("_PointsLayer"), names.index("Legend"))  # after every layer
     texts = json.loads(access.texts)
     assert (texts["lang"], texts["title"], texts["zoomIn"]) == (tag, title, zoom_in)
     assert texts["label"] == i18n.t("maps.map_label", lang, count=len(communities))

@@ -13,7 +13,7 @@ import pytest
 from coloraide.everything import ColorAll as Color
 
 from dashboard import config
-from dashboard.render import bars, charts, map_points, maps
+from dashboard.render import bars, charts, map_legend, map_points
 
 MIN_DELTA_E = 10
 SIGHTS = (None, "protan", "deutan", "tritan")  # normal, protanopia, deuteranopia, tritanopia
@@ -66,7 +66,7 @@ def test_each_vocabulary_palette_is_told_apart_by_every_sight(kind):
     [
         ("pace (ahead / behind)", {"ahead": bars.AHEAD, "behind": bars.BEHIND}),
         ("satisfaction", {"mean": charts.SATISFACTION_COLORS["mean"], "reference": charts.SATISFACTION_COLORS["reference"]}),
-        ("district progress", dict(enumerate(maps.PROGRESS_COLORS[1:]))),  # the lightest class only borders white
+        ("district progress", dict(enumerate(map_legend.PROGRESS_COLORS[1:]))),  # the lightest class only borders white
     ],
 )
 def test_the_fixed_chart_colours_are_told_apart_too(chart, colours):

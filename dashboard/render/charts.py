@@ -21,7 +21,7 @@ from dashboard.render import chart_style as style
 from dashboard.render.bar_labels import INK
 from dashboard.render.chart_figures import kept
 from dashboard.render.chart_style import GREY, Chart
-from dashboard.render.maps import progress_color
+from dashboard.render.map_legend import progress_color
 
 # Satisfaction has no codes: a sequential blue for the mean and its spread, grey for the reference.
 SATISFACTION_COLORS = {"mean": "#08519c", "band50": "#9ecae1", "band80": "#deebf7", "reference": INK}

@@ -26,15 +26,14 @@ from dashboard.coords import to_datum
 from dashboard.i18n import fmt_pct, t
 from dashboard.render.map_access import MapAccess
 from dashboard.render.map_assets import save_standalone_map, use_assets
-from dashboard.render.map_points import SHAPES, PointPayload, js_literal, point_payload, points_layer, profile_query
+from dashboard.render.map_legend import AREA_OPACITY, Legend, legend_entries, progress_color
+from dashboard.render.map_points import PointPayload, js_literal, point_payload, points_layer, profile_query
 
 __all__ = [
     "build_map",
     "build_small_map",
-    "legend_entries",
     "load_districts",
     "map_payload",
-    "progress_color",
     "resolve_basemap",
     "save_standalone_map",
     "to_datum",
@@ -47,9 +46,6 @@ FOCUS_ZOOM = 15
 BACKGROUND = "#f3f2ed"
 CANVAS_THRESHOLD = 3000  # above this many points Leaflet draws on canvas, not SVG
 # Sequential scale of district progress (ColorBrewer Blues, 5 classes of 20 %).
-PROGRESS_COLORS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
-NO_DATA_COLOR = "#dddddd"
-AREA_OPACITY = 0.85  # the choropleth's fill, and its legend swatches alike
 
 
 class _Background(MacroElement):
@@ -62,90 +58,6 @@ class _Background(MacroElement):
     def __init__(self, colour: str) -> None:
         super().__init__()
         self._name, self.colour = "Background", js_literal(colour)
-
-
-class _Legend(MacroElement):
-    """A legend box in a map corner; its HTML is built (and escaped) in Python."""
-
-    _template = Template("""{% macro script(this, kwargs) %}
-(function () {
-  var legend = L.control({position: 'bottomright'});
-  legend.onAdd = function () {
-    var div = L.DomUtil.create('div', 'ju-map-legend');
-    div.innerHTML = {{ this.html_js }};
-    L.DomEvent.disableClickPropagation(div);
-    return div;
-  };
-  legend.addTo({{ this._parent.get_name() }});
-})();
-{% endmacro %}""")
-
-    def __init__(
-        self, title: str, entries: list[tuple[str, str, str]], *, areas: bool = False, shapes: list[str] | None = None
-    ) -> None:
-        super().__init__()
-        self._name, self.title, self.entries = "Legend", title, entries
-        self.html_js = js_literal(legend_html(title, entries, areas=areas, shapes=shapes))
-
-
-def _marker_swatch(colour: str, shape: str) -> str:
-    """A legend swatch drawn as the map draws the marker: its polygon (``map_points.SHAPES``), or a circle."""
-    unit = SHAPES.get(shape)
-    paint = f'fill="{html.escape(colour)}" stroke="#555555" stroke-width="0.18"'
-    body = (
-        f'<circle r="0.95" {paint}/>' if unit is None else f'<polygon points="{" ".join(f"{x},{y}" for x, y in unit)}" {paint}/>'
-    )
-    return f'<svg width="14" height="14" viewBox="-1.25 -1.25 2.5 2.5" aria-hidden="true" style="flex:none">{body}</svg>'
-
-
-def legend_html(title: str, entries: list[tuple[str, str, str]], *, areas: bool = False, shapes: list[str] | None = None) -> str:
-    """The legend box: a title and (colour, icon, label) rows, all escaped.
-
-    Swatches are dots like the points, the markers' ``shapes`` when given (types), or squares for ``areas``
-    (choropleth).
-    """
-    shape = f"2px;opacity:{AREA_OPACITY}" if areas else "50%"
-
-    def swatch(i: int, colour: str) -> str:
-        if shapes is not None and i < len(shapes):
-            return _marker_swatch(colour, shapes[i])
-        return (
-            f'<span style="width:12px;height:12px;border-radius:{shape};background:{html.escape(colour)};'
-            'border:1px solid #555;flex:none"></span>'
-        )
-
-    rows = "".join(
-        '<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
-        + swatch(i, colour)
-        + (f'<span style="width:1.1em;text-align:center" aria-hidden="true">{html.escape(icon)}</span>' if icon else "")
-        + f"<span>{html.escape(label)}</span></div>"
-        for i, (colour, icon, label) in enumerate(entries)
-    )
-    return (
-        '<div style="background:rgba(255,255,255,.92);padding:6px 10px;border-radius:4px;'
-        "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.4 'Noto Sans CJK SC','Microsoft YaHei',sans-serif\">"
-        f'<div style="font-weight:700;margin-bottom:3px">{html.escape(title)}</div>{rows}</div>'
-    )
-
-
-def legend_entries(layer: str, lang: str) -> tuple[str, list[tuple[str, str, str]]]:
-    """The legend's title and rows for ``layer``: the colours the charts use."""
-    if layer == "progress":
-        rows = [
-            (c, "", t("maps.progress_range", lang, low=f"{i * 20}%", high=f"{i * 20 + 20}%"))
-            for i, c in enumerate(PROGRESS_COLORS)
-        ]
-        return t("maps.legend_progress", lang), [*rows, (NO_DATA_COLOR, "", t("maps.no_data", lang))]
-    kind = "stages" if layer == "stage" else "types"
-    rows = [(term.color, term.icon, term.label(lang)) for term in config.terms(kind)]
-    return t(f"maps.legend_{layer}", lang), rows
-
-
-def progress_color(progress: float | None) -> str:
-    """The choropleth colour of a progress share (0..1); grey when unknown."""
-    if progress is None or pd.isna(progress):
-        return NO_DATA_COLOR
-    return PROGRESS_COLORS[min(int(max(progress, 0.0) * 5), 4)]
 
 
 def resolve_basemap(code: str) -> config.Term:
@@ -293,7 +205,7 @@ def build_map(
         element.add_to(m)
     if legend:
         shapes = [term.extra.get("shape", "circle") for term in config.terms("types")] if layer == "type" else None
-        _Legend(*legend_entries(layer, lang), areas=layer == "progress", shapes=shapes).add_to(m)
+        Legend(*legend_entries(layer, lang), areas=layer == "progress", shapes=shapes).add_to(m)
     MapAccess(lang, len(points)).add_to(m)
     # A choropleth is about whole districts: fit them rather than the points.
     fit_points = points.iloc[0:0] if layer == "progress" and not selected else points
