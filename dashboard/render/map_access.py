@@ -21,7 +21,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from dashboard.i18n import t
-from dashboard.render.map_points import js_literal
+from dashboard.render.map_script import js_literal
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 

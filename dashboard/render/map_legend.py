@@ -14,7 +14,8 @@ from folium.template import Template
 
 from dashboard import config
 from dashboard.i18n import t
-from dashboard.render.map_points import SHAPES, js_literal
+from dashboard.render.map_points import SHAPES
+from dashboard.render.map_script import js_literal
 
 PROGRESS_COLORS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 NO_DATA_COLOR = "#dddddd"

@@ -19,12 +19,13 @@ from urllib.parse import quote, urlencode
 
 import numpy as np
 import pandas as pd
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure, MacroElement
 from folium.template import Template
 
 from dashboard import config
 from dashboard.coords import to_datum
 from dashboard.i18n import t
+from dashboard.render.map_script import PlainText, js_literal
 
 UNKNOWN_COLOR = "#999999"
 
@@ -50,29 +51,6 @@ SHAPES: dict[str, list[list[float]] | None] = {
 POINT_GREY = "#555555"
 PROFILE_HREF = "./profile?community="
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # ids that need no URL encoding
-
-
-_JINJA_OPENER = re.compile(r"\{(?=[{%#])")  # "{{", "{%" and "{#": only ever inside strings in compact JSON
-
-
-def js_literal(value: object) -> str:
-    """A JSON literal safe inside ``<script>`` and inside a Jinja template, Chinese kept readable.
-
-    branca compiles the script a MacroElement renders as a Jinja template once more (``Element(script(...))``):
-    a subdistrict named "{% 居和 %}" broke the map, and "{{ ... }}" in a name would run on the server. A brace
-    that opens Jinja syntax is written ``\\u007b``, which JSON and JavaScript read as the same "{".
-    """
-    text = json.dumps(value, ensure_ascii=False)
-    for char, code in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("'", "\\u0027"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(char, code)
-    return _JINJA_OPENER.sub(r"\\u007b", text)
 
 
 class _PointKit(MacroElement):
@@ -221,24 +199,6 @@ def _extra(community_id: str, selected: str | None) -> dict:
     return extra
 
 
-class _PlainText(Element):
-    """Text put into the page as it is, where branca would compile it as a Jinja template first.
-
-    It renders as that template would (newlines made ``\\n``, one trailing
-    newline dropped), without the compiling, and whatever braces the data holds.
-    """
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._text = text
-
-    def render(self, **kwargs: object) -> str:
-        text = self._text
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return text.removesuffix("\n")
-
-
 class _PointsLayer(MacroElement):
     """The ONE layer holding every community: circle markers from GeoJSON, styled by the kit.
 
@@ -278,8 +238,8 @@ var {{ this.get_name() }} = L.geoJson(null, {
         figure = self.get_root()
         assert isinstance(figure, Figure), "a layer renders inside its map's page"
         block = f'<script type="application/json" id="{self.block_id}">{self.data_js}</script>'
-        figure.html.add_child(_PlainText(block), name=self.get_name())
-        figure.script.add_child(_PlainText(self._template.module.script(self, kwargs)), name=self.get_name())
+        figure.html.add_child(PlainText(block), name=self.get_name())
+        figure.script.add_child(PlainText(self._template.module.script(self, kwargs)), name=self.get_name())
 
 
 @dataclass(frozen=True)

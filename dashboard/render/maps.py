@@ -27,7 +27,8 @@ from dashboard.i18n import fmt_pct, t
 from dashboard.render.map_access import MapAccess
 from dashboard.render.map_assets import save_standalone_map, use_assets
 from dashboard.render.map_legend import AREA_OPACITY, Legend, legend_entries, progress_color
-from dashboard.render.map_points import PointPayload, js_literal, point_payload, points_layer, profile_query
+from dashboard.render.map_points import PointPayload, point_payload, points_layer, profile_query
+from dashboard.render.map_script import js_literal
 
 __all__ = [
     "build_map",
