@@ -3,7 +3,7 @@
 Version numbers count per table from 1; the newest version of a table is its
 active one, and a restore is a new version with the old rows.
 
-Which rows make up version ``v`` (see ``database``): those added from the
+Which rows make up version ``v`` (the columns are in ``tables``): those added from the
 version's *base* (the newest replace or restore at or before ``v``; 0 when
 there is none) up to ``v``, and not closed by ``v``. A replace therefore
 touches no old row at all: it only moves the base. Committed versions never
