@@ -28,10 +28,10 @@ components.metric(
     lang,
     help_text=t("ui.kpi_vs_previous", lang),
 )
-components.metric(
-    row2[2], t("ui.kpi_volunteer_hours", lang), figures["volunteer_hours"], "int", lang, help_text=t("ui.kpi_vs_previous", lang)
-)
+hours_label = t("ui.kpi_volunteer_hours", lang) if f.start else t("ui.kpi_volunteer_hours_year", lang, year=day.year)
+components.metric(row2[2], hours_label, figures["volunteer_hours"], "int", lang, help_text=t("ui.kpi_vs_previous", lang))
 
+components.targets_note(f, lang)
 stage_view.not_yet_note(scoped, day, lang)  # communities whose stage dates (typed or derived) all come after the day
 progress = data.progress_table(version, f, day)
 left, right = st.columns([3, 2])

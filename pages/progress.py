@@ -17,6 +17,7 @@ with left:
 with right:
     st.subheader(t("ui.pace", lang, year=day.year))
     components.chart(data.pace_chart(version, f, day, lang), lang, key="chart_pace", name="pace", narrow=True)
+components.targets_note(f, lang)
 
 st.subheader(t("stage_view.naming_pace", lang, year=day.year))
 stage_view.naming_pace(version, f, day, lang)

@@ -257,8 +257,35 @@ def test_overview_headline_figures():
         "平均满意度": ("81.0", "+0.5"),
         "本月活动": ("9", "+3"),  # 1-20 June against 1-20 May
         "本月参与人次": ("90", "+30"),
-        "期间志愿服务时长": ("58", "+44"),  # 29 activities this year; 7 in the 170 days before
+        # 29 activities this year; the 170 days before reach back past the first activity (10 October 2024), so
+        # there is nothing to compare with: no change is shown rather than one against days nobody recorded.
+        "2025年志愿服务时长": ("58", ""),
     }
+
+
+@pytest.mark.parametrize("page", ["overview", "progress"])
+def test_a_type_or_stage_filter_says_targets_are_per_district(page):
+    note = "目标按区县设定，不分特色类型和创建阶段"
+    assert not any(note in c.value for c in open_page(page).main.caption)
+    assert not any(note in c.value for c in open_page(page, district="chengzhong").main.caption)
+    for chosen in ({"type": "caring"}, {"stage": "building"}):
+        assert any(note in c.value for c in open_page(page, **chosen).main.caption), chosen
+    english = open_page(page, lang="en", type="caring")
+    assert any("Targets are set per district, not per type or stage" in c.value for c in english.main.caption)
+
+
+def test_overview_volunteer_hours_of_a_chosen_period_against_the_one_before():
+    """1 March - 20 June (112 days) against 9 November - 28 February, which the data covers."""
+    at = open_page(**{"from": "2025-03-01", "to": "2025-06-20"})
+    assert metrics(at)["期间志愿服务时长"] == ("46", "+24")
+
+
+def test_changing_a_district_keeps_the_default_period():
+    """The date box shows the whole range until one is picked: a district alone adds no dates to the link."""
+    at = open_page()
+    at.sidebar.multiselect(key="f_district").select("chengzhong").run()
+    assert "from" not in at.query_params and "to" not in at.query_params
+    assert "2025年志愿服务时长" in metrics(at)
 
 
 def test_overview_needs_attention_lists():
@@ -558,7 +585,7 @@ def test_english_overview_labels_and_charts():
         "Average satisfaction",
         "Activities this month",
         "Participants this month",
-        "Volunteer hours in the period",
+        "Volunteer hours in 2025",
     ]
     assert subheaders(at) == ["Where the communities are", "Progress by district", "Needs attention"]
     assert at.main.caption[0].value.startswith("Xining, all districts · Data as of 20 Jun 2025")

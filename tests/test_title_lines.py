@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from dashboard.render.title_lines import LINE_EM, title_lines, width_em, with_title_lines
+from dashboard.render.title_lines import LINE_EM, TITLE_LINE_PX, title_lines, width_em, with_title_lines
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,18 @@ def test_only_the_title_changes_and_the_subtitle_stays():
     assert chart.to_dict()["title"]["text"] == "Named communities against the year's target"  # the original is untouched
     plain = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().properties(title="Communities by district and stage, as at today")
     assert isinstance(with_title_lines(plain).to_dict()["title"], list)
+
+
+@pytest.mark.parametrize(
+    ("title", "height"),
+    [
+        ("Stages", 250),  # one line: as high as the builder made it
+        ("Named communities against the year's target", 250 + TITLE_LINE_PX),
+        ("Activities of the community by month and category", 250 + 2 * TITLE_LINE_PX),
+    ],
+)
+def test_a_chart_grows_by_the_lines_its_title_takes(title, height):
+    """Streamlit fits the title into the chart's height: the bars keep their room however many lines it takes."""
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().properties(title=alt.Title(title, subtitle=["s"]), height=250)
+    assert with_title_lines(chart).to_dict()["height"] == height
+    assert with_title_lines(chart.properties(title=title)).to_dict()["height"] == height

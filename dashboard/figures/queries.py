@@ -64,7 +64,11 @@ def headline(ds: Dataset, day: date, start: date | None = None) -> dict[str, Fig
     period_start = pd.Timestamp(start) if start else pd.Timestamp(day.replace(month=1, day=1))
     span = pd.Timestamp(day) - period_start
     in_period = _within(dates, period_start, pd.Timestamp(day))
-    before = _within(dates, period_start - span - pd.Timedelta(days=1), period_start - pd.Timedelta(days=1))
+    before_start = period_start - span - pd.Timedelta(days=1)
+    before = _within(dates, before_start, period_start - pd.Timedelta(days=1))
+    # The previous period is compared only where the data reaches back over all of it: before the first activity
+    # nothing was recorded, which is not the same as none done, and "+100 %" against it would say nothing.
+    covered = not dates.empty and dates.min() <= before_start
     named = int((c["stage"] == "named").sum())
     return {
         "communities": Figure(len(c)),
@@ -72,7 +76,7 @@ def headline(ds: Dataset, day: date, start: date | None = None) -> dict[str, Fig
         "target_share": target_share(ds, named, day.year, "named_communities"),
         "activities_month": Figure(int(this_month.sum()), int(last_month.sum())),
         "participants_month": Figure(float(participants[this_month].sum()), float(participants[last_month].sum())),
-        "volunteer_hours": Figure(float(hours[in_period].sum()), float(hours[before].sum())),
+        "volunteer_hours": Figure(float(hours[in_period].sum()), float(hours[before].sum()) if covered else None),
         "satisfaction": _satisfaction_figure(s, day),
     }
 

@@ -25,6 +25,7 @@ ChartT = TypeVar("ChartT", bound=Chart)
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 HEIGHT = 380
 ROW_HEIGHT = 40  # px per bar row: room for a 15 px label on a projector
+MIN_ROWS = 3  # a chart of one or two bars is drawn as high as three: its title, axis and legend keep the bars room
 GREY = "#999999"
 TEXT = "#0E1116"  # the app's body text (.streamlit/config.toml)
 # Districts declare no colour in campaign.toml yet; until they do, ColorBrewer Dark2 in declared order.
@@ -135,7 +136,7 @@ def month_tip(lang: str) -> alt.Tooltip:
 
 def rows_height(rows: int) -> int:
     """Height for a bar per row: Streamlit fits title, axis and legend inside it, so they get room too."""
-    return 170 + ROW_HEIGHT * max(rows, 2)
+    return 170 + ROW_HEIGHT * max(rows, MIN_ROWS)
 
 
 def empty(frame: pd.DataFrame | None) -> bool:

@@ -19,6 +19,7 @@ import altair as alt
 
 ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 
+TITLE_LINE_PX = 26  # one more line of the theme's 20 px titles, with its leading
 LINE_EM = 15.0  # at the theme's 20 px titles: 300 px; the Overview's narrow column is about 320 px at 1280 px
 NARROW_EM = 0.6  # a Latin letter, digit or space, on average, in the bold title font
 BREAK_AFTER = " ：，；、—"  # where a line ends best
@@ -60,12 +61,24 @@ def title_lines(text: str, line_em: float = LINE_EM) -> str | list[str]:
 
 
 def with_title_lines(chart: ChartT, line_em: float = LINE_EM) -> ChartT:
-    """``chart`` with its title (not the subtitle, whose lines are the builder's) in lines of ``line_em``."""
+    """``chart`` with its title (not the subtitle, whose lines are the builder's) in lines of ``line_em``.
+
+    The chart grows by each added line: Streamlit fits title, axes and legend into the chart's height, so without
+    it the bars would give up the room (a district's funnel, one bar high, was left with none).
+    """
     title = getattr(chart, "title", alt.Undefined)
+    lined: str | list[str] | alt.TitleParams
     if isinstance(title, str):
-        return chart.properties(title=title_lines(title, line_em))
-    if isinstance(title, alt.TitleParams) and isinstance(title.text, str):
+        text = title_lines(title, line_em)
+        lined = text
+    elif isinstance(title, alt.TitleParams) and isinstance(title.text, str):
+        text = title_lines(title.text, line_em)
         lined = title.copy()
-        lined.text = title_lines(title.text, line_em)
-        return chart.properties(title=lined)
-    return chart
+        lined.text = text
+    else:
+        return chart
+    added = len(text) - 1 if isinstance(text, list) else 0
+    height = getattr(chart, "height", alt.Undefined)
+    if added and isinstance(height, int):
+        return chart.properties(title=lined, height=height + added * TITLE_LINE_PX)
+    return chart.properties(title=lined)

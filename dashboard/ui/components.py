@@ -40,14 +40,20 @@ def empty_notice(lang: str) -> None:
 
 
 def metric(container, label: str, fig: Figure, kind: str, lang: str, *, help_text: str | None = None) -> None:
-    """One headline figure with its change (absent when there is nothing to compare)."""
+    """One headline figure with its change (absent when there is nothing to compare).
+
+    A change that rounds to nothing as shown ("-0.0") is drawn as no change: grey, without an arrow, never as a fall.
+    """
     fmt = FORMATS[kind]
-    delta = None
+    delta, colour, arrow = None, "normal", "auto"
     if fig.delta is not None:
-        delta = fmt(fig.delta, lang) if kind != "pct" else fmt_pct(fig.delta, lang)
-        if fig.delta > 0:
+        delta = fmt(fig.delta, lang)
+        if not any(ch in "123456789" for ch in delta):
+            delta, colour, arrow = fmt(0.0, lang), "off", "off"
+        elif fig.delta > 0:
             delta = "+" + delta
-    container.metric(label, fmt(fig.value, lang, missing=unknown(fig.reason, lang)), delta=delta, help=help_text, border=True)
+    value = fmt(fig.value, lang, missing=unknown(fig.reason, lang))
+    container.metric(label, value, delta=delta, delta_color=colour, delta_arrow=arrow, help=help_text, border=True)
 
 
 FORMATS: dict[str, Callable[..., str]] = {"int": fmt_int, "num": fmt_num, "pct": fmt_pct}
@@ -170,6 +176,16 @@ def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: st
         col.download_button(
             kind.upper(), data=make, file_name=f"{name}.{kind}", mime=mime, key=f"{key}_{kind}", on_click="ignore", icon=icon
         )
+
+
+def targets_note(f: Filters, lang: str) -> None:
+    """Say, when a type or stage is chosen, that the target shares set those communities against whole districts.
+
+    Targets are set per district, year and measure, never per type or stage: the chosen communities' figures are
+    still compared with their districts' whole targets, and a share of 18 % is their part of it, not a fall behind.
+    """
+    if f.types or f.stages:
+        st.caption(t("ui.targets_per_district", lang))
 
 
 def sample_notice(lang: str) -> None:

@@ -22,10 +22,15 @@ def _on_lang() -> None:
     state.set_lang(st.session_state["w_lang"])
 
 
-def _on_filters() -> None:
+def _on_filters(full_range: tuple[date, date]) -> None:
+    """The widgets' values as the shared filters.
+
+    The date box shows the data's whole range until someone picks another: that is no date filter (no ``from``
+    and ``to`` in the link), so changing a district keeps the Overview's default period, this year.
+    """
     chosen = {field: tuple(st.session_state.get(key) or ()) for field, key in FILTER_KEYS.items()}
-    span: tuple[date, ...] = st.session_state.get("f_dates") or ()  # a range being picked has one date
-    start, end = (span[0], span[1]) if len(span) == 2 else (None, None)
+    span: tuple[date, ...] = tuple(st.session_state.get("f_dates") or ())  # a range being picked has one date
+    start, end = (span[0], span[1]) if len(span) == 2 and span != tuple(full_range) else (None, None)
     state.set_filters(Filters(**chosen, start=start, end=end))
 
 
@@ -76,6 +81,7 @@ def render(full_range: tuple[date, date]) -> None:
                 placeholder=t("ui.all", lang),
                 on_change=_on_filters,
                 select_all=False,  # an empty filter already means all; Streamlit's "Select all" is English only
+                args=(full_range,),
             )
         st.date_input(
             t("ui.date_range", lang),
@@ -83,6 +89,7 @@ def render(full_range: tuple[date, date]) -> None:
             min_value=full_range[0],
             max_value=full_range[1],
             on_change=_on_filters,
+            args=(full_range,),
             format="YYYY-MM-DD",
         )
         st.button(t("ui.reset_filters", lang), on_click=_reset, key="f_reset", width="stretch")
