@@ -17,10 +17,9 @@ from dashboard.ui.page import require_settings
 started = data.run_clock()  # DASHBOARD_TIMING=1 logs each run's server time (data.timed_run)
 # Set once, before navigation: a page's Material icon would otherwise become the favicon (fetched from
 # the internet), and a second call after st.navigation resets the menu. Slides start with the sidebar closed.
+# No page_title: each page's own title (st.Page below) names the browser tab, in the reader's language.
 presenting = urlparse(st.context.url or "").path.rstrip("/").endswith("/present")
-st.set_page_config(
-    page_title="居品 · Ju products", page_icon="🏘️", layout="wide", initial_sidebar_state="collapsed" if presenting else "auto"
-)
+st.set_page_config(page_icon="🏘️", layout="wide", initial_sidebar_state="collapsed" if presenting else "auto")
 state.init()
 lang = state.lang()
 a11y.declare_language(lang)

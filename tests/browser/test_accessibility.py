@@ -36,6 +36,8 @@ from stage_checks import (
 )
 from test_desk_browser import BROKEN, desk_server, gbk_file_with_a_new_community, sign_in, upload  # noqa: F401 (a fixture)
 
+from dashboard.i18n import t
+
 pytestmark = pytest.mark.browser
 PAGE_NAMES = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))
 URLS = {"overview": "/", "profile": f"/profile?community={DERIVED['community_id']}"}  # the default page is at the root
@@ -113,6 +115,8 @@ def test_every_page_draws_in_each_language_and_axe_finds_nothing_serious(visit, 
         assert page.evaluate(CUT_IN_CHARTS) == []  # every title and legend whole, at 1280 px
     assert page.evaluate(CUT_IN_METRICS) == []
     assert page.evaluate("document.documentElement.lang") == HTML_LANG[lang]
+    # WCAG 2.4.2: the tab names the page, in the reader's language (before, every page was "居品 · Ju products")
+    assert page.title() == t(f"ui.nav_{name}", lang)
     frames = [frame for frame in page.frames if "/component/streamlit_folium" in frame.url]
     assert len(frames) == (1 if name in MAPS else 0)
     assert all(frame.evaluate("document.documentElement.lang") == HTML_LANG[lang] for frame in frames)
