@@ -6,6 +6,7 @@ from dashboard.i18n import t
 from dashboard.schema import TABLES
 from dashboard.storage import store
 from dashboard.ui import data, flash, history_view, session, state
+from dashboard.ui.text import table_name
 
 state.require_app()
 lang = state.lang()
@@ -19,7 +20,7 @@ table = (
         list(TABLES),
         default="communities",
         key="hist_tbl",
-        format_func=lambda v: t(f"validation.table_{v}", lang),
+        format_func=lambda v: table_name(v, lang),
     )
     or "communities"
 )

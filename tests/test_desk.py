@@ -896,3 +896,17 @@ def test_history_page_offers_templates_for_each_table(db, downloads):
             [list(r) for r in ws.iter_rows(values_only=True)] for ws in expected
         ]
         assert not at.exception
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [("en", ["Communities", "Activities", "Surveys", "Targets"]), ("zh", ["社区", "活动", "满意度调查", "年度目标"])],
+)
+def test_tables_standing_alone_as_options_are_named_as_names(db, lang, names):
+    """Tabs and lists name a table as a name ("Communities"), not as the lower-case word of a sentence."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["lang"] = lang
+    at.switch_page("pages/history.py")
+    at.run()
+    assert at.selectbox(key="tpl_table").options == names
+    assert at.button_group(key="hist_tbl").options == names

@@ -16,6 +16,7 @@ from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
 from dashboard.ui import data, flash, per_version, removals_view, session
+from dashboard.ui.text import table_name
 
 
 def versions_table(rows: list[dict], staff: bool, lang: str) -> None:
@@ -113,9 +114,7 @@ def restore(table: str, version: int, user: User | None, lang: str) -> None:
 def template_downloads(lang: str) -> None:
     st.subheader(t("history.templates", lang), help=t("history.templates_help", lang))
     left, right = st.columns(2)
-    table = left.selectbox(
-        t("desk.table_choice", lang), list(TABLES), key="tpl_table", format_func=lambda v: t(f"validation.table_{v}", lang)
-    )
+    table = left.selectbox(t("desk.table_choice", lang), list(TABLES), key="tpl_table", format_func=lambda v: table_name(v, lang))
     headers = (
         right.segmented_control(
             t("history.headers_lang", lang),

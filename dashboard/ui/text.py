@@ -1,6 +1,7 @@
-"""Text shown inside Markdown: text from data escaped so it is never markup or HTML; a heading with its count."""
+"""Text shown inside Markdown: text from data escaped so it is never markup or HTML; a heading with its count;
+a table's name where it stands alone."""
 
-from dashboard.i18n import fmt_int
+from dashboard.i18n import fmt_int, t
 
 MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
 
@@ -18,3 +19,9 @@ def counted(title: str, count: float | None, lang: str) -> str:
 def counted_heading(title: str, count: float | None, lang: str) -> str:
     """The same as a bold heading: "**Quiet communities** · 1,234"."""
     return counted(f"**{title}**", count, lang)
+
+
+def table_name(table: str, lang: str) -> str:
+    """A table's name standing alone, as an option or a tab ("Communities", "社区"); inside a sentence it is
+    ``validation.table_<name>`` ("2 communities files")."""
+    return t(f"ui.table_name_{table}", lang)

@@ -15,7 +15,7 @@ from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
 from dashboard.ui import components, data, flash, maps_view, removals_view, session
-from dashboard.ui.text import counted, counted_heading, md_escape
+from dashboard.ui.text import counted, counted_heading, md_escape, table_name
 
 STAGED_KEY = "desk_staged"
 ROUND_KEY = "desk_round"  # part of the uploader's key: a new round empties it after a commit
@@ -53,7 +53,7 @@ def choose_file(scope: Scope, lang: str):
         t("desk.table_choice", lang),
         tables,
         key="desk_table",
-        format_func=lambda v: t("desk.table_auto", lang) if v is None else table_label(v, lang),
+        format_func=lambda v: t("desk.table_auto", lang) if v is None else table_name(v, lang),
     )
     modes = [None, "replace", "append"]
     mode = right.selectbox(t("desk.mode_choice", lang), modes, key="desk_mode", format_func=lambda v: _mode_label(v, scope, lang))
