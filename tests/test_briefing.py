@@ -300,6 +300,20 @@ def test_figures_carry_units_and_wan(value, unit, lang, said):
     assert wording.amount(value, unit, lang) == said
 
 
+@pytest.mark.parametrize(
+    ("column", "lang", "said"),
+    [
+        ([234_000, 70_725, None], "zh", ["23.4万", "7.1万", "—"]),  # one unit down the column: 7.1万 reads as the smaller
+        ([34_000, 70_725], "zh", ["34,000", "70,725"]),
+        ([1_397_384, 70_725], "en", ["1.4 million", "0.1 million"]),
+        ([397_384, 70_725], "en", ["397,384", "70,725"]),
+    ],
+)
+def test_a_column_of_figures_is_said_in_one_unit(column, lang, said):
+    large = wording.column_is_large(column, lang)
+    assert [wording.number(value, lang, large=large) for value in column] == said
+
+
 # --- wording conventions -------------------------------------------------------------------------------------
 
 

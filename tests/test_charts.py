@@ -12,7 +12,7 @@ from dashboard import config
 from dashboard.dataset import Dataset, empty_dataset, read_csv_dir, typed_frame
 from dashboard.figures import queries
 from dashboard.i18n import catalogue, t
-from dashboard.render import bars, chart_style, charts, community_charts
+from dashboard.render import bars, chart_style, charts, community_charts, stage_charts
 from dashboard.render.chart_export import EXPORT_WIDTH, chart_csv, chart_png, chart_svg, export_spec
 
 DAY = date(2025, 3, 31)
@@ -334,3 +334,13 @@ def test_csv_has_bom_and_no_formulas():
     data = chart_csv(pd.DataFrame({"name": ['=HYPERLINK("x")', "前营街社区"], "n": [1, 2]}))
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines() == ["name,n", '"\'=HYPERLINK(""x"")",1', "前营街社区,2"]
+
+
+def test_the_profile_time_line_leaves_room_above_its_busiest_month_for_the_stage_names():
+    activities = pd.DataFrame({"date": pd.to_datetime(["2025-01-05", "2025-01-20", "2025-02-03"]), "participants": [5, 6, 7]})
+    milestones = pd.DataFrame(
+        {"stage": ["applied", "named"], "date": pd.to_datetime(["2025-01-01", "2025-02-01"]), "derived": [False, True]}
+    )
+    spec = stage_charts.profile_timeline_chart(milestones, activities, "zh").to_dict()
+    [bars] = [layer for layer in spec["layer"] if layer["mark"]["type"] == "bar"]
+    assert bars["encoding"]["y"]["scale"]["domain"] == [0, 2 * stage_charts.HEADROOM]  # January's two, with headroom

@@ -340,3 +340,9 @@ def test_the_attribution_is_the_base_maps_credit_and_its_review_number(communiti
     html = rendered(maps.build_map(communities, districts, lang="zh", basemap="gaode"))
     assert json.dumps("© 高德地图 AutoNavi · 审图号：GS(2024)0000号") in html  # folium writes it as JSON
     assert "setPrefix(false)" in html  # and no "Leaflet" prefix, flag included
+
+
+def test_the_scale_bar_is_in_metres_only(communities, districts):
+    """Readers here measure in metres and kilometres: one scale bar, without Leaflet's miles and feet."""
+    html = rendered(maps.build_map(communities, districts, lang="zh"))
+    assert html.count("L.control.scale(") == 1 and "L.control.scale({imperial: false})" in html

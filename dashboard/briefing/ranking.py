@@ -78,9 +78,9 @@ def district_ranking(ds: Dataset, period: Period, progress: pd.DataFrame | None 
     return frame
 
 
-def _done(done: float, target: float, lang: str, with_target: bool = False) -> str:
-    """The figure reached ("3,300", "23.4万"), or "11 / 14" against its target."""
-    shown = wording.number(done, lang)
+def _done(done: float, target: float, lang: str, with_target: bool = False, *, large: bool | None = None) -> str:
+    """The figure reached ("3,300", "23.4万"; ``large``: in 万 as its column is), or "11 / 14" against its target."""
+    shown = wording.number(done, lang, large=large)
     if not with_target or pd_isna(target) or not target:
         return shown
     return f"{shown} / {wording.number(target, lang)}"
@@ -104,6 +104,7 @@ def table(frame: pd.DataFrame, lang: str, own: str | None = None) -> Table:
     keys = ("rank", "district", "named", "named_rate", "activities", "activities_rate", "hours", "hours_rate")
     header = [t(f"brief.rank_{key}", lang) for key in (*keys, "satisfaction", "change", "score")]
     rows, last = [], len(frame) - 1
+    large = {column: wording.column_is_large(frame[column], lang) for column in ("activities_ytd", "hours_ytd")}
     for i, r in frame.iterrows():
         mark = t("brief.rank_leader", lang) if i == 0 else t("brief.rank_last", lang) if i == last and last > 0 else ""
         rows.append(
@@ -112,9 +113,9 @@ def table(frame: pd.DataFrame, lang: str, own: str | None = None) -> Table:
                 config.label("districts", r["district"], lang),
                 _done(r["named"], r["target_named"], lang, with_target=True),
                 _rate(r["named_rate"], r["target_named"], lang),
-                _done(r["activities_ytd"], r["target_activities"], lang),
+                _done(r["activities_ytd"], r["target_activities"], lang, large=large["activities_ytd"]),
                 _rate(r["activities_rate"], r["target_activities"], lang),
-                _done(r["hours_ytd"], r["target_hours"], lang),
+                _done(r["hours_ytd"], r["target_hours"], lang, large=large["hours_ytd"]),
                 _rate(r["hours_rate"], r["target_hours"], lang),
                 fmt_num(r["satisfaction"], lang),
                 _change(r["satisfaction_change"], lang),

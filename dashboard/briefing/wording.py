@@ -6,6 +6,7 @@ A presenter reads these aloud: "139.7万小时" rather than "1,397,384小时",
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from dashboard import config
@@ -24,15 +25,33 @@ def _b(key: str, lang: str, **values: object) -> str:
     return t(f"brief.{key}", lang, **values)
 
 
-def number(value: float | None, lang: str) -> str:
-    """A count as said aloud: 15.9万 / 1.4 million from the thresholds on, else with thousands separators."""
+def number(value: float | None, lang: str, *, large: bool | None = None) -> str:
+    """A count as said aloud: 15.9万 / 1.4 million from the thresholds on, else with thousands separators.
+
+    ``large``: True writes the figure in 万 / million whatever its size, as the other figures of its column are.
+    """
     if value is None or not_a_figure(value):
         return "—"
-    if lang == "zh" and abs(value) >= WAN_FROM:
+    if large is None:
+        large = is_large(value, lang)
+    if large and lang == "zh":
         return fmt_num(value / WAN, lang) + "万"
-    if lang != "zh" and abs(value) >= MILLION:
+    if large:
         return fmt_num(value / MILLION, lang) + " million"
     return fmt_int(value, lang)
+
+
+def is_large(value: float | None, lang: str) -> bool:
+    """Whether ``value`` is said in 万 (from 100,000) or, in English, in millions."""
+    if value is None or not_a_figure(value):
+        return False
+    return abs(value) >= (WAN_FROM if lang == "zh" else MILLION)
+
+
+def column_is_large(values: Iterable[float | None], lang: str) -> bool:
+    """Whether a column's figures are all said in 万 / million: once one of them is, so that they compare at a glance
+    (a table's "23.4万" above "70,725" read as the smaller figure)."""
+    return any(is_large(value, lang) for value in values)
 
 
 def amount(value: float | None, name: str, lang: str) -> str:

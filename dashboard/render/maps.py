@@ -49,6 +49,18 @@ CANVAS_THRESHOLD = 3000  # above this many points Leaflet draws on canvas, not S
 # Sequential scale of district progress (ColorBrewer Blues, 5 classes of 20 %).
 
 
+class _MetricScale(MacroElement):
+    """The scale bar in metres and kilometres only: folium's own (``control_scale``) adds miles and feet."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+{% endmacro %}""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
 class _Background(MacroElement):
     """A light background where there are no tiles (a script on the map itself)."""
 
@@ -124,11 +136,11 @@ def _base_map(base: config.Term, n_points: int, height_hint: int | None) -> foli
         location=config.CITY_CENTER,
         zoom_start=10,
         tiles=None,
-        control_scale=True,
         prefer_canvas=n_points > CANVAS_THRESHOLD,
         height=height_hint or "100%",
     )
     m.options["max_zoom"] = MAX_ZOOM
+    _MetricScale().add_to(m)
     url = base.extra.get("url", "")
     if url:
         folium.TileLayer(

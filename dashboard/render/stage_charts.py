@@ -22,6 +22,7 @@ from dashboard.render.chart_style import GREY, Chart
 
 ACTUAL, PROJECTED = "#08519c", "#6b6b6b"  # the count so far in a dark blue, the projection in grey (dashed)
 PANEL_WIDTH = 190  # px per district in the small multiples, three to a row: with their axes they fit the page at 1280 px
+HEADROOM = 1.4  # the time line's bars reach 1 / 1.4 of its height: its stage names are written above them
 STEP_PANEL_WIDTH = 250  # px per step in time in stage, two to a row beside their district or type names
 
 
@@ -291,7 +292,13 @@ def profile_timeline_chart(milestones: pd.DataFrame, activities: pd.DataFrame, l
             .mark_bar(color="#9ecae1", size=max(4, min(22, 700 // max(len(monthly), 1))))
             .encode(
                 x,
-                alt.Y("activities:Q", title=_s("activities_per_month", lang), axis=alt.Axis(format=",d", tickMinStep=1)),
+                alt.Y(
+                    "activities:Q",
+                    title=_s("activities_per_month", lang),
+                    axis=alt.Axis(format=",d", tickMinStep=1),
+                    # headroom above the busiest month for the stage names written at the top, one line a stage
+                    scale=alt.Scale(domain=[0, float(monthly["activities"].max()) * HEADROOM], nice=True),
+                ),
                 tooltip=[
                     style.month_tip(lang),
                     alt.Tooltip("activities:Q", title=_s("activities_per_month", lang), format=",d"),
