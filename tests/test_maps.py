@@ -346,3 +346,9 @@ def test_the_scale_bar_is_in_metres_only(communities, districts):
     """Readers here measure in metres and kilometres: one scale bar, without Leaflet's miles and feet."""
     html = rendered(maps.build_map(communities, districts, lang="zh"))
     assert html.count("L.control.scale(") == 1 and "L.control.scale({imperial: false})" in html
+
+
+def test_the_legend_sits_in_the_corner_the_city_leaves_empty(communities, districts):
+    """Top right: Xining's outline leaves its north-east empty; bottom right covered the urban districts' points."""
+    html = rendered(maps.build_map(communities, districts, lang="en"))
+    assert "L.control({position: 'topright'})" in html and "bottomright" not in html

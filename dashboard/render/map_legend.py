@@ -23,11 +23,12 @@ AREA_OPACITY = 0.85  # the choropleth's fill, and its legend swatches alike
 
 
 class Legend(MacroElement):
-    """A legend box in a map corner; its HTML is built (and escaped) in Python."""
+    """A legend box in the map's top right corner (Xining's outline leaves its north-east empty, where the bottom
+    right covered the urban districts' points); its HTML is built (and escaped) in Python."""
 
     _template = Template("""{% macro script(this, kwargs) %}
 (function () {
-  var legend = L.control({position: 'bottomright'});
+  var legend = L.control({position: 'topright'});
   legend.onAdd = function () {
     var div = L.DomUtil.create('div', 'ju-map-legend');
     div.innerHTML = {{ this.html_js }};
