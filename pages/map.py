@@ -20,6 +20,12 @@ st.query_params["layer"] = layer
 progress = data.progress_table(version, f, day) if layer == "progress" else None
 st.caption(t("ui.map_help", lang, count=len(scoped.communities)))
 clicked = maps_view.full_map(scoped.communities, lang, layer, progress, key="main_map")
-components.chart(charts.type_mix_chart(scoped.communities, lang), lang, key="map_type_mix", name="types")
+# The chart below says in figures what the map shows: types, stages by district, or each district's progress.
+if layer == "stage":
+    components.chart(data.funnel_chart(version, f, day, lang), lang, key="map_stages", name="stages")
+elif layer == "progress":
+    components.chart(data.district_progress_chart(version, f, day, lang), lang, key="map_progress", name="progress")
+else:
+    components.chart(charts.type_mix_chart(scoped.communities, lang), lang, key="map_type_mix", name="types")
 if clicked:
     st.switch_page("pages/profile.py", query_params={"community": clicked, "lang": lang, **f.to_params()})

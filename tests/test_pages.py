@@ -410,17 +410,18 @@ def test_map_points_follow_the_url_filters(params, ids):
 
 
 @pytest.mark.parametrize(
-    ("layer", "legend_zh", "legend_en"),
+    ("layer", "legend_zh", "legend_en", "chart"),
     [
-        ("type", "特色类型", "Characteristic type"),
-        ("stage", "创建阶段", "Brand-creation stage"),
-        ("progress", "品牌创建进度", "Brand-creation progress"),
+        ("type", "特色类型", "Characteristic type", "各特色类型社区数"),
+        ("stage", "创建阶段", "Brand-creation stage", "品牌创建进程：各区县社区所处阶段"),
+        ("progress", "品牌创建进度", "Brand-creation progress", "各区县命名社区目标完成率"),
     ],
 )
-def test_map_layer_switch_changes_the_legend(layer, legend_zh, legend_en):
+def test_map_layer_switch_changes_the_legend_and_the_chart(layer, legend_zh, legend_en, chart):
     at = open_page("map")
     at.segmented_control(key="w_layer").set_value(layer).run()
     assert map_legend_title(folium_maps(at)[0]) == legend_zh
+    assert chart_titles(at) == [chart]  # the chart under the map says in figures what the map shows
     assert at.query_params["layer"] == layer
     assert len(map_points(folium_maps(at)[0])) == 8
 
