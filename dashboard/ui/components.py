@@ -87,6 +87,14 @@ def profile_url(community_id: str, lang: str) -> str:
     return f"./profile?community={quote(str(community_id), safe='')}&lang={lang}"
 
 
+ROW_PX = 35  # a data grid's row, and its header, at Streamlit's default row height
+
+
+def fitted_height(rows: int, most: int) -> int:
+    """A table's height in pixels: its header and rows, but at most ``most`` (then it scrolls); no empty rows below."""
+    return min(most, (rows + 1) * ROW_PX + 3)
+
+
 def community_table(
     frame: pd.DataFrame,
     columns: dict[str, str],
@@ -118,7 +126,7 @@ def community_table(
         in_words(shown, lang, worded) if worded else shown,
         hide_index=True,
         key=key,
-        height=height or "auto",
+        height=fitted_height(len(shown), height) if height else "auto",
         column_config={t("ui.col_profile", lang): st.column_config.LinkColumn(display_text=t("ui.open_profile", lang))},
     )
 
