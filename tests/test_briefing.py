@@ -25,19 +25,21 @@ from PIL import Image
 from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Emu
+from shapely.geometry import Point, shape
 
 from dashboard import config
 from dashboard.briefing import bundle, compose, content, fonts, layout, pdf, wording
 from dashboard.briefing.compare import Change
 from dashboard.briefing.deck import DECK_FONT, deck_bytes
 from dashboard.briefing.period import Period, default_period, gather
-from dashboard.briefing.static_map import static_map
+from dashboard.briefing.static_map import label_point, static_map
 from dashboard.cli import brief as cli_brief
 from dashboard.cli.brief import resolve_district
 from dashboard.cli.main import main
 from dashboard.dataset import read_csv_dir
 from dashboard.i18n import fmt_int
 from dashboard.ingest.sample import load_sample
+from dashboard.render.maps import load_districts
 from dashboard.storage import store
 
 # One pytest-xdist worker runs this module (scripts/test.sh distributes tests one by one): its module fixtures
@@ -785,3 +787,16 @@ def test_the_stage_counts_of_today_are_the_data_as_it_stands(sqlite_engine, csv)
     f = gather(ds, Period(None, date(2026, 1, 1), date(2026, 11, 26)))
     today = csv["communities"]["stage"].value_counts().to_dict()
     assert {stage: f.stage_count(stage) for stage in config.codes("stages")} == today
+
+
+def test_a_districts_name_sits_where_it_is_farthest_from_its_outline():
+    """湟中区 wraps around the urban districts: its centroid lay 0.07° from its edge, beside their frame, and its
+    name ran into 湟源县's on the slide; the label point is inside every district and far from its edges."""
+    features = {f["properties"]["code"]: f for f in load_districts()["features"]}
+    for code, feature in features.items():
+        outline = shape(feature["geometry"])
+        point = Point(label_point(feature))
+        assert outline.contains(point), code
+        assert outline.boundary.distance(point) >= 0.02, code
+    huangzhong = shape(features["huangzhong"]["geometry"])
+    assert huangzhong.boundary.distance(Point(label_point(features["huangzhong"]))) > 0.14

@@ -14,6 +14,8 @@ from typing import TypedDict
 
 import altair as alt
 import pandas as pd
+from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.ops import polylabel
 
 from dashboard import config
 from dashboard.briefing import wording
@@ -26,6 +28,7 @@ RING_LIMIT = 2_000  # communities up to which each dot gets a white ring
 URBAN = ("chengdong", "chengzhong", "chengxi", "chengbei")  # the four districts of the city proper
 LABEL_SIZE = 19  # px at the picture's size: about 13 pt on a slide
 INSET_COLOR = "#7a1f1f"
+LABEL_TOLERANCE = 0.001  # degrees (about 100 m): how close polylabel gets to the point farthest from the outline
 
 
 def dot_size(count: int) -> int:
@@ -56,26 +59,17 @@ def _inline_csv(frame: pd.DataFrame) -> alt.InlineData:
     )
 
 
-def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
-    """(area, lon, lat) of a polygon ring by the shoelace formula."""
-    area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
-        cross = x0 * y1 - x1 * y0
-        area += cross
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    if not area:
-        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
-        return 0.0, sum(xs) / len(xs), sum(ys) / len(ys)
-    return abs(area) / 2, cx / (3 * area), cy / (3 * area)
+def label_point(feature: dict) -> tuple[float, float]:
+    """Where a district's label goes (lon, lat): the point of its largest polygon farthest from the outline.
 
-
-def centroid(feature: dict) -> tuple[float, float]:
-    """Where a district's label goes: the centroid of its largest polygon (lon, lat)."""
-    geometry = feature["geometry"]
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    _, lon, lat = max((_ring_centroid(polygon[0]) for polygon in polygons), key=lambda c: c[0])
-    return lon, lat
+    A centroid can fall near an edge, or outside, of a district that wraps around others: 湟中区's did, beside the
+    urban districts' frame, and its name ran into 湟源县's on the slide.
+    """
+    outline = shape(feature["geometry"])
+    parts = list(outline.geoms) if isinstance(outline, MultiPolygon) else [outline]
+    largest = max((part for part in parts if isinstance(part, Polygon)), key=lambda part: part.area)
+    point = polylabel(largest, tolerance=LABEL_TOLERANCE)
+    return point.x, point.y
 
 
 def _bounds(features: list[dict]) -> tuple[float, float, float, float]:
@@ -120,7 +114,7 @@ def _district_labels(features: list[dict], communities: pd.DataFrame, lang: str)
     rows = []
     for f in features:
         code = f["properties"].get("code")
-        lon, lat = centroid(f)
+        lon, lat = label_point(f)
         text = f"{config.label('districts', code, lang)}\n{wording.amount(int(counts.get(code, 0)), 'communities', lang)}"
         rows.append({"longitude": lon, "latitude": lat, "text": text})
     return pd.DataFrame(rows)
