@@ -274,7 +274,7 @@ def test_editor_uploads_but_cannot_restore_or_manage_and_signs_out_in_one_click(
     at.switch_page("pages/history.py")
     at.run()
     assert not at.checkbox and not [b for b in at.button if b.label.startswith("Restore")]
-    assert t("history.admin_only", "en") in shown_text(at)
+    assert t("history.admin_only_signed_in", "en") in shown_text(at)  # signed in: not told to sign in
     at.switch_page("pages/desk.py")
     at.run()
     button(at, "Sign out").click()
@@ -910,3 +910,23 @@ def test_tables_standing_alone_as_options_are_named_as_names(db, lang, names):
     at.run()
     assert at.selectbox(key="tpl_table").options == names
     assert at.button_group(key="hist_tbl").options == names
+
+
+def test_history_tells_who_may_restore_whether_or_not_one_is_signed_in(db):
+    at = open_page("pages/history.py")  # nobody signed in: told where to sign in
+    assert t("history.admin_only", "en") in [c.value for c in at.caption]
+    signed = sign_in(open_page(), "ed")
+    signed.switch_page("pages/history.py")
+    signed.run()
+    captions = [c.value for c in signed.caption]
+    assert t("history.admin_only_signed_in", "en") in captions and t("history.admin_only", "en") not in captions
+
+
+@pytest.mark.parametrize(("lang", "note"), [("zh", "内置示例数据（示意）"), ("en", "bundled sample data (illustrative)")])
+def test_the_samples_version_note_is_in_the_readers_language(db, lang, note):
+    at = sign_in(open_page(), "ed")
+    at.switch_page("pages/history.py")
+    at.run()
+    at.sidebar.button_group(key="w_lang").set_value(lang).run()
+    [versions] = [frame.value for frame in at.dataframe if t("history.col_note", lang) in frame.value.columns]
+    assert set(versions[t("history.col_note", lang)]) == {note}

@@ -222,3 +222,19 @@ def test_downloaded_files_neutralise_formula_cells_but_keep_numbers():
 def test_string_dtype_columns_are_neutralised_too():
     frame = pd.DataFrame({"text": pd.array(FORMULAS, dtype="string")})
     assert list(safe_frame(frame)["text"]) == ["'" + f for f in FORMULAS]
+
+
+def test_problems_are_listed_in_the_files_row_order_and_a_blank_cell_is_said_in_words():
+    data = (
+        "community_id,name_zh,district,characteristic,stage,latitude,longitude\n"
+        "A1,甲,chengxi,caring,named,36.6,101.7\n"
+        "A2,乙,nowhere,caring,named,36.6,101.7\n"
+        "A3,,chengxi,caring,named,north,101.7\n"
+    ).encode()
+    report = check_bytes(None, data, "f.csv")
+    for lang, blank in (("zh", "（空白）"), ("en", "(blank)")):
+        problems = staging.problems_frame(report, lang)
+        assert problems["row"].tolist() == sorted(problems["row"].tolist())
+        assert set(problems["row"]) == {3, 4}
+        named = problems[problems["column"] == "name_zh"]
+        assert named["value"].tolist() == [blank]  # not None: the cell is blank in the file

@@ -205,7 +205,7 @@ def test_with_public_off_a_viewer_reads_everything_but_changes_nothing(db, monke
     assert not at.file_uploader and t("desk.viewer_no_import", "en") in [i.value for i in at.info]
     at.switch_page("pages/history.py")
     at.run()
-    assert not at.checkbox and t("history.admin_only", "en") in [c.value for c in at.caption]
+    assert not at.checkbox and t("history.admin_only_signed_in", "en") in [c.value for c in at.caption]
 
 
 def test_with_public_on_anonymous_readers_see_the_dashboard_as_before(db):

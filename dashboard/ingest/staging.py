@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from dashboard.i18n import t
 from dashboard.ingest import diff, guard, scoping
 from dashboard.ingest.importing import check_bytes
 from dashboard.ingest.problems import FileProblem
@@ -134,10 +135,19 @@ def commit(engine: Engine, staged: Staged, actor: audit.Actor, note: str, *, con
 
 
 def problems_frame(report: Report, lang: str) -> pd.DataFrame:
-    """Every listed problem as a table: row, column, value, message (in ``lang``)."""
+    """Every listed problem as a table: row, column, value, message (in ``lang``), in the file's row order.
+
+    Problems of the whole file (no row) come first, then row by row as a spreadsheet shows them; a row's problems
+    keep the order the checks found them in. A blank cell's value is said in words ("（空白）"), never "None".
+    """
     rows = [issue.as_dict(lang) for issue in report.errors]
-    frame = pd.DataFrame(rows, columns=["row", "column", "value", "code", "message"])
-    return frame.astype({"row": "Int64"})
+    frame = pd.DataFrame(rows, columns=["row", "column", "value", "code", "message"]).astype({"row": "Int64"})
+    blank = t("desk.blank_value", lang)
+    frame["value"] = [
+        blank if pd.notna(row) and (value is None or value == "" or (isinstance(value, float) and pd.isna(value))) else value
+        for row, value in zip(frame["row"], frame["value"], strict=True)
+    ]
+    return frame.sort_values("row", kind="stable", na_position="first").reset_index(drop=True)
 
 
 def problem_rows(report: Report) -> int:

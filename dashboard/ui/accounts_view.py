@@ -47,6 +47,7 @@ def _districts(user: auth.User, lang: str, key: str, default: list[str] | None =
         format_func=lambda code: config.label("districts", code, lang),
         key=key,
         placeholder=t("scope.city_wide", lang) if user.scope.city_wide else t("desk.pick_districts", lang),
+        select_all=False,  # Streamlit's "Select all" is English only
     )
     return Scope.of(picked)
 

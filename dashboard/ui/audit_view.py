@@ -35,11 +35,21 @@ def filters(lang: str) -> dict:
         key="audit_source",
         format_func=lambda s: t(f"audit.source_{s or 'any'}", lang),
     )
-    events = st.multiselect(
-        t("audit.events", lang), EVENTS, key="audit_events", format_func=lambda e: t(f"audit.event_{e}", lang)
+    events = st.multiselect(  # an empty choice is every event: said so, not Streamlit's English "Choose options"
+        t("audit.events", lang),
+        EVENTS,
+        key="audit_events",
+        format_func=lambda e: t(f"audit.event_{e}", lang),
+        placeholder=t("ui.all", lang),
+        select_all=False,
     )
     outcomes = st.multiselect(
-        t("audit.outcomes", lang), OUTCOMES, key="audit_outcomes", format_func=lambda o: t(f"audit.outcome_{o}", lang)
+        t("audit.outcomes", lang),
+        OUTCOMES,
+        key="audit_outcomes",
+        format_func=lambda o: t(f"audit.outcome_{o}", lang),
+        placeholder=t("ui.all", lang),
+        select_all=False,
     )
     first, last = (days[0], days[-1]) if isinstance(days, tuple) and days else (today, today)
     return {

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.auth import User
 from dashboard.i18n import fmt_int, t
-from dashboard.ingest import restoring
+from dashboard.ingest import restoring, sample
 from dashboard.ingest.staging import RemovalsNotConfirmed
 from dashboard.render import templates
 from dashboard.render.exports import contract_frame, table_bytes
@@ -28,12 +28,17 @@ def versions_table(rows: list[dict], staff: bool, lang: str) -> None:
         t("history.col_user", lang): [r["user"] for r in rows],
         t("history.col_file", lang): [r["file"] for r in rows],
         t("history.col_rows", lang): [r["rows"] for r in rows],
-        t("history.col_note", lang): [r["note"] for r in rows],
+        t("history.col_note", lang): [_note(r["note"], lang) for r in rows],
     }
     if not staff:
         columns.pop(t("history.col_user", lang))
         columns.pop(t("history.col_note", lang))
     st.dataframe(pd.DataFrame(columns), hide_index=True, key="history_table", width="stretch")
+
+
+def _note(note: str, lang: str) -> str:
+    """A version's note as its author wrote it; the bundled sample's, which the product wrote, in the reader's language."""
+    return t("history.sample_note", lang) if note == sample.NOTE else note
 
 
 def version_bytes(table: str, version: int, kind: str, user: User) -> bytes:
@@ -77,8 +82,8 @@ def _plan(data_version: str, table: str, version: int, districts: str) -> restor
 
 def restore(table: str, version: int, user: User | None, lang: str) -> None:
     """Admins restore a version (a scoped admin: its districts' rows only) as a new one; others are told who can."""
-    if user is None or not user.can("restore"):
-        st.caption(t("history.admin_only", lang))
+    if user is None or not user.can("restore"):  # signed in already: not told to sign in
+        st.caption(t("history.admin_only" if user is None else "history.admin_only_signed_in", lang))
         return
     table_name = t(f"validation.table_{table}", lang)
     if not user.scope.city_wide:

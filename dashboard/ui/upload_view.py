@@ -105,13 +105,14 @@ def show_rejected(staged: staging.Staged, payload: bytes, lang: str) -> None:
         }
     )
     st.markdown(f"**{t('desk.problems', lang)}**")
-    st.dataframe(shown, hide_index=True, key="desk_problems", width="stretch")
+    # a problem of the whole file has no row, column or value: "—", never "None"
+    st.dataframe(shown.style.format(na_rep="—"), hide_index=True, key="desk_problems", width="stretch")
     if report.unlisted:
         st.caption(t("validation.more_problems", lang, count=report.unlisted, shown=len(report.errors)))
     raw_rows, mask = staging.rows_with_problems(payload, staged.file_name, report)
     if not raw_rows.empty:
         st.markdown(f"**{t('desk.problem_rows', lang)}**")
-        styled = raw_rows.style.apply(lambda _: mask.replace({True: HIGHLIGHT, False: ""}), axis=None)
+        styled = raw_rows.style.apply(lambda _: mask.replace({True: HIGHLIGHT, False: ""}), axis=None).format(na_rep="")
         st.dataframe(styled, key="desk_problem_rows", width="stretch")
     _report_downloads(shown, staged.file_name, lang)
 
