@@ -40,6 +40,10 @@ class Column:
     in_dataset: bool = True
     stage: str = ""  # a stage-date column: the stage (campaign.toml "stages") whose date it holds
 
+    def header(self, lang: str) -> str:
+        """The column's header in a file or table for a reader of ``lang``: its Chinese name, or its contract name."""
+        return self.zh if lang == "zh" else self.name
+
     @property
     def vocabulary(self) -> str | None:
         """The campaign.toml vocabulary an enumerated column draws from."""

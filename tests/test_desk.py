@@ -25,7 +25,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, signin
+from dashboard import auth, config, signin
 from dashboard.i18n import fmt_count, t
 from dashboard.ingest import sample, staging
 from dashboard.ingest.importing import check_bytes
@@ -723,6 +723,21 @@ def edited(frame: pd.DataFrame) -> pd.DataFrame:
     frame = pd.concat([frame, added], ignore_index=True)
     frame[XSS] = ""
     return frame
+
+
+def test_a_chinese_preview_names_columns_codes_and_fields_as_the_chinese_template_does(db):
+    frame, data = active_csv(db, edited)
+    at = sign_in(open_page(), "ed")
+    at.sidebar.button_group(key="w_lang").set_value("zh").run()
+    at = upload(at, "communities-new.csv", data)
+    assert not at.exception and not at.error
+    changed = at.dataframe[0].value
+    assert changed.to_dict("records") == [{"社区编号": frame.iloc[0]["community_id"], "变更字段": "品牌名称、创建阶段"}]
+    added, removed = [e.value for e in at.dataframe if "社区名称" in e.value.columns]
+    stages = {config.label("stages", code, "zh") for code in config.codes("stages")}
+    for rows in (added, removed):
+        assert {"社区编号", "所属区县", "特色类型", "创建阶段"} <= set(rows.columns)
+        assert set(rows["创建阶段"].dropna()) <= stages  # names, not codes
 
 
 def test_accepted_file_previews_the_change_and_commit_makes_a_new_version(db):

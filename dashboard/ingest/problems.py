@@ -115,7 +115,7 @@ def _localised(params: dict, lang: str) -> dict:
             out["suggestion"] = config.label(config.ENUM_VOCAB[vocab], out["suggestion"], lang)
     columns_of = out.pop("columns_of", None)
     if columns_of:  # Chinese readers get the Chinese headers they would type
-        names = [c.zh if lang == "zh" else c.name for c in TABLES[columns_of].columns]
+        names = [c.header(lang) for c in TABLES[columns_of].columns]
         out["choices"] = join_list(names, lang)
     if "table" in out:
         out["table"] = t(f"validation.table_{out['table']}", lang)

@@ -100,7 +100,7 @@ def example_frame(table: str, lang: str) -> pd.DataFrame:
     """The template's header and two example rows, headers in ``lang``."""
     columns = TABLES[table].columns
     rows = [[_shown(c, row.get(c.name, ""), lang) for c in columns] for row in EXAMPLES[table]]
-    headers = [c.zh if lang == "zh" else c.name for c in columns]
+    headers = [c.header(lang) for c in columns]
     return pd.DataFrame(rows, columns=headers)
 
 

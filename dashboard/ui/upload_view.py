@@ -11,6 +11,7 @@ from dashboard import auth, config
 from dashboard.i18n import fmt_count, fmt_int, fmt_num, t
 from dashboard.ingest import limits, staging
 from dashboard.render.exports import table_bytes
+from dashboard.render.readable import field_names, readable
 from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
@@ -159,19 +160,21 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
     for col, key in zip(cols, ("added", "changed", "removed", "unchanged"), strict=True):
         col.metric(t(f"desk.{key}", lang), fmt_int(preview.summary[key], lang), border=True)
     key_cols = list(TABLES[table].key)
-    if not preview.changed.empty:
-        with st.expander(counted(t("desk.changed", lang), len(preview.changed), lang), expanded=True):
+    if not preview.changed.empty:  # headers, codes and the changed fields as the reader's template names them
+        changed = preview.changed.assign(fields=preview.changed["fields"].map(lambda f: field_names(f, table, lang)))
+        with st.expander(counted(t("desk.changed", lang), len(changed), lang), expanded=True):
             st.dataframe(
-                preview.changed.rename(columns={"fields": t("desk.changed_fields", lang)}), hide_index=True, key="desk_changed"
+                readable(changed, table, lang).rename(columns={"fields": t("desk.changed_fields", lang)}),
+                hide_index=True,
+                key="desk_changed",
             )
     for part in ("added", "removed"):
         frame = getattr(preview, part)
         if not frame.empty:
+            rows = readable(frame[key_cols + [c for c in frame.columns if c not in key_cols]].head(500), table, lang)
             with st.expander(counted(t(f"desk.{part}", lang), len(frame), lang)):
                 st.dataframe(  # blank cells of the file show "—", numbers through the null-safe path
-                    components.in_words(frame[key_cols + [c for c in frame.columns if c not in key_cols]].head(500), lang, {}),
-                    hide_index=True,
-                    key=f"desk_{part}",
+                    components.in_words(rows, lang, {}), hide_index=True, key=f"desk_{part}"
                 )
     if staged.removals is not None:
         removals_view.show(staged.removals, staged.kept, staged.scope, lang, key="desk")
