@@ -110,6 +110,23 @@ def test_xlsx_override_picks_the_sheet_of_the_chosen_table():
     assert (report.valid, report.table, report.rows) == (True, "targets", 3)
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh", ["只读取了工作表“活动”（作为活动表）", "其他工作表（“说明”、“满意度”）未读取", "再次上传"]),
+        ("en", ["Only the sheet “活动” was read, as the activities table", "(“说明”, “满意度”) were not", "upload the"]),
+    ],
+)
+def test_a_workbooks_other_sheets_are_named_as_not_read(lang, words):
+    book = xlsx_bytes({"说明": [["readme"]], "活动": csv_rows("v_activities.csv"), "满意度": csv_rows("v_surveys.csv")})
+    report = check_bytes(None, book, "two.xlsx", "activities")
+    assert (report.valid, report.table, report.rows) == (True, "activities", 4)
+    [warning] = [w for w in report.warnings if w.code == "other_sheets"]
+    assert all(word in warning.message(lang) for word in words), warning.message(lang)
+    single = check_bytes(None, xlsx_bytes({"活动": csv_rows("v_activities.csv")}), "one.xlsx")
+    assert not [w for w in single.warnings if w.code == "other_sheets"]  # one sheet: nothing to say
+
+
 def test_xlsx_typed_cells_read_as_the_user_typed_them():
     rows = [
         ["活动编号", "社区编号", "日期", "活动类别", "参与人数", "志愿服务时长（小时）"],

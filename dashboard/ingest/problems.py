@@ -39,6 +39,7 @@ class Problem(StrEnum):
     # the header row
     MISSING_COLUMN = "missing_column"
     UNKNOWN_COLUMN = "unknown_column"  # a warning: the column is ignored
+    OTHER_SHEETS = "other_sheets"  # a warning: a workbook's other sheets are not read
     DUPLICATE_COLUMN = "duplicate_column"
     BLANK_HEADER = "blank_header"
     # cells
@@ -132,6 +133,8 @@ def _localised(params: dict, lang: str) -> dict:
         )
     if "scope" in out:
         out["scope"] = Scope.stored(out["scope"]).label(lang)
+    if "sheets" in out:  # names of a workbook's sheets, each in the curly quotes both languages' messages use
+        out["sheets"] = join_list([f"“{name}”" for name in out["sheets"]], lang)
     return out
 
 

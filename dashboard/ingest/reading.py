@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import pandas as pd
@@ -35,7 +35,7 @@ class RawTable:
     frame: pd.DataFrame
     encoding: str
     sheet: str | None = None
-    notes: list[str] = field(default_factory=list)
+    other_sheets: tuple[str, ...] = ()  # a workbook's sheets that were not read (a warning names them)
 
 
 def read_upload(data: bytes, filename: str = "", sheet_hint: tuple[str, ...] = ()) -> RawTable:
@@ -248,13 +248,16 @@ def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...], bounds: limits.Limits) 
         sheet.reset_dimensions()  # read-only mode trusts the stored size, which some writers get wrong ("A1")
         rows = [[_cell_text(v) for v in row] for row in limits.sheet_rows(sheet.iter_rows(values_only=True), bounds)]
         title = sheet.title
+        others = tuple(ws.title for ws in book.worksheets if ws.title != title)
     finally:
         book.close()
     if not rows:
         raise FileProblem(Problem.FILE_EMPTY)
     width = max(len(r) for r in rows)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object).astype(str)
-    return _with_header(frame, "xlsx", sheet=title)
+    raw = _with_header(frame, "xlsx", sheet=title)
+    raw.other_sheets = others
+    return raw
 
 
 def _cell_text(value: object) -> str:

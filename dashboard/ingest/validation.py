@@ -107,6 +107,9 @@ def validate(
         return Report(None, errors=[Issue(code, value=table_name, params=params)])
     headers = match_headers(raw.headers, table)
     report = Report(table.name, rows=len(raw.frame), warnings=list(headers.warnings))
+    if raw.other_sheets:  # one table a file: the sheet read is said, and the ones left alone
+        others = {"sheets": raw.other_sheets, "table": table.name}
+        report.warnings.insert(0, Issue(Problem.OTHER_SHEETS, value=raw.sheet, params=others))
     report.errors.extend(headers.issues)
     report.errors.extend(_blank_headers(raw))
     if raw.frame.empty:
