@@ -128,6 +128,24 @@ def test_a_scoped_editors_mixed_file_is_rejected_on_exactly_the_rows_outside_its
 
 
 @pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Row 3, column “district”: this row moves the community to Chengdong; this account may change Chengxi only."),
+        ("zh", "第 3 行，“district”列：该行把社区改到了城东区；本账号只能修改城西区的数据。"),
+    ],
+)
+def test_moving_ones_own_community_to_another_district_blames_the_district_cell(city, tmp_path, capsys, lang, said):
+    """Not "community … belongs to 城东区": it belongs to 城西区, and the district cell is the one at fault."""
+    before = snapshot(city)
+    moved = HEAD + community(XI[0]) + community(XI[1], "chengdong")
+    code, out, _ = run(capsys, "import", write(tmp_path, "moved.csv", moved), "--as", "xi", "--lang", lang, "--json")
+    report = json.loads(out)
+    assert code == 1 and [(e["row"], e["column"], e["code"]) for e in report["errors"]] == [(3, "district", "out_of_scope_move")]
+    assert report["errors"][0]["message"].startswith(said)
+    assert_unchanged(city, before)
+
+
+@pytest.mark.parametrize(
     "table, text, rows, code",
     [
         ("activities", ACTIVITIES_HEAD + activity("N1", XI[0]) + activity("N2", DONG[1]) + activity("A2", XI[1]), [3, 4], None),

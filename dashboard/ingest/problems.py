@@ -66,6 +66,7 @@ class Problem(StrEnum):
     UNKNOWN_COMMUNITY = "unknown_community"
     # the account's districts (ingest.scoping)
     OUT_OF_SCOPE_COMMUNITY = "out_of_scope_community"
+    OUT_OF_SCOPE_MOVE = "out_of_scope_move"  # one of the account's communities named as another district's
     OUT_OF_SCOPE_ACTIVITY = "out_of_scope_activity"
     OUT_OF_SCOPE_TARGET = "out_of_scope_target"
 

@@ -71,11 +71,13 @@ def breaches(table: str, frame: pd.DataFrame, scope: Scope, territory: Territory
         return [Breach(Problem.OUT_OF_SCOPE_TARGET, "district", _outside(frame["district"], scope), frame["district"])]
     if table == "communities":
         named = frame["district"]
-        was = frame["community_id"].map(territory.community_districts)  # a community moving in from elsewhere
-        moving = ~_outside(named, scope) & _outside(was, scope)
+        was = frame["community_id"].map(territory.community_districts)
+        moving_in = ~_outside(named, scope) & _outside(was, scope)  # a community of elsewhere, now named as ours
+        moving_out = _outside(named, scope) & was.isin(scope.districts)  # one of ours, now named as elsewhere
         return [
-            Breach(Problem.OUT_OF_SCOPE_COMMUNITY, "community_id", _outside(named, scope), named),
-            Breach(Problem.OUT_OF_SCOPE_COMMUNITY, "community_id", moving, was),
+            Breach(Problem.OUT_OF_SCOPE_COMMUNITY, "community_id", _outside(named, scope) & ~moving_out, named),
+            Breach(Problem.OUT_OF_SCOPE_MOVE, "district", moving_out, named),  # the cell at fault is the district's
+            Breach(Problem.OUT_OF_SCOPE_COMMUNITY, "community_id", moving_in, was),
         ]
     belongs = row_districts(table, frame, territory)
     found = [Breach(Problem.OUT_OF_SCOPE_COMMUNITY, "community_id", _outside(belongs, scope), belongs)]
