@@ -14,7 +14,7 @@ import math
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
@@ -46,6 +46,12 @@ CITY_CENTER = (36.62, 101.78)
 # The campaign's clock: Xining keeps China Standard Time (UTC+8, no summer time). "Today" in the stage-date rules and
 # the day of a stored version's time (a derived stage date) are read on it, whatever the server's own time zone.
 CAMPAIGN_TZ = timezone(timedelta(hours=8), "CST")
+
+
+def campaign_time(moment: datetime | str) -> datetime:
+    """A stored moment (UTC, or ISO text; a naive one is UTC) on the campaign's clock: what Xining's staff read."""
+    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(CAMPAIGN_TZ)
 
 
 def today() -> date:

@@ -835,7 +835,7 @@ def test_history_lists_every_version_and_admins_restore_one(db):
     at = open_page("pages/history.py")
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Version", "Active", "When (UTC)", "File", "Rows"]  # no names or notes for readers
+    assert list(table.columns) == ["Version", "Active", "When (Beijing time)", "File", "Rows"]  # no names or notes for readers
     assert table[["Version", "Active", "File"]].to_dict("records") == [
         {"Version": 2, "Active": "✔", "File": "c.csv"},
         {"Version": 1, "Active": "", "File": "communities.csv"},
@@ -849,7 +849,7 @@ def test_history_lists_every_version_and_admins_restore_one(db):
     at.switch_page("pages/history.py")
     at.run()
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Version", "Active", "When (UTC)", "Who", "File", "Rows", "Note"]
+    assert list(table.columns) == ["Version", "Active", "When (Beijing time)", "Who", "File", "Rows", "Note"]
     assert table[["Version", "Who", "Note"]].to_dict("records") == [
         {"Version": 2, "Who": "ed", "Note": "stage fix"},
         {"Version": 1, "Who": "sample", "Note": sample.NOTE},

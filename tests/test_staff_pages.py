@@ -47,7 +47,7 @@ def test_an_admin_reads_filters_and_downloads_the_log(db):
     at.run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Time (UTC)", "Account", "Event", "Outcome", "Where", "Details"]
+    assert list(table.columns) == ["Time (Beijing time)", "Account", "Event", "Outcome", "Where", "Details"]
     assert table[["Account", "Event", "Outcome", "Where"]].head(2).to_dict("records") == [
         {"Account": "boss", "Event": "Sign-in", "Outcome": "Success", "Where": "Desk"},
         {"Account": "(operator)", "Event": "Account added", "Outcome": "Success", "Where": "Command line"},

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
 
+from dashboard import config
 from dashboard.auth import User
 from dashboard.i18n import fmt_int, t
 from dashboard.render.exports import table_bytes
 from dashboard.storage import audit
 from dashboard.ui import data
+from dashboard.ui.text import local_stamp
 
 SHOWN = 5000  # records shown at once; the filters narrow them, the download has them all
 OUTCOMES = [o.value for o in audit.Outcome]
@@ -20,13 +22,14 @@ EVENTS = [e.value for e in audit.Event]
 
 
 def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    """The first moment of ``day`` on the campaign's clock (the days an admin picks are Beijing days)."""
+    return datetime.combine(day, time.min, tzinfo=config.CAMPAIGN_TZ)
 
 
 def filters(lang: str) -> dict:
-    """The admin's filters: days (UTC), account, events, outcomes and source."""
+    """The admin's filters: days (Beijing time), account, events, outcomes and source."""
     left, middle, right = st.columns(3)
-    today = datetime.now(UTC).date()
+    today = config.today()
     days = left.date_input(t("audit.days", lang), (today - timedelta(days=30), today), key="audit_days", max_value=today)
     user = middle.text_input(t("audit.user", lang), key="audit_user", placeholder=t("audit.anyone", lang)).strip()
     source = right.selectbox(
@@ -78,7 +81,7 @@ def frame(entries: list[dict], lang: str) -> pd.DataFrame:
     """The records as a table in the reader's language (details as JSON text, never markup)."""
     return pd.DataFrame(
         {
-            t("audit.col_time", lang): [e["time"].replace("T", " ")[:19] for e in entries],
+            t("audit.col_time", lang): [local_stamp(e["time"], seconds=True) for e in entries],
             t("audit.col_user", lang): [e["user"] for e in entries],
             t("audit.col_event", lang): [
                 t(f"audit.event_{e['event']}", lang) if e["event"] in EVENTS else e["event"] for e in entries

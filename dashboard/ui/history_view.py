@@ -16,7 +16,7 @@ from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
 from dashboard.ui import data, flash, per_version, removals_view, session
-from dashboard.ui.text import table_name
+from dashboard.ui.text import local_stamp, table_name
 
 
 def versions_table(rows: list[dict], staff: bool, lang: str) -> None:
@@ -24,7 +24,7 @@ def versions_table(rows: list[dict], staff: bool, lang: str) -> None:
     columns = {
         t("history.col_version", lang): [r["version"] for r in rows],
         t("history.col_active", lang): ["✔" if r["active"] else "" for r in rows],
-        t("history.col_when", lang): [r["created_at"].replace("T", " ")[:16] for r in rows],
+        t("history.col_when", lang): [local_stamp(r["created_at"]) for r in rows],
         t("history.col_user", lang): [r["user"] for r in rows],
         t("history.col_file", lang): [r["file"] for r in rows],
         t("history.col_rows", lang): [r["rows"] for r in rows],

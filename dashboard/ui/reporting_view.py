@@ -16,6 +16,7 @@ from dashboard.i18n import community_names, fmt_date, fmt_int, fmt_month, pd_isn
 from dashboard.schema import TABLES
 from dashboard.storage import uploads
 from dashboard.ui import data, per_version
+from dashboard.ui.text import local_stamp
 
 
 @per_version.cache
@@ -37,7 +38,7 @@ def _upload(at: object, by: object) -> str:
     """
     if pd_isna(at) or pd_isna(by) or not at or not by:
         return "—"
-    return f"{str(at)[:10]} · {by}"
+    return f"{local_stamp(at)[:10]} · {by}"  # the day on the campaign's clock
 
 
 def month_label(today: date, lang: str) -> str:

@@ -1,7 +1,10 @@
 """Text shown inside Markdown: text from data escaped so it is never markup or HTML; a heading with its count;
-a table's name where it stands alone."""
+a table's name where it stands alone; a stored moment on the campaign's clock."""
 
-from dashboard.i18n import fmt_int, t
+from datetime import datetime
+
+from dashboard import config
+from dashboard.i18n import fmt_int, pd_isna, t
 
 MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
 
@@ -25,3 +28,11 @@ def table_name(table: str, lang: str) -> str:
     """A table's name standing alone, as an option or a tab ("Communities", "社区"); inside a sentence it is
     ``validation.table_<name>`` ("2 communities files")."""
     return t(f"ui.table_name_{table}", lang)
+
+
+def local_stamp(moment: object, *, seconds: bool = False) -> str:
+    """A stored moment (kept in UTC: a datetime or ISO text) as Xining reads it, Beijing time: "2026-12-01 15:30";
+    "—" when there is none."""
+    if not isinstance(moment, (str, datetime)) or not moment or (isinstance(moment, datetime) and pd_isna(moment)):
+        return "—"
+    return config.campaign_time(moment).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
