@@ -26,6 +26,19 @@ def _start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=config.CAMPAIGN_TZ)
 
 
+def _any_of(name: str, one: str, options: list[str], lang: str) -> list[str]:
+    """A multiselect of ``audit.<one>_<option>`` names; none chosen is any, said 全部 / All (not Streamlit's
+    English "Choose options", nor its "Select all")."""
+    return st.multiselect(
+        t(f"audit.{name}", lang),
+        options,
+        key=f"audit_{name}",
+        format_func=lambda option: t(f"audit.{one}_{option}", lang),
+        placeholder=t("ui.all", lang),
+        select_all=False,
+    )
+
+
 def filters(lang: str) -> dict:
     """The admin's filters: days (Beijing time), account, events, outcomes and source."""
     left, middle, right = st.columns(3)
@@ -38,22 +51,8 @@ def filters(lang: str) -> dict:
         key="audit_source",
         format_func=lambda s: t(f"audit.source_{s or 'any'}", lang),
     )
-    events = st.multiselect(  # an empty choice is every event: said so, not Streamlit's English "Choose options"
-        t("audit.events", lang),
-        EVENTS,
-        key="audit_events",
-        format_func=lambda e: t(f"audit.event_{e}", lang),
-        placeholder=t("ui.all", lang),
-        select_all=False,
-    )
-    outcomes = st.multiselect(
-        t("audit.outcomes", lang),
-        OUTCOMES,
-        key="audit_outcomes",
-        format_func=lambda o: t(f"audit.outcome_{o}", lang),
-        placeholder=t("ui.all", lang),
-        select_all=False,
-    )
+    events = _any_of("events", "event", EVENTS, lang)
+    outcomes = _any_of("outcomes", "outcome", OUTCOMES, lang)
     first, last = (days[0], days[-1]) if isinstance(days, tuple) and days else (today, today)
     return {
         "since": _start(first),
