@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from dashboard.i18n import t
 from dashboard.ingest import limits
 from dashboard.ingest.problems import FileProblem, Problem
 
@@ -248,7 +249,7 @@ def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...], bounds: limits.Limits) 
         sheet.reset_dimensions()  # read-only mode trusts the stored size, which some writers get wrong ("A1")
         rows = [[_cell_text(v) for v in row] for row in limits.sheet_rows(sheet.iter_rows(values_only=True), bounds)]
         title = sheet.title
-        others = tuple(ws.title for ws in book.worksheets if ws.title != title)
+        others = tuple(ws.title for ws in book.worksheets if ws.title != title and not _describes_columns(ws.title))
     finally:
         book.close()
     if not rows:
@@ -258,6 +259,12 @@ def _read_xlsx(data: bytes, sheet_hint: tuple[str, ...], bounds: limits.Limits) 
     raw = _with_header(frame, "xlsx", sheet=title)
     raw.other_sheets = others
     return raw
+
+
+def _describes_columns(sheet: str) -> bool:
+    """Whether ``sheet`` is our templates' data dictionary (in either language): a workbook made from a template is
+    not told that sheet was left unread."""
+    return sheet.strip().casefold() in {t("templates.dictionary", lang).casefold() for lang in ("zh", "en")}
 
 
 def _cell_text(value: object) -> str:
