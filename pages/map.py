@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.render import charts
-from dashboard.ui import components, data, maps_view, page, state
+from dashboard.ui import components, data, maps_view, page, stage_view, state
 
 LAYERS = ("type", "stage", "progress")
 view = page.open_page("ui.nav_map", dates=False)
@@ -21,7 +21,8 @@ progress = data.progress_table(version, f, day) if layer == "progress" else None
 st.caption(t("ui.map_help", lang, count=len(scoped.communities)))
 clicked = maps_view.full_map(scoped.communities, lang, layer, progress, key="main_map")
 # The chart below says in figures what the map shows: types, stages by district, or each district's progress.
-if layer == "stage":
+if layer == "stage":  # stages as at the day: communities that entered the campaign later are counted in words
+    stage_view.not_yet_note(scoped, day, lang)
     components.chart(data.funnel_chart(version, f, day, lang), lang, key="map_stages", name="stages")
 elif layer == "progress":
     components.chart(data.district_progress_chart(version, f, day, lang), lang, key="map_progress", name="progress")

@@ -8,7 +8,7 @@ desk's events in test_desk); here is the log itself.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -155,3 +155,15 @@ def test_the_command_line_records_its_checks_and_exports_as_the_operator(sqlite_
         "format": "xlsx",
         "rows": 1,
     }
+
+
+def test_a_day_on_beijing_time_finds_the_records_of_that_day_on_either_database(engine):
+    """20:00 UTC on 1 December is 04:00 on 2 December in Xining: the admin picking 2 December finds it."""
+    from dashboard.ui.audit_view import day_start
+
+    audit.record(engine, Actor("ed", "desk"), Event.SIGN_IN, Outcome.SUCCESS, at=datetime(2026, 12, 1, 20, 0, tzinfo=UTC))
+    audit.record(engine, Actor("ed", "desk"), Event.SIGN_IN, Outcome.SUCCESS, at=datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
+    second = audit.entries(engine, since=day_start(date(2026, 12, 2)), until=day_start(date(2026, 12, 3)))
+    first = audit.entries(engine, since=day_start(date(2026, 12, 1)), until=day_start(date(2026, 12, 2)))
+    assert [e["time"][:16] for e in second] == ["2026-12-01T20:00"]
+    assert [e["time"][:16] for e in first] == ["2026-12-01T15:00"]

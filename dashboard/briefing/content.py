@@ -200,7 +200,7 @@ def build(ds: Dataset, period: Period, lang: str, cover: Cover | None = None, da
     ranked = ranking.district_ranking(ds, period, f.progress if period.district is None else None)
     org = cover.org or config.ORG_NAME.value() or _b("default_org", lang, scope=scope)
     meeting = cover.meeting or _b("default_meeting", lang, scope=scope)
-    meeting_day = fmt_date(cover.day or date.today(), lang)
+    meeting_day = fmt_date(cover.day or config.today(), lang)
     trend = _satisfaction_trend(scoped, period.end)
     table = ranking.table(ranked, lang, period.district)
     stages = stage_counts(ds, period)

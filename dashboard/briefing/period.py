@@ -94,10 +94,10 @@ def _months_back(p: Period, months: int) -> Period:
 
 
 def import_day(when: datetime | None) -> date | None:
-    """The calendar day of an import time, in the server's time zone (stored times are UTC)."""
+    """The calendar day of an import time on the campaign's clock (stored times are UTC), as the history shows it."""
     if when is None:
         return None
-    return (when.astimezone() if when.tzinfo else when).date()
+    return config.campaign_time(when).date()
 
 
 def default_period(ds: Dataset, district: str | None = None, start: date | None = None, end: date | None = None) -> Period:
@@ -110,7 +110,7 @@ def default_period(ds: Dataset, district: str | None = None, start: date | None 
 def stage_counts(ds: Dataset, period: Period) -> pd.DataFrame:
     """Communities by district and stage for ``period``'s scope: every slide, table and sentence counts stages here.
 
-    Each community counts at the stage it held at ``period.end`` (``figures.stages``), and not at all when it had
+    Each community counts at the stage it held at ``period.end`` (``figures.stage_dating``), and not at all when it had
     not entered the campaign by then: a briefing on a past quarter says how far the campaign had got that quarter.
     """
     scoped = ds if period.district is None else apply_filters(ds, Filters(districts=(period.district,)), dates=False)

@@ -67,7 +67,7 @@ def data_range(ds: Dataset) -> tuple[date, date]:
     """The first and last activity dates (today when there are none)."""
     dates = ds.activities["date"].dropna()
     if dates.empty:
-        today = date.today()
+        today = config.today()  # the campaign's clock, as every "today" of the product
         return today, today
     return dates.min().date(), dates.max().date()
 

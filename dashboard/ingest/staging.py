@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dashboard.i18n import t
+from dashboard.i18n import pd_isna, t
 from dashboard.ingest import diff, guard, scoping
 from dashboard.ingest.importing import check_bytes
 from dashboard.ingest.problems import FileProblem
@@ -144,7 +144,7 @@ def problems_frame(report: Report, lang: str) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["row", "column", "value", "code", "message"]).astype({"row": "Int64"})
     blank = t("desk.blank_value", lang)
     frame["value"] = [
-        blank if pd.notna(row) and (value is None or value == "" or (isinstance(value, float) and pd.isna(value))) else value
+        blank if pd.notna(row) and (pd_isna(value) or value == "") else value
         for row, value in zip(frame["row"], frame["value"], strict=True)
     ]
     return frame.sort_values("row", kind="stable", na_position="first").reset_index(drop=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import config
+from dashboard.i18n import join_list
 from dashboard.schema import MONTH, TABLES, Column
 
 
@@ -36,4 +37,4 @@ def field_names(fields: str, table: str, lang: str) -> str:
     """A comma-separated list of contract names ("latitude,longitude") as the reader's headers (纬度、经度)."""
     known = {column.name: column for column in TABLES[table].columns}
     names = [known[name].header(lang) if name in known else name for name in (f.strip() for f in fields.split(",")) if name]
-    return ("、" if lang == "zh" else ", ").join(names)
+    return join_list(names, lang)

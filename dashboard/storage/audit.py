@@ -4,7 +4,7 @@ MLPS 2.0 level 2 (GB/T 22239-2019) asks a government web system to record these
 events; China's Cybersecurity Law asks network logs to be kept at least six
 months. Records are only ever added: this module has no way to change or delete
 one, and the database refuses UPDATE and DELETE on the table (triggers made with
-it, see ``database``), so nobody can edit the log through the product.
+it, see ``migrations``), so nobody can edit the log through the product.
 """
 
 from __future__ import annotations
@@ -93,10 +93,12 @@ def entries(
 ) -> list[dict]:
     """Records, newest first: time (ISO, UTC), user, event, outcome, source and details (a dict)."""
     query = select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+    # Compared in UTC, as stored: SQLite keeps the times as naive UTC text and drops a bound's own time zone, so a
+    # Beijing midnight would be read as a UTC one, 8 hours off.
     if since is not None:
-        query = query.where(audit_log.c.at >= since)
+        query = query.where(audit_log.c.at >= _utc(since))
     if until is not None:
-        query = query.where(audit_log.c.at < until)
+        query = query.where(audit_log.c.at < _utc(until))
     if user:
         query = query.where(audit_log.c.user_name == user)
     if events:
@@ -118,3 +120,8 @@ def _entry(row) -> dict:
         "source": row["source"],
         "details": json.loads(row["details"] or "{}"),
     }
+
+
+def _utc(moment: datetime) -> datetime:
+    """An aware moment in UTC; a naive one is UTC already."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment

@@ -21,7 +21,7 @@ OUTCOMES = [o.value for o in audit.Outcome]
 EVENTS = [e.value for e in audit.Event]
 
 
-def _start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     """The first moment of ``day`` on the campaign's clock (the days an admin picks are Beijing days)."""
     return datetime.combine(day, time.min, tzinfo=config.CAMPAIGN_TZ)
 
@@ -55,8 +55,8 @@ def filters(lang: str) -> dict:
     outcomes = _any_of("outcomes", "outcome", OUTCOMES, lang)
     first, last = (days[0], days[-1]) if isinstance(days, tuple) and days else (today, today)
     return {
-        "since": _start(first),
-        "until": _start(last + timedelta(days=1)),
+        "since": day_start(first),
+        "until": day_start(last + timedelta(days=1)),
         "user": user or None,
         "events": events,
         "outcomes": outcomes,

@@ -96,7 +96,7 @@ def cover_inputs(lang: str) -> content.Cover:
         cols = st.columns([2, 2, 1])
         org = cols[0].text_input(t("present.org", lang), key="present_org", placeholder=config.ORG_NAME.value() or None)
         meeting = cols[1].text_input(t("present.meeting", lang), key="present_meeting")
-        day = cols[2].date_input(t("present.meeting_date", lang), value=date.today(), key="present_day", format="YYYY-MM-DD")
+        day = cols[2].date_input(t("present.meeting_date", lang), value=config.today(), key="present_day", format="YYYY-MM-DD")
     cover = content.Cover(org.strip(), meeting.strip(), day if isinstance(day, date) else None)
     st.session_state["present_cover"] = cover  # slide mode shows the cover asked for here
     return cover
