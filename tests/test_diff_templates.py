@@ -238,3 +238,5 @@ def test_problems_are_listed_in_the_files_row_order_and_a_blank_cell_is_said_in_
         assert set(problems["row"]) == {3, 4}
         named = problems[problems["column"] == "name_zh"]
         assert named["value"].tolist() == [blank]  # not None: the cell is blank in the file
+    rows, _ = staging.rows_with_problems(data, "f.csv", report)
+    assert rows.loc[4, "name_zh"] == ""  # the file's row as it is: blank, not "None" nor NaN

@@ -165,7 +165,7 @@ def rows_with_problems(data: bytes, file_name: str, report: Report, limit: int =
     except FileProblem:
         return pd.DataFrame(), pd.DataFrame()
     wanted = sorted({i.row for i in report.errors if i.row is not None and i.row in raw.frame.index})[:limit]
-    rows = raw.frame.loc[wanted].reindex(columns=range(len(raw.headers)))
+    rows = raw.frame.loc[wanted].reindex(columns=range(len(raw.headers))).fillna("")  # a blank cell shows blank
     mask = pd.DataFrame(False, index=rows.index, columns=rows.columns)
     first: dict[str, int] = {}  # header as written → its first position (the column validation read)
     for position, header in enumerate(raw.headers):

@@ -113,7 +113,7 @@ def show_rejected(staged: staging.Staged, payload: bytes, lang: str) -> None:
     raw_rows, mask = staging.rows_with_problems(payload, staged.file_name, report)
     if not raw_rows.empty:
         st.markdown(f"**{t('desk.problem_rows', lang)}**")
-        styled = raw_rows.style.apply(lambda _: mask.replace({True: HIGHLIGHT, False: ""}), axis=None).format(na_rep="")
+        styled = raw_rows.style.apply(lambda _: mask.replace({True: HIGHLIGHT, False: ""}), axis=None)
         st.dataframe(styled, key="desk_problem_rows", width="stretch")
     _report_downloads(shown, staged.file_name, lang)
 
