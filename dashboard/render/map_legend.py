@@ -17,6 +17,7 @@ from dashboard.i18n import t
 from dashboard.render.map_points import SHAPES
 from dashboard.render.map_script import js_literal
 
+# Sequential scale of district progress (ColorBrewer Blues, 5 classes of 20 %).
 PROGRESS_COLORS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 NO_DATA_COLOR = "#dddddd"
 AREA_OPACITY = 0.85  # the choropleth's fill, and its legend swatches alike

@@ -46,7 +46,6 @@ MAX_ZOOM = 18
 FOCUS_ZOOM = 15
 BACKGROUND = "#f3f2ed"
 CANVAS_THRESHOLD = 3000  # above this many points Leaflet draws on canvas, not SVG
-# Sequential scale of district progress (ColorBrewer Blues, 5 classes of 20 %).
 
 
 class _MetricScale(MacroElement):

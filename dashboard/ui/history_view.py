@@ -16,7 +16,7 @@ from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
 from dashboard.ui import data, flash, per_version, removals_view, session
-from dashboard.ui.text import local_stamp, table_name
+from dashboard.ui.text import local_stamp, table_in_sentence, table_name
 
 
 def versions_table(rows: list[dict], staff: bool, lang: str) -> None:
@@ -85,10 +85,10 @@ def restore(table: str, version: int, user: User | None, lang: str) -> None:
     if user is None or not user.can("restore"):  # signed in already: not told to sign in
         st.caption(t("history.admin_only" if user is None else "history.admin_only_signed_in", lang))
         return
-    table_name = t(f"validation.table_{table}", lang)
+    in_sentence = table_in_sentence(table, lang)
     if not user.scope.city_wide:
         st.caption(t("history.restore_scoped", lang, scope=user.scope.label(lang)))
-    sure = st.checkbox(t("history.restore_confirm", lang, version=version, table=table_name), key="hist_confirm")
+    sure = st.checkbox(t("history.restore_confirm", lang, version=version, table=in_sentence), key="hist_confirm")
     ready, typed, planned = False, None, None
     if sure:
         planned = _plan(data.data_version(), table, version, user.scope.text())
@@ -102,17 +102,17 @@ def restore(table: str, version: int, user: User | None, lang: str) -> None:
     try:
         new_version = restoring.restore(data.engine(), planned, audit.Actor(current.name, "desk"), confirm_removals=typed)
     except store.UnknownCommunities as gone:
-        st.error(t("history.restore_refused_communities", lang, version=version, table=table_name, count=len(gone.missing)))
+        st.error(t("history.restore_refused_communities", lang, version=version, table=in_sentence, count=len(gone.missing)))
         return
     except store.OutOfScope as outside:
-        st.error(t("history.restore_out_of_scope", lang, version=version, table=table_name, count=outside.count))
+        st.error(t("history.restore_out_of_scope", lang, version=version, table=in_sentence, count=outside.count))
         return
     except (ValueError, RemovalsNotConfirmed, store.VersionConflict, SQLAlchemyError):
         st.error(t("history.restore_failed", lang, version=version))
         return
     st.session_state.pop("hist_confirm_removals", None)
     data.preload_new_version()
-    flash.flash("success", "history.restored", icon=":material/history:", to=version, table=table_name, version=new_version)
+    flash.flash("success", "history.restored", icon=":material/history:", to=version, table=in_sentence, version=new_version)
     st.rerun()
 
 

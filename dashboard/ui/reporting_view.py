@@ -16,7 +16,7 @@ from dashboard.i18n import community_names, fmt_date, fmt_int, fmt_month, pd_isn
 from dashboard.schema import TABLES
 from dashboard.storage import uploads
 from dashboard.ui import data, per_version
-from dashboard.ui.text import local_stamp
+from dashboard.ui.text import local_stamp, table_in_sentence
 
 
 @per_version.cache
@@ -55,7 +55,7 @@ def status_table(today: date, lang: str) -> None:
             t("reporting.col_communities", lang): [fmt_int(n, lang) for n in frame["communities"]],
             t("reporting.col_quiet", lang, month=month): [fmt_int(n, lang) for n in frame["quiet"]],
             **{
-                t("reporting.col_upload", lang, table=t(f"validation.table_{table}", lang)): [
+                t("reporting.col_upload", lang, table=table_in_sentence(table, lang)): [
                     _upload(at, by) for at, by in zip(frame[f"{table}_at"], frame[f"{table}_by"], strict=True)
                 ]
                 for table in TABLES

@@ -26,8 +26,13 @@ def counted_heading(title: str, count: float | None, lang: str) -> str:
 
 def table_name(table: str, lang: str) -> str:
     """A table's name standing alone, as an option or a tab ("Communities", "社区"); inside a sentence it is
-    ``validation.table_<name>`` ("2 communities files")."""
+    :func:`table_in_sentence`."""
     return t(f"ui.table_name_{table}", lang)
+
+
+def table_in_sentence(table: str | None, lang: str) -> str:
+    """A table's name inside a sentence ("the communities table", "社区表"); "?" when no table was recognised."""
+    return t(f"validation.table_{table}", lang) if table else "?"
 
 
 def local_stamp(moment: object, *, seconds: bool = False) -> str:

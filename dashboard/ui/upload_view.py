@@ -16,7 +16,7 @@ from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
 from dashboard.ui import components, data, flash, maps_view, removals_view, session
-from dashboard.ui.text import counted, counted_heading, md_escape, table_name
+from dashboard.ui.text import counted, counted_heading, md_escape, table_in_sentence, table_name
 
 STAGED_KEY = "desk_staged"
 ROUND_KEY = "desk_round"  # part of the uploader's key: a new round empties it after a commit
@@ -25,10 +25,6 @@ HIGHLIGHT = "background-color: #fde2e1; color: #8a1c12; font-weight: 600"
 
 def limit_mb() -> float:
     return config.UPLOAD_LIMIT_MB.value()
-
-
-def table_label(table: str | None, lang: str) -> str:
-    return t(f"validation.table_{table}", lang) if table else "?"
 
 
 def _mode_label(mode: str | None, scope: Scope, lang: str) -> str:
@@ -152,7 +148,7 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
             "desk.accepted",
             lang,
             rows=fmt_count(staged.report.rows, "rows", lang),
-            table=table_label(staged.table, lang),
+            table=table_in_sentence(staged.table, lang),
             mode=_mode_label(staged.mode, staged.scope, lang),
         )
     )
@@ -186,7 +182,7 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
 def commit_form(staged: staging.Staged, lang: str) -> None:
     """Note and commit; a large removal first needs its number typed; a concurrent commit is refused and re-checked."""
     if staged.no_change:
-        st.info(t("desk.no_changes", lang, table=table_label(staged.table, lang)), icon=":material/check:")
+        st.info(t("desk.no_changes", lang, table=table_in_sentence(staged.table, lang)), icon=":material/check:")
         return
     assert staged.removals is not None, "a file that passed the check has its removals counted"
     ready, typed = removals_view.confirmation(staged.removals, lang, key="desk_confirm_removals")
@@ -211,7 +207,7 @@ def commit_form(staged: staging.Staged, lang: str) -> None:
     st.session_state.pop("desk_confirm_removals", None)
     data.preload_new_version()
     flash.flash(
-        "success", "desk.committed", icon=":material/check_circle:", table=table_label(staged.table, lang), version=version
+        "success", "desk.committed", icon=":material/check_circle:", table=table_in_sentence(staged.table, lang), version=version
     )
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.rerun()
@@ -219,7 +215,7 @@ def commit_form(staged: staging.Staged, lang: str) -> None:
 
 def _why_checked_again(moved_on: Exception, staged: staging.Staged, lang: str) -> tuple[str, dict]:
     """The notice (key and values) for a commit refused because the data changed since the check."""
-    table = table_label(staged.table, lang)
+    table = table_in_sentence(staged.table, lang)
     if isinstance(moved_on, store.VersionConflict):
         return "desk.conflict", {"table": table, "expected": moved_on.expected, "actual": moved_on.actual}
     if isinstance(moved_on, store.UnknownCommunities):
