@@ -895,7 +895,29 @@ def test_any_version_downloads_as_its_own_rows_with_formulas_neutralised(db):
     assert back["name_zh"].iloc[1] == FORMULAS[0]  # the import takes exactly the export's apostrophe off
     exports = audit.entries(db, events=["export"])
     assert len(exports) == 7 and {(e["user"], e["source"]) for e in exports} == {("boss", "desk")}
-    assert exports[0]["details"] == {"table": "communities", "version": 2, "format": "csv", "rows": len(back)}
+    assert exports[0]["details"] == {"table": "communities", "version": 2, "format": "csv", "rows": len(back), "headers": "en"}
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_download_on_the_chinese_page_reads_as_the_chinese_template_and_imports_back_to_the_same_rows(db, table, kind):
+    boss = auth.account(db, "boss")
+    chinese = history_view.version_bytes(table, 1, kind, boss, "zh")
+    english = history_view.version_bytes(table, 1, kind, boss, "en")
+    if kind == "csv":
+        shown = pd.read_csv(io.BytesIO(chinese), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    else:
+        assert load_workbook(io.BytesIO(chinese)).sheetnames == [TABLES[table].zh]
+        shown = pd.read_excel(io.BytesIO(chinese), dtype=str, keep_default_na=False)
+    assert list(shown.columns) == [column.zh for column in TABLES[table].columns]
+    for column in TABLES[table].columns:  # names for codes, as a Chinese-speaking user types them
+        if column.vocabulary and column.kind != "coord_system":
+            assert set(shown[column.zh]) - {""} <= set(config.labels(column.kind, "zh")), column.name
+    from_chinese = check_bytes(db, chinese, f"v.{kind}")
+    from_english = check_bytes(db, english, f"v.{kind}")
+    assert from_chinese.valid and from_chinese.table == table and from_chinese.rows > 0
+    pd.testing.assert_frame_equal(from_chinese.frame, from_english.frame)
+    assert [e["details"]["headers"] for e in audit.entries(db, events=["export"])[:2]] == ["en", "zh"]
 
 
 def test_history_page_offers_templates_for_each_table(db, downloads):

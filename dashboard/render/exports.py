@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard import config
 from dashboard.ingest.parsing import NEUTRALISER, needs_neutralising
 from dashboard.schema import DATE, MONTH, TABLES
 
@@ -40,6 +41,30 @@ def contract_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[col.name] = frame[col.name]
     return out
+
+
+def for_reader(table: str, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A contract frame as the staff's template in ``lang`` has it, to edit and upload again.
+
+    Chinese: the columns' Chinese headers and the vocabulary's Chinese names (城中区, 已命名) instead of codes, as in
+    the Chinese template; the import reads both back to the same rows. English: the contract's own names and codes,
+    as the command line's export writes them.
+    """
+    if lang != "zh":
+        return frame
+    out = frame.copy()
+    for column in TABLES[table].columns:
+        vocabulary = column.vocabulary
+        if vocabulary and column.kind != "coord_system":
+            out[column.name] = out[column.name].map(
+                lambda code, v=vocabulary: config.label(v, code, lang) if isinstance(code, str) and code else code
+            )
+    return out.rename(columns={column.name: column.header(lang) for column in TABLES[table].columns})
+
+
+def sheet_name(table: str, lang: str) -> str:
+    """A workbook's data sheet: the table's name in the reader's language, as on the templates."""
+    return TABLES[table].zh if lang == "zh" else table
 
 
 def write_table_file(frame: pd.DataFrame, out: Path, sheet: str = "data") -> Path:

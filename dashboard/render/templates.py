@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard import config
 from dashboard.i18n import t
-from dashboard.render.exports import safe_frame
+from dashboard.render.exports import safe_frame, sheet_name
 from dashboard.schema import TABLES, Column
 
 EXAMPLES: dict[str, list[dict[str, str]]] = {
@@ -131,6 +131,6 @@ def template_bytes(table: str, lang: str, kind: str) -> bytes:
         return examples.to_csv(index=False).encode("utf-8-sig")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        examples.to_excel(writer, index=False, sheet_name=TABLES[table].zh if lang == "zh" else table)
+        examples.to_excel(writer, index=False, sheet_name=sheet_name(table, lang))
         dictionary_frame(table, lang).to_excel(writer, index=False, sheet_name=t("templates.dictionary", lang))
     return buffer.getvalue()

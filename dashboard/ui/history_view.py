@@ -11,7 +11,7 @@ from dashboard.i18n import fmt_int, t
 from dashboard.ingest import restoring, sample
 from dashboard.ingest.staging import RemovalsNotConfirmed
 from dashboard.render import templates
-from dashboard.render.exports import contract_frame, table_bytes
+from dashboard.render.exports import contract_frame, for_reader, sheet_name, table_bytes
 from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
@@ -41,12 +41,13 @@ def _note(note: str, lang: str) -> str:
     return t("history.sample_note", lang) if note == sample.NOTE else note
 
 
-def version_bytes(table: str, version: int, kind: str, user: User) -> bytes:
-    """One version of a table in the contract's columns, as CSV or Excel; the download goes to the audit log."""
-    frame = contract_frame(table, store.load_table(data.engine(), table, version))
-    details = {"table": table, "version": version, "format": kind, "rows": len(frame)}
+def version_bytes(table: str, version: int, kind: str, user: User, lang: str = "en") -> bytes:
+    """One version of a table as CSV or Excel, headed as the template in ``lang`` (``exports.for_reader``) so staff
+    can edit it and upload it again; the download goes to the audit log."""
+    frame = for_reader(table, contract_frame(table, store.load_table(data.engine(), table, version)), lang)
+    details = {"table": table, "version": version, "format": kind, "rows": len(frame), "headers": lang}
     audit.record(data.engine(), audit.Actor(user.name, "desk"), audit.Event.EXPORT, audit.Outcome.SUCCESS, details)
-    return table_bytes(frame, kind, sheet=table)
+    return table_bytes(frame, kind, sheet=sheet_name(table, lang))
 
 
 def downloads(table: str, version: int, user: User | None, lang: str) -> None:
@@ -58,18 +59,20 @@ def downloads(table: str, version: int, user: User | None, lang: str) -> None:
     label = t("history.download", lang, version=version)
     left.download_button(
         f"{label} (CSV)",
-        lambda: version_bytes(table, version, "csv", user),
+        lambda: version_bytes(table, version, "csv", user, lang),
         file_name=f"{table}-v{version}.csv",
         mime="text/csv",
         key="hist_csv",
         on_click="ignore",
+        help=t("history.download_help", lang),
     )
     right.download_button(
         f"{label} (Excel)",
-        lambda: version_bytes(table, version, "xlsx", user),
+        lambda: version_bytes(table, version, "xlsx", user, lang),
         file_name=f"{table}-v{version}.xlsx",
         key="hist_xlsx",
         on_click="ignore",
+        help=t("history.download_help", lang),
     )
 
 
