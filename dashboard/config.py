@@ -1,8 +1,8 @@
-"""The campaign's vocabulary and the deployment's settings, declared once.
+"""The campaign's vocabulary and the deployment's settings, declared once; paths and the campaign's clock.
 
 Vocabulary (types, stages, districts, categories, metrics, coordinate systems,
-base maps) lives in ``campaign.toml`` so a new type needs no code change.
-Settings come from environment variables; each is declared in ``SETTINGS``
+base maps) lives in ``campaign.toml`` (read by ``vocabulary``) so a new type needs no code change.
+Settings come from environment variables (their kinds in ``setting_kinds``); each is declared in ``SETTINGS``
 with its kind (text, number, whole number, choice, flag), typed default and help,
 and the README documents every one (a test checks). ``UPLOAD_LIMIT_MB.value()``
 is a float; ``check_settings()`` names every refused value at start-up.
@@ -10,14 +10,30 @@ is a float; ``check_settings()`` names every refused value at start-up.
 
 from __future__ import annotations
 
-import math
-import os
-import tomllib
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import cache
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+
+from dashboard.setting_kinds import Choice, Flag, Kind, Number, Setting, SettingError, Text, Whole
+from dashboard.vocabulary import ENUM_VOCAB, Term, codes, colors, label, labels, term, terms
+
+__all__ = [  # the vocabulary and the settings' kinds, re-exported: callers read both through ``config``
+    "ENUM_VOCAB",
+    "Choice",
+    "Flag",
+    "Kind",
+    "Number",
+    "Setting",
+    "SettingError",
+    "Term",
+    "Text",
+    "Whole",
+    "codes",
+    "colors",
+    "label",
+    "labels",
+    "term",
+    "terms",
+]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT_DIR = PACKAGE_DIR.parent
@@ -59,221 +75,7 @@ def today() -> date:
     return datetime.now(CAMPAIGN_TZ).date()
 
 
-@dataclass(frozen=True)
-class Term:
-    """One entry of an enumerated vocabulary: a code and its labels."""
-
-    code: str
-    en: str
-    zh: str
-    aliases: tuple[str, ...] = ()
-    color: str = "#999999"
-    icon: str = ""
-    progress: float = 0.0
-    adcode: str = ""
-    extra: dict = field(default_factory=dict, hash=False, compare=False)
-
-    def label(self, lang: str) -> str:
-        """The label shown to a reader of ``lang`` ("zh" or "en")."""
-        return self.zh if lang == "zh" else self.en
-
-
-_TERM_FIELDS = {"code", "en", "zh", "aliases", "color", "icon", "progress", "adcode"}
-
-
-@cache
-def _vocabulary() -> dict[str, tuple[Term, ...]]:
-    raw = tomllib.loads((PACKAGE_DIR / "campaign.toml").read_text(encoding="utf-8"))
-    vocab: dict[str, tuple[Term, ...]] = {}
-    for kind, entries in raw.items():
-        terms = []
-        for entry in entries:
-            known = {k: v for k, v in entry.items() if k in _TERM_FIELDS}
-            known["aliases"] = tuple(known.get("aliases", ()))
-            extra = {k: v for k, v in entry.items() if k not in _TERM_FIELDS}
-            terms.append(Term(**known, extra=extra))
-        vocab[kind] = tuple(terms)
-    return vocab
-
-
-def terms(kind: str) -> tuple[Term, ...]:
-    """All terms of a vocabulary: "types", "stages", "districts", "categories", ..."""
-    return _vocabulary()[kind]
-
-
-def codes(kind: str) -> list[str]:
-    """The codes of a vocabulary in their declared order."""
-    return [t.code for t in terms(kind)]
-
-
-def term(kind: str, code: str) -> Term:
-    """The term with ``code``; KeyError if there is none."""
-    for t in terms(kind):
-        if t.code == code:
-            return t
-    raise KeyError(f"{kind}: {code}")
-
-
-def label(kind: str, code: str, lang: str) -> str:
-    """The label of ``code`` in ``lang``, or the code itself when unknown."""
-    try:
-        return term(kind, code).label(lang)
-    except KeyError:
-        return str(code)
-
-
-# Column kinds of the data contract → the vocabulary they draw from.
-ENUM_VOCAB = {
-    "district": "districts",
-    "type": "types",
-    "stage": "stages",
-    "category": "categories",
-    "metric": "metrics",
-    "coord_system": "coord_systems",
-}
-
-
-def labels(kind_of_column: str, lang: str) -> list[str]:
-    """The labels a reader may choose from for a column kind (e.g. "stage")."""
-    return [t.label(lang) for t in terms(ENUM_VOCAB[kind_of_column])]
-
-
-def colors(kind: str) -> dict[str, str]:
-    """Code → colour, the one mapping every map, legend and chart uses."""
-    return {t.code: t.color for t in terms(kind)}
-
-
-# --- Settings ----------------------------------------------------------------------------------------------------
-# Each setting is declared once below with its kind, typed default and help; ``Setting.value()`` gives the typed
-# value and ``check_settings()`` (run when the app or the CLI starts) lists every value that is refused.
-
-T = TypeVar("T")
-T_co = TypeVar("T_co", covariant=True)
-
-
-class Kind(Protocol[T_co]):
-    """How a setting's text becomes its value: ``parse`` raises ValueError for a value that is not allowed."""
-
-    @property
-    def refusal(self) -> str: ...  # the message key (messages/settings.toml) that says what is allowed
-
-    def limits(self) -> dict[str, object]: ...  # the values that message names
-
-    def parse(self, text: str) -> T_co: ...
-
-
-@dataclass(frozen=True)
-class Text:
-    """Any text."""
-
-    refusal: str = "settings.not_text"
-
-    def limits(self) -> dict[str, object]:
-        return {}
-
-    def parse(self, text: str) -> str:
-        return text
-
-
-@dataclass(frozen=True)
-class Number:
-    """A finite number greater than ``above`` (fractions allowed)."""
-
-    above: float = 0.0
-    refusal: str = "settings.not_number"
-
-    def limits(self) -> dict[str, object]:
-        return {"above": f"{self.above:g}"}
-
-    def parse(self, text: str) -> float:
-        value = float(text)  # ValueError for "abc"
-        if not (math.isfinite(value) and value > self.above):
-            raise ValueError(text)
-        return value
-
-
-@dataclass(frozen=True)
-class Whole:
-    """A whole number of at least ``low``."""
-
-    low: int = 1
-    refusal: str = "settings.not_whole"
-
-    def limits(self) -> dict[str, object]:
-        return {"low": self.low}
-
-    def parse(self, text: str) -> int:
-        value = int(text)
-        if value < self.low:
-            raise ValueError(text)
-        return value
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One of ``values``, or of the codes of the vocabulary ``vocabulary`` (any letter case)."""
-
-    values: tuple[str, ...] = ()
-    vocabulary: str = ""
-    refusal: str = "settings.not_choice"
-
-    def options(self) -> tuple[str, ...]:
-        return tuple(codes(self.vocabulary)) if self.vocabulary else self.values
-
-    def limits(self) -> dict[str, object]:
-        return {"allowed": ", ".join(self.options())}
-
-    def parse(self, text: str) -> str:
-        if text.lower() not in self.options():
-            raise ValueError(text)
-        return text.lower()
-
-
-@dataclass(frozen=True)
-class Flag:
-    """On or off: 1/true/yes/on or 0/false/no/off (any letter case)."""
-
-    refusal: str = "settings.not_flag"
-    ON = ("1", "true", "yes", "on")
-    OFF = ("0", "false", "no", "off")
-
-    def limits(self) -> dict[str, object]:
-        return {}
-
-    def parse(self, text: str) -> bool:
-        if text.lower() not in self.ON + self.OFF:
-            raise ValueError(text)
-        return text.lower() in self.ON
-
-
-class SettingError(ValueError):
-    """A setting whose value is refused; ``t(error.key, lang, **error.values)`` says so in one line."""
-
-    def __init__(self, name: str, value: str, key: str, limits: dict[str, object]) -> None:
-        super().__init__(f"{name}={value!r} is not allowed ({key}: {limits})")
-        self.name, self.value, self.key = name, value, key
-        self.values: dict[str, object] = {"name": name, "value": value, **limits}
-
-
-@dataclass(frozen=True)
-class Setting(Generic[T]):
-    """A deployment setting read from the environment: an empty or unset variable means ``default``."""
-
-    name: str
-    default: T
-    help: str
-    kind: Kind[T]
-
-    def value(self) -> T:
-        """The typed value; SettingError when the environment holds one the kind refuses."""
-        text = os.environ.get(self.name, "").strip()
-        if not text:
-            return self.default
-        try:
-            return self.kind.parse(text)
-        except ValueError:
-            raise SettingError(self.name, text, self.kind.refusal, self.kind.limits()) from None
-
+# --- Settings: each declared once with its kind, typed default and help ------------------------------------------
 
 DATABASE_URL = Setting(
     "DASHBOARD_DATABASE_URL", "", "SQLAlchemy URL of the database; empty means the SQLite file instance/dashboard.db.", Text()
