@@ -18,7 +18,7 @@ from dashboard.briefing.period import default_period
 from dashboard.briefing.slide_html import slide_html
 from dashboard.dataset import read_csv_dir
 from dashboard.figures import queries, stages
-from dashboard.render import chart_style, chart_text, charts, stage_charts
+from dashboard.render import chart_style, chart_text, charts, pace_charts, stage_charts
 
 FRAME = pd.DataFrame({"x": ["a"], "y": [1]})
 
@@ -125,7 +125,7 @@ TOTAL = PACE.groupby("month", as_index=False)[["named", "cumulative"]].sum()
 def test_the_naming_pace_says_named_target_and_projection_null_safe(target, projected, zh, en):
     for lang, expected in (("zh", zh), ("en", en)):
         if expected is not None:
-            chart = stage_charts.naming_pace_chart(TOTAL, target, projected, DAY, lang)
+            chart = pace_charts.naming_pace_chart(TOTAL, target, projected, DAY, lang)
             assert chart_text.own_figure(chart) == expected
 
 
@@ -158,7 +158,7 @@ def test_every_stage_chart_says_its_main_figure_in_both_languages():
         lang: [
             chart_text.own_figure(chart)
             for chart in (
-                stage_charts.naming_pace_by_district(PACE, targets, projections, DAY, lang),
+                pace_charts.naming_pace_by_district(PACE, targets, projections, DAY, lang),
                 stage_charts.funnel_over_time_chart(counts, lang),
                 stage_charts.time_in_stage_chart(summary, "district", lang, steps),
                 stage_charts.profile_timeline_chart(milestones, acts, lang),
@@ -244,7 +244,7 @@ def test_every_chart_on_a_page_goes_through_the_one_path():
 def test_a_district_without_a_naming_target_has_no_target_rather_than_nan():
     """None beside numbers became NaN in the chart's data (invalid JSON for vl-convert); the every-dataset property found it."""
     targets = pd.Series({"chengdong": 3.0, "chengxi": None})
-    chart = stage_charts.naming_pace_by_district(PACE, targets, pd.Series(dtype=float), DAY, "en")
+    chart = pace_charts.naming_pace_by_district(PACE, targets, pd.Series(dtype=float), DAY, "en")
     spec = chart.to_dict(validate=False)
     assert "NaN" not in json.dumps(spec)  # json.dumps writes a float NaN as NaN
     rows = [row for values in spec["datasets"].values() for row in values]

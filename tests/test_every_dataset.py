@@ -43,7 +43,7 @@ from dashboard.figures import pace, profiles, queries, snapshot, stage_dating, s
 from dashboard.figures.filters import Filters, apply_filters
 from dashboard.i18n import catalogue, community_name, t
 from dashboard.ingest import importing
-from dashboard.render import charts, stage_charts
+from dashboard.render import charts, pace_charts, stage_charts
 from dashboard.render.exports import contract_frame, table_bytes
 from dashboard.schema import TABLES
 from dashboard.storage import database, store
@@ -196,10 +196,10 @@ def _stage_charts(scoped: Dataset, day, lang: str) -> list[tuple[str, object]]:
     assert len(stages.stuck(scoped, day)) <= len(scoped.communities)
     found = [
         ("funnel as at", charts.funnel_chart(queries.funnel(scoped, day), lang)),
-        ("naming pace", stage_charts.naming_pace_chart(named.total, named.target, named.projected, day, lang)),
+        ("naming pace", pace_charts.naming_pace_chart(named.total, named.target, named.projected, day, lang)),
         (
             "naming by district",
-            stage_charts.naming_pace_by_district(named.by_district, named.targets, named.projections, day, lang),
+            pace_charts.naming_pace_by_district(named.by_district, named.targets, named.projections, day, lang),
         ),
         ("stages by month", stage_charts.funnel_over_time_chart(stages.stage_counts_by_month(scoped, day), lang)),
     ]

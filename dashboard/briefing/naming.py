@@ -12,7 +12,7 @@ from dashboard.briefing import wording
 from dashboard.briefing.notes import Talk
 from dashboard.briefing.period import Facts
 from dashboard.i18n import fmt_date, fmt_pct, t
-from dashboard.render import stage_charts
+from dashboard.render import pace_charts
 from dashboard.render.chart_style import Chart
 
 
@@ -22,7 +22,7 @@ def _n(key: str, lang: str, **values: object) -> str:
 
 def chart(f: Facts, lang: str) -> Chart | None:
     pace = f.pace
-    return stage_charts.naming_pace_chart(pace.total, pace.target, pace.projected, f.period.end, lang)
+    return pace_charts.naming_pace_chart(pace.total, pace.target, pace.projected, f.period.end, lang)
 
 
 def data(f: Facts, lang: str) -> pd.DataFrame:

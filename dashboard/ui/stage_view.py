@@ -13,7 +13,7 @@ from dashboard.dataset import Dataset
 from dashboard.figures import stage_dating, stages
 from dashboard.figures.filters import Filters
 from dashboard.i18n import fmt_date, fmt_int, t
-from dashboard.render import stage_charts
+from dashboard.render import pace_charts, stage_charts
 from dashboard.ui import components, stage_data
 from dashboard.ui.text import counted_heading
 
@@ -27,13 +27,13 @@ def _v(key: str, lang: str, **values: object) -> str:
 def naming_pace(version: str, f: Filters, day: date, lang: str) -> None:
     """The scope's naming pace against its target, then one small chart per district when there are several."""
     pace = stage_data.naming_pace(version, f, day)
-    built = stage_charts.naming_pace_chart(pace.total, pace.target, pace.projected, day, lang)
+    built = pace_charts.naming_pace_chart(pace.total, pace.target, pace.projected, day, lang)
     if built is None:
         st.info(_v("no_named", lang, year=day.year), icon=":material/flag:")
         return
     components.chart(built, lang, key="chart_naming_pace", data=pace.total, name=f"naming-pace-{day.year}")
     if pace.by_district["district"].nunique() > 1:
-        by = stage_charts.naming_pace_by_district(pace.by_district, pace.targets, pace.projections, day, lang)
+        by = pace_charts.naming_pace_by_district(pace.by_district, pace.targets, pace.projections, day, lang)
         components.chart(
             by, lang, key="chart_naming_pace_districts", data=pace.by_district, name=f"naming-pace-districts-{day.year}"
         )
