@@ -4,13 +4,15 @@ import streamlit as st
 
 from dashboard.figures import queries
 from dashboard.i18n import t
-from dashboard.ui import attention_view, components, data, maps_view, page, stage_view
+from dashboard.ui import attention_view, components, data, flow, maps_view, page, stage_view
+
+KPI_PX = 180  # a figure's label (2026年命名目标完成率) and value (1,397,384) in full; four fit at 1280 px (820 px of content)
 
 view = page.open_page("ui.nav_overview", dates=False)
 lang, f, version, day, scoped = view.lang, view.filters, view.version, view.day, view.scoped
 
 figures = queries.headline(scoped, day, f.start)
-row1, row2 = st.columns(4), st.columns(3)
+row1, row2 = flow.row("kpi_row1", flow.even(4, KPI_PX)), flow.row("kpi_row2", flow.even(3, KPI_PX))
 components.metric(row1[0], t("ui.kpi_communities", lang), figures["communities"], "int", lang)
 components.metric(row1[1], t("ui.kpi_named", lang), figures["named"], "int", lang)
 components.metric(row1[2], t("ui.kpi_target_share", lang, year=day.year), figures["target_share"], "pct", lang)
@@ -34,7 +36,7 @@ components.metric(row2[2], hours_label, figures["volunteer_hours"], "int", lang,
 components.targets_note(f, lang)
 stage_view.not_yet_note(scoped, day, lang)  # communities whose stage dates (typed or derived) all come after the day
 progress = data.progress_table(version, f, day)
-left, right = st.columns([3, 2])
+left, right = flow.row("map_and_progress", [flow.Part(3, 380), flow.Part(2, 320)])
 with left:
     st.subheader(t("ui.compact_map", lang))
     maps_view.compact_map(scoped.communities, lang, key="overview_map")

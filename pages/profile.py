@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import config
 from dashboard.figures import profiles
 from dashboard.i18n import t
-from dashboard.ui import components, data, maps_view, profile_view, stage_view, state
+from dashboard.ui import components, data, flow, maps_view, profile_view, stage_view, state
 from dashboard.ui.text import md_escape
 
 state.require_app()
@@ -33,7 +33,7 @@ profile_view.notes(c["community_id"], lang)
 st.subheader(t("stage_view.timeline", lang))
 stage_view.profile_timeline(found, profile.activities, c["community_id"], lang)
 
-left, right = st.columns([2, 3])
+left, right = flow.row("place_and_activities", [flow.Part(2, 300), flow.Part(3, 340)])
 with left:
     st.subheader(t("ui.location", lang))
     maps_view.small_map(ds.communities, c["community_id"], lang, key="profile_map")

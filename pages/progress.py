@@ -5,12 +5,12 @@ import streamlit as st
 
 from dashboard.figures import queries
 from dashboard.i18n import t
-from dashboard.ui import components, data, page, ranking_view, stage_view
+from dashboard.ui import components, data, flow, page, ranking_view, stage_view
 
 view = page.open_page("ui.nav_progress", dates=True)
 lang, f, version, day, scoped = view.lang, view.filters, view.version, view.day, view.scoped
 
-left, right = st.columns(2)
+left, right = flow.row("funnel_and_pace", flow.even(2, 340))  # one under the other on a tablet
 with left:
     st.subheader(t("ui.funnel", lang))
     components.chart(data.funnel_chart(version, f, day, lang), lang, key="chart_funnel", name="funnel", narrow=True)

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.dataset import Dataset
 from dashboard.figures import queries
 from dashboard.i18n import t
-from dashboard.ui import components, stage_view
+from dashboard.ui import components, flow, stage_view
 from dashboard.ui.text import counted_heading
 
 
@@ -25,13 +25,14 @@ def _column(title: str, count: int, none_message: str, draw, lang: str) -> None:
 
 
 def show(scoped: Dataset, progress: pd.DataFrame, day: date, lang: str) -> None:
-    """Three lists side by side (stacked on a phone), each with its key figure right after the name (it must show
-    in a third of a 1280 px screen), then the communities stuck in one stage."""
+    """Three lists side by side (one under the other where the page has no room for three of 250 px), each with its
+    key figure right after the name (it must show in a third of a 1280 px screen), then the communities stuck in one
+    stage."""
     inactive = queries.inactive_communities(scoped, day)
     behind = queries.behind_pace(progress)
     falling = queries.falling_satisfaction(scoped, day)
     days = queries.INACTIVE_DAYS
-    left, middle, right = st.columns(3)
+    left, middle, right = flow.row("attention", flow.even(3, 250))
     with left:
         _column(
             t("ui.inactive", lang, days=days),

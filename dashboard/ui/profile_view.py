@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import config
 from dashboard.figures import profiles
 from dashboard.i18n import community_name, community_names, fmt_date, fmt_int, fmt_num, t, unknown
-from dashboard.ui import components
+from dashboard.ui import components, flow
 from dashboard.ui.text import md_escape
 
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]  # st.badge's
@@ -76,7 +76,8 @@ def headline(profile: profiles.Profile, lang: str) -> None:
     c = profile.community
     last = profile.activities["date"].max() if not profile.activities.empty else None
     latest = profile.surveys["satisfaction"].iloc[-1] if not profile.surveys.empty else None
-    cols = st.columns([1, 1, 1.4, 1])  # the date is the widest value: at 1280 px an equal column cut it
+    # the date is the widest value (at 1280 px an equal share cut it); two to a line on a tablet
+    cols = flow.row("profile_figures", [flow.Part(10, 150), flow.Part(10, 150), flow.Part(14, 190), flow.Part(10, 150)])
     cols[0].metric(t("ui.households", lang), fmt_int(c["households"], lang), border=True)
     cols[1].metric(t("ui.activities_total", lang), fmt_int(len(profile.activities), lang), border=True)
     cols[2].metric(

@@ -15,7 +15,7 @@ from dashboard.render.readable import field_names, readable
 from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, store
-from dashboard.ui import components, data, flash, maps_view, removals_view, session
+from dashboard.ui import components, data, flash, flow, maps_view, removals_view, session
 from dashboard.ui.text import counted, counted_heading, md_escape, table_in_sentence, table_name
 
 STAGED_KEY = "desk_staged"
@@ -152,7 +152,7 @@ def show_preview(staged: staging.Staged, lang: str) -> None:
             mode=_mode_label(staged.mode, staged.scope, lang),
         )
     )
-    cols = st.columns(4)
+    cols = flow.row("desk_counts", flow.even(4, 150))
     for col, key in zip(cols, ("added", "changed", "removed", "unchanged"), strict=True):
         col.metric(t(f"desk.{key}", lang), fmt_int(preview.summary[key], lang), border=True)
     key_cols = list(TABLES[table].key)
