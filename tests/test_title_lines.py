@@ -6,7 +6,16 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from dashboard.render.title_lines import LINE_EM, TITLE_LINE_PX, title_lines, width_em, with_title_lines
+from dashboard.render.title_lines import (
+    LINE_EM,
+    SUBTITLE_LINE_PX,
+    TITLE_LINE_PX,
+    WIDE_LINE_EM,
+    WIDE_SUBTITLE_EM,
+    title_lines,
+    width_em,
+    with_title_lines,
+)
 
 
 @pytest.mark.parametrize(
@@ -58,3 +67,23 @@ def test_a_chart_grows_by_the_lines_its_title_takes(title, height):
     chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().properties(title=alt.Title(title, subtitle=["s"]), height=250)
     assert with_title_lines(chart).to_dict()["height"] == height
     assert with_title_lines(chart.properties(title=title)).to_dict()["height"] == height
+
+
+def test_a_chart_across_the_page_breaks_its_title_and_each_long_subtitle_line_at_a_tablets_width():
+    """At 800 px with the sidebar open a chart across the page is 468 px: "Naming pace 2026: communities named, …"."""
+    subtitle = ["竖线：到达各阶段的日期（虚线为根据导入记录推算）；柱：每月活动次数", "截至2026年11月26日。"]
+    chart = (
+        alt.Chart(pd.DataFrame({"x": [1]}))
+        .mark_bar()
+        .properties(
+            title=alt.Title("Naming pace 2026: communities named, against the year's target", subtitle=subtitle), height=250
+        )
+    )
+    wide = with_title_lines(chart, WIDE_LINE_EM, WIDE_SUBTITLE_EM).to_dict()
+    title, lines = wide["title"]["text"], wide["title"]["subtitle"]
+    assert isinstance(title, list) and all(width_em(line) <= WIDE_LINE_EM for line in title)
+    assert lines[-1] == "截至2026年11月26日。" and len(lines) == 3 and all(width_em(line) <= WIDE_SUBTITLE_EM for line in lines)
+    assert "".join(lines) == "".join(subtitle)  # nothing lost or added
+    assert wide["height"] == 250 + (len(title) - 1) * TITLE_LINE_PX + SUBTITLE_LINE_PX
+    short = chart.properties(title=alt.Title("Stages", subtitle=["As of 26 Nov 2026."]))
+    assert with_title_lines(short, WIDE_LINE_EM, WIDE_SUBTITLE_EM).to_dict()["height"] == 250  # what fits stays as it was

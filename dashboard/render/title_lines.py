@@ -6,7 +6,8 @@ end. The width a title takes is estimated from its characters (CJK and full-widt
 wide, others about half), and a long title is broken into lines of at most ``LINE_EM`` font sizes:
 after a space or a CJK punctuation mark where one falls late enough in the line, else between CJK
 characters (never inside a Latin word, nor before a closing mark such as "：", which hangs at the line's
-end). Charts drawn across the page and in files keep one line.
+end). A chart drawn across the page has its title and subtitle broken at a tablet's width (``WIDE_LINE_EM``,
+``WIDE_SUBTITLE_EM``); charts in files keep the builder's lines.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ import altair as alt
 ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 
 TITLE_LINE_PX = 26  # one more line of the theme's 20 px titles, with its leading
+SUBTITLE_LINE_PX = 18  # one more line of the theme's 14 px subtitles
 LINE_EM = 15.0  # at the theme's 20 px titles: 300 px; the Overview's narrow column is about 320 px at 1280 px
+# A chart across the page: on a tablet held upright the sidebar leaves it 468 px, so a title longer than 440 px
+# (22 of its 20 px font sizes) and a subtitle line longer than 434 px (31 of its 14 px sizes) are drawn on more lines.
+WIDE_LINE_EM = 22.0
+WIDE_SUBTITLE_EM = 31.0
 NARROW_EM = 0.6  # a Latin letter, digit or space, on average, in the bold title font
 BREAK_AFTER = " ：，；、—"  # where a line ends best
 NO_LINE_START = "：，。；、！？）》」』—"  # Chinese line breaking never starts a line with these: they stay on the line before
@@ -60,8 +66,9 @@ def title_lines(text: str, line_em: float = LINE_EM) -> str | list[str]:
     return lines
 
 
-def with_title_lines(chart: ChartT, line_em: float = LINE_EM) -> ChartT:
-    """``chart`` with its title (not the subtitle, whose lines are the builder's) in lines of ``line_em``.
+def with_title_lines(chart: ChartT, line_em: float = LINE_EM, subtitle_em: float | None = None) -> ChartT:
+    """``chart`` with its title in lines of ``line_em`` and, given ``subtitle_em``, each subtitle line too (else the
+    subtitle's lines stay the builder's).
 
     The chart grows by each added line: Streamlit fits title, axes and legend into the chart's height, so without
     it the bars would give up the room (a district's funnel, one bar high, was left with none).
@@ -70,15 +77,29 @@ def with_title_lines(chart: ChartT, line_em: float = LINE_EM) -> ChartT:
     lined: str | list[str] | alt.TitleParams
     if isinstance(title, str):
         text = title_lines(title, line_em)
-        lined = text
+        lined, added = text, _added(text) * TITLE_LINE_PX
     elif isinstance(title, alt.TitleParams) and isinstance(title.text, str):
         text = title_lines(title.text, line_em)
-        lined = title.copy()
+        lined, added = title.copy(), _added(text) * TITLE_LINE_PX
         lined.text = text
+        subtitle = title.subtitle
+        if subtitle_em is not None and isinstance(subtitle, str | list):
+            given = [subtitle] if isinstance(subtitle, str) else [str(line) for line in subtitle]
+            broken = [part for line in given for part in _as_list(title_lines(line, subtitle_em))]
+            lined.subtitle = broken
+            added += (len(broken) - len(given)) * SUBTITLE_LINE_PX
     else:
         return chart
-    added = len(text) - 1 if isinstance(text, list) else 0
     height = getattr(chart, "height", alt.Undefined)
     if added and isinstance(height, int):
-        return chart.properties(title=lined, height=height + added * TITLE_LINE_PX)
+        return chart.properties(title=lined, height=height + added)
     return chart.properties(title=lined)
+
+
+def _as_list(text: str | list[str]) -> list[str]:
+    return text if isinstance(text, list) else [text]
+
+
+def _added(text: str | list[str]) -> int:
+    """The lines a title takes beyond its first."""
+    return len(text) - 1 if isinstance(text, list) else 0

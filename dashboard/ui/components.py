@@ -18,7 +18,7 @@ from dashboard.figures.queries import Figure
 from dashboard.i18n import community_names, fmt_date, fmt_int, fmt_num, fmt_pct, join_list, t, unknown
 from dashboard.render import chart_text
 from dashboard.render.chart_rows import chart_rows
-from dashboard.render.title_lines import with_title_lines
+from dashboard.render.title_lines import WIDE_LINE_EM, WIDE_SUBTITLE_EM, with_title_lines
 from dashboard.ui import data
 
 
@@ -155,11 +155,22 @@ def district_pace_table(progress: pd.DataFrame, lang: str) -> None:
     )
 
 
-def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: str = "chart", *, narrow: bool = False) -> None:
+def chart(
+    built,
+    lang: str,
+    key: str,
+    data: pd.DataFrame | None = None,
+    name: str = "chart",
+    *,
+    narrow: bool = False,
+    panels: bool = False,
+) -> None:
     """Show an Altair chart with PNG, SVG and CSV downloads rendered on the server only when clicked.
 
     ``narrow``: the chart sits in one of the page's columns, so a long title is drawn on several lines
     (Vega would cut it with "…"); the downloads keep the builder's one-line title.
+    ``panels``: small multiples, whose panels have a fixed width (Vega-Lite cannot fit them to their container):
+    where the page is narrower (a tablet), the chart scrolls sideways in a row of its own instead of being cut.
 
     The chart is named for screen readers by its title, subtitle and the main figure its builder kept on it
     (``chart_text``, ``chart_figures``), so every chart says its figure the same way, on the page and on a slide.
@@ -171,8 +182,12 @@ def chart(built, lang: str, key: str, data: pd.DataFrame | None = None, name: st
         return
     text = chart_text.alt_text(built)
     built = chart_text.described(built, text)
-    shown = with_title_lines(built) if narrow else built
-    st.altair_chart(shown, width="stretch", key=key)  # named by the description in its spec; a second name logged a warning
+    shown = with_title_lines(built) if narrow else with_title_lines(built, WIDE_LINE_EM, WIDE_SUBTITLE_EM)
+    # named by the description in its spec (a second name logged a warning)
+    if panels:
+        st.container(horizontal=True, wrap=False).altair_chart(shown, width="stretch", key=key)
+    else:
+        st.altair_chart(shown, width="stretch", key=key)
     frame = data if data is not None else chart_rows(built)
     downloads: list[tuple[str, Callable[[], bytes | str], str, str]] = [
         ("png", lambda: charts.chart_png(built), "image/png", ":material/image:"),

@@ -35,7 +35,12 @@ def naming_pace(version: str, f: Filters, day: date, lang: str) -> None:
     if pace.by_district["district"].nunique() > 1:
         by = pace_charts.naming_pace_by_district(pace.by_district, pace.targets, pace.projections, day, lang)
         components.chart(
-            by, lang, key="chart_naming_pace_districts", data=pace.by_district, name=f"naming-pace-districts-{day.year}"
+            by,
+            lang,
+            key="chart_naming_pace_districts",
+            data=pace.by_district,
+            name=f"naming-pace-districts-{day.year}",
+            panels=True,
         )
 
 
@@ -61,7 +66,7 @@ def time_in_stage(version: str, f: Filters, lang: str) -> None:
     if built is None:
         st.info(_v("no_durations", lang), icon=":material/timer_off:")
         return
-    components.chart(built, lang, key="chart_time_in_stage", data=summary, name=f"time-in-stage-{by}")
+    components.chart(built, lang, key="chart_time_in_stage", data=summary, name=f"time-in-stage-{by}", panels=True)
     with st.expander(_v("time_table", lang), icon=":material/table:"):
         st.dataframe(_time_table(summary, by, lang), hide_index=True, key="tbl_time_in_stage")
 

@@ -104,7 +104,7 @@ def profile_dates_every_stage_and_draws_the_time_line(page, lang: str) -> None:
     )
     expect(main).to_contain_text(shown)
     expect(main.get_by_role("heading", name=section)).to_be_visible()
-    timeline = _chart(page, "创建阶段与活动时间轴" if lang == "zh" else "Stages and activities on one time line")
+    timeline = _chart(page, "创建阶段与活动时间轴" if lang == "zh" else "Stages and activities on one")  # its title's first line
     timeline.scroll_into_view_if_needed()
     timeline.screenshot(path=str(_shot(f"stage-profile-timeline-{lang}")))
     steps = page.locator('[data-testid="stHorizontalBlock"]', has_text=mark).first

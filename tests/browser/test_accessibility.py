@@ -69,6 +69,26 @@ CUT_IN_CHARTS = """() => [...document.querySelectorAll('[data-testid="stVegaLite
     .filter(t => t.textContent.endsWith('…')).map(t => 'cut: ' + t.textContent);
   return [...wide, ...past, ...cut];
 })"""
+CHARTS_AS_WIDE_AS_THE_PAGE = """charts => {
+  const content = document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]');
+  const width = content.getBoundingClientRect().width - 2;
+  const all = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
+  return charts.every(i => all[i] && all[i].getBoundingClientRect().width >= width);
+}"""
+# Each chart wider than the page: [its row scrolls sideways, the row within the page] (small multiples on a tablet).
+WIDER_THAN_THE_PAGE = """() => {
+  const page = document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]');
+  const width = page.getBoundingClientRect().width + 2;
+  return [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .filter(c => c.getBoundingClientRect().width > width)
+    .map(c => { const row = c.closest('[data-testid="stHorizontalBlock"]');
+                return row ? [getComputedStyle(row).overflowX === 'auto' && row.scrollWidth > row.clientWidth,
+                              row.getBoundingClientRect().width <= width] : [false, false]; });
+}"""
+# A chart's title, subtitle or legend label cut with "…" by Vega.
+CUT_CHART_TEXT = """() => [...document.querySelectorAll(
+  '[data-testid="stVegaLiteChart"] svg.marks :is(.role-title, .role-legend-title, .role-legend-label) text')]
+  .filter(t => t.textContent.endsWith('…')).map(t => t.textContent)"""
 BOXES = "els => els.map(e => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width}; })"
 # A metric's label or figure wider than its card: the browser cuts it with "…" (text-overflow), the figure unread.
 CUT_IN_METRICS = """() => [...document.querySelectorAll(
@@ -132,7 +152,7 @@ def test_every_page_draws_in_each_language_and_axe_finds_nothing_serious(visit, 
             readable_on_a_phone(visit, page)
     elif name == "progress":
         progress_draws_the_stage_views(visit, page, lang)
-        side_by_side_parts_stacked_on_a_tablet(visit, page, f"{name}-{lang}", charts=[0, 1])
+        side_by_side_parts_stacked_on_a_tablet(visit, page, f"{name}-{lang}", charts=[0, 1], panels=2)
     elif name == "profile":
         profile_dates_every_stage_and_draws_the_time_line(page, lang)
         side_by_side_parts_stacked_on_a_tablet(visit, page, f"{name}-{lang}", charts=[1])
@@ -170,21 +190,19 @@ def whole_on_a_tablet_beside_the_sidebar(visit, page, lang: str) -> None:
     page.set_viewport_size(LAPTOP)
 
 
-def side_by_side_parts_stacked_on_a_tablet(visit, page, shot: str, charts: list[int]) -> None:
+def side_by_side_parts_stacked_on_a_tablet(visit, page, shot: str, charts: list[int], panels: int = 0) -> None:
     """At 800 px with the sidebar open, the figures are whole and the charts that stand side by side at 1280 px
-    (Progress: funnel and target pace; Profile: the month-by-month activities beside the map) take the page's width."""
+    (Progress: funnel and target pace; Profile: the month-by-month activities beside the map) take the page's width;
+    no chart text is cut, and ``panels`` charts of small multiples (fixed panel widths) scroll sideways in their row."""
     page.set_viewport_size(TABLET)
     page.mouse.wheel(0, 3000)
-    # the charts redraw at their new width when their resize observer fires (Progress's small multiples keep their
-    # fixed width, wider than a tablet's page: see the README's known limits, so the page is not waited on as a whole)
-    page.wait_for_function(
-        """charts => { const content = document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]');
-                       const all = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
-                       return charts.every(i => all[i] && all[i].getBoundingClientRect().width >= content.getBoundingClientRect().width - 2); }""",
-        arg=charts,
-        timeout=15_000,
-    )
+    page.wait_for_function(CHARTS_AS_WIDE_AS_THE_PAGE, arg=charts, timeout=15_000)  # redrawn at the new width
+    settled(page)  # nothing wider than the page: Progress's small multiples (fixed panel widths) scroll in their own row
     assert page.evaluate(CUT_IN_METRICS) == []
+    assert page.evaluate(CUT_CHART_TEXT) == []  # long titles and subtitles drawn on more lines at this width
+    wide = page.evaluate(WIDER_THAN_THE_PAGE)
+    assert all(row == [True, True] for row in wide), wide
+    assert len(wide) == panels, wide
     page.evaluate("window.scrollTo(0, 0)")
     visit.shot(f"{shot}-tablet")
     page.set_viewport_size(LAPTOP)
