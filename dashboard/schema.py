@@ -49,6 +49,15 @@ class Column:
         """The campaign.toml vocabulary an enumerated column draws from."""
         return ENUM_KINDS.get(self.kind)
 
+    def as_typed(self, value: object, lang: str) -> object:
+        """A stored value as a reader of ``lang`` types it in a file: the vocabulary's name for a code (城中区 for
+        chengzhong); a coordinate system keeps its code (WGS84), other values and blanks stay as they are. The
+        import reads either back to the same code."""
+        vocabulary = self.vocabulary
+        if vocabulary and self.kind != "coord_system" and isinstance(value, str) and value:
+            return config.label(vocabulary, value, lang)
+        return value
+
 
 @dataclass(frozen=True)
 class Table:

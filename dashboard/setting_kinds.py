@@ -10,8 +10,8 @@ from typing import Generic, Protocol, TypeVar
 
 from dashboard.vocabulary import codes
 
-# Each setting is declared once below with its kind, typed default and help; ``Setting.value()`` gives the typed
-# value and ``check_settings()`` (run when the app or the CLI starts) lists every value that is refused.
+# Each setting is declared once in ``config`` with one of these kinds, its typed default and help; ``Setting.value()``
+# gives the typed value and ``config.check_settings()`` (run when the app or the CLI starts) lists every refused one.
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)

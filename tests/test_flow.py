@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui import flow
@@ -38,3 +39,9 @@ def test_a_row_is_one_horizontal_container_of_keyed_parts_and_its_style_takes_no
     # the style alone goes to the page's event container: it takes no room among what the page shows
     (style,) = at.get("html")
     assert ".st-key-kpis-2" in style.proto.body and style not in at.main.children.values()
+
+
+@pytest.mark.parametrize("key", ["kpi row", "kpi.row", "a{}", ""])
+def test_a_row_key_that_would_not_name_a_css_class_is_refused(key):
+    with pytest.raises(ValueError, match="CSS class"):
+        flow.style(key, flow.even(2, 100))

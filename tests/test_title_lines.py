@@ -87,3 +87,13 @@ def test_a_chart_across_the_page_breaks_its_title_and_each_long_subtitle_line_at
     assert wide["height"] == 250 + (len(title) - 1) * TITLE_LINE_PX + SUBTITLE_LINE_PX
     short = chart.properties(title=alt.Title("Stages", subtitle=["As of 26 Nov 2026."]))
     assert with_title_lines(short, WIDE_LINE_EM, WIDE_SUBTITLE_EM).to_dict()["height"] == 250  # what fits stays as it was
+
+
+def test_a_subtitle_given_as_one_string_and_a_title_given_in_lines_are_handled():
+    title = alt.Title(["Given", "lines"], subtitle="竖线：到达各阶段的日期（虚线为根据导入记录推算）；柱：每月活动次数")
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().properties(title=title, height=250)
+    wide = with_title_lines(chart, WIDE_LINE_EM, WIDE_SUBTITLE_EM).to_dict()
+    assert wide["title"]["text"] == ["Given", "lines"]  # the builder's lines kept
+    assert len(wide["title"]["subtitle"]) == 2 and wide["height"] == 250 + SUBTITLE_LINE_PX
+    no_subtitle = chart.properties(title=alt.Title("Stages"))
+    assert with_title_lines(no_subtitle, WIDE_LINE_EM, WIDE_SUBTITLE_EM).to_dict()["title"] == {"text": "Stages"}

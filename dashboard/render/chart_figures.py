@@ -1,9 +1,9 @@
 """Each chart's main figure in words, for its text alternative (``chart_text``): what a sighted reader takes in first.
 
-A builder of ``charts``, ``bars`` or ``stage_charts`` computes its figure from the frame it draws and keeps it on the
-chart (:func:`kept`, Vega-Lite's ``usermeta``, which no renderer draws), so the page, the slide and the deck all say the
-same. Every number goes through ``i18n``'s null-safe formatters: a figure that cannot be computed is said in words
-("no target set", "暂无数据"), never as "nan" or "inf".
+A builder of ``charts``, ``bars``, ``stage_charts`` or ``pace_charts`` computes its figure from the frame it draws and
+keeps it on the chart (:func:`kept`, Vega-Lite's ``usermeta``, which no renderer draws), so the page, the slide and the
+deck all say the same. Every number goes through ``i18n``'s null-safe formatters: a figure that cannot be computed is
+said in words ("no target set", "暂无数据"), never as "nan" or "inf".
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 One theme (the CJK font, sizes for a projector, text colours of at least
 4.5:1), one colour per code in both languages (a scale whose domain is the
 labels in the vocabulary's order, so a code matches the map legend), months
-on x, tooltip rows and heights. ``charts``, ``bars`` and ``stage_charts`` build
-with these, so every chart looks and reads the same.
+on x, tooltip rows and heights. ``charts``, ``bars``, ``stage_charts`` and ``pace_charts``
+build with these, so every chart looks and reads the same.
 """
 
 from __future__ import annotations

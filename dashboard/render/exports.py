@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import config
 from dashboard.ingest.parsing import NEUTRALISER, needs_neutralising
+from dashboard.render.readable import readable
 from dashboard.schema import DATE, MONTH, TABLES
 
 
@@ -50,16 +50,7 @@ def for_reader(table: str, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     the Chinese template; the import reads both back to the same rows. English: the contract's own names and codes,
     as the command line's export writes them.
     """
-    if lang != "zh":
-        return frame
-    out = frame.copy()
-    for column in TABLES[table].columns:
-        vocabulary = column.vocabulary
-        if vocabulary and column.kind != "coord_system":
-            out[column.name] = out[column.name].map(
-                lambda code, v=vocabulary: config.label(v, code, lang) if isinstance(code, str) and code else code
-            )
-    return out.rename(columns={column.name: column.header(lang) for column in TABLES[table].columns})
+    return readable(frame, table, lang) if lang == "zh" else frame
 
 
 def sheet_name(table: str, lang: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import config
 from dashboard.i18n import join_list
 from dashboard.schema import MONTH, TABLES, Column
 
@@ -27,9 +26,8 @@ def readable(frame: pd.DataFrame, table: str, lang: str) -> pd.DataFrame:
 def _values(values: pd.Series, column: Column, lang: str) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.dt.strftime("%Y-%m" if column.kind == MONTH else "%Y-%m-%d")
-    vocabulary = column.vocabulary
-    if vocabulary and column.kind != "coord_system":
-        return values.map(lambda code: config.label(vocabulary, code, lang) if isinstance(code, str) else code)
+    if column.vocabulary:
+        return values.map(lambda code: column.as_typed(code, lang))
     return values
 
 

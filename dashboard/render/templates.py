@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard import config
 from dashboard.i18n import t
 from dashboard.render.exports import safe_frame, sheet_name
-from dashboard.schema import TABLES, Column
+from dashboard.schema import TABLES
 
 EXAMPLES: dict[str, list[dict[str, str]]] = {
     "communities": [
@@ -89,17 +89,10 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
 }
 
 
-def _shown(column: Column, value: str, lang: str) -> str:
-    """Example values as a Chinese-speaking user would type them (labels, not codes)."""
-    if column.vocabulary and column.kind != "coord_system" and value:
-        return config.label(column.vocabulary, value, lang)
-    return value
-
-
 def example_frame(table: str, lang: str) -> pd.DataFrame:
     """The template's header and two example rows, headers in ``lang``."""
     columns = TABLES[table].columns
-    rows = [[_shown(c, row.get(c.name, ""), lang) for c in columns] for row in EXAMPLES[table]]
+    rows = [[c.as_typed(row.get(c.name, ""), lang) for c in columns] for row in EXAMPLES[table]]  # names, not codes
     headers = [c.header(lang) for c in columns]
     return pd.DataFrame(rows, columns=headers)
 

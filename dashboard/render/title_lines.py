@@ -1,4 +1,4 @@
-"""A chart title broken into lines that fit a narrow column (a page puts such charts in one of its columns).
+"""A chart title broken into lines that fit a narrow column, and a wide chart's title and subtitle at a tablet's width.
 
 Vega draws a title on one line and cuts it with "…" where it does not fit: at 1280 px the Overview's
 chart beside the map is about 320 px wide, so "Named communities against the year's target" lost its
@@ -78,16 +78,18 @@ def with_title_lines(chart: ChartT, line_em: float = LINE_EM, subtitle_em: float
     if isinstance(title, str):
         text = title_lines(title, line_em)
         lined, added = text, _added(text) * TITLE_LINE_PX
-    elif isinstance(title, alt.TitleParams) and isinstance(title.text, str):
-        text = title_lines(title.text, line_em)
-        lined, added = title.copy(), _added(text) * TITLE_LINE_PX
-        lined.text = text
+    elif isinstance(title, alt.TitleParams) and isinstance(title.text, str | list):
+        lined = title.copy()
+        added = 0
+        if isinstance(title.text, str):  # a list is the builder's own lines, in the height it gave the chart
+            text = title_lines(title.text, line_em)
+            lined.text, added = text, _added(text) * TITLE_LINE_PX
         subtitle = title.subtitle
         if subtitle_em is not None and isinstance(subtitle, str | list):
-            given = [subtitle] if isinstance(subtitle, str) else [str(line) for line in subtitle]
-            broken = [part for line in given for part in _as_list(title_lines(line, subtitle_em))]
+            written = [subtitle] if isinstance(subtitle, str) else [str(line) for line in subtitle]
+            broken = [part for line in written for part in _as_list(title_lines(line, subtitle_em))]
             lined.subtitle = broken
-            added += (len(broken) - len(given)) * SUBTITLE_LINE_PX
+            added += (len(broken) - len(written)) * SUBTITLE_LINE_PX
     else:
         return chart
     height = getattr(chart, "height", alt.Undefined)

@@ -168,7 +168,8 @@ def chart(
     """Show an Altair chart with PNG, SVG and CSV downloads rendered on the server only when clicked.
 
     ``narrow``: the chart sits in one of the page's columns, so a long title is drawn on several lines
-    (Vega would cut it with "…"); the downloads keep the builder's one-line title.
+    (Vega would cut it with "…"); otherwise a title or subtitle line too long for a tablet's page (468 px) is.
+    The downloads keep the builder's lines.
     ``panels``: small multiples, whose panels have a fixed width (Vega-Lite cannot fit them to their container):
     where the page is narrower (a tablet), the chart scrolls sideways in a row of its own instead of being cut.
 

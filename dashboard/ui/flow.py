@@ -11,6 +11,7 @@ Where the rule does not apply (another Streamlit layout), the parts simply share
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,12 +29,21 @@ class Part:
     min_px: int
 
 
+KEY = re.compile(r"[A-Za-z0-9_-]+")  # what Streamlit keeps of a key in its class name (it turns the rest into "-")
+
+
 def part_key(row_key: str, index: int) -> str:
     return f"{row_key}-{index}"
 
 
 def style(row_key: str, parts: Sequence[Part]) -> str:
-    """The rules for a row's parts: the box holding each keyed part grows by its share from its minimum width."""
+    """The rules for a row's parts: the box holding each keyed part grows by its share from its minimum width.
+
+    The box is the keyed container's parent (Streamlit 1.67's layout wrapper, which carries the flex styles): that
+    one dependency on Streamlit's page structure lives here, and the browser tests check the layout it gives.
+    """
+    if not KEY.fullmatch(row_key):
+        raise ValueError(f"a row's key is letters, digits, '_' and '-' only (it names a CSS class): {row_key!r}")
     rules, stacked = [], []
     for index, part in enumerate(parts):
         holder = f"div:has(> .st-key-{part_key(row_key, index)})"
