@@ -318,6 +318,9 @@ def test_admin_manages_accounts_with_escaped_names(db):
     assert "Accounts" in [s.value for s in at.subheader]
     listed = at.dataframe[0].value
     assert sorted(listed["Account"]) == ["boss", "ed"] and not any("argon2" in str(v) for v in listed.to_numpy().ravel())
+    made = {row["name"]: row["created_at"] for row in auth.list_users(db)}  # stored in UTC
+    created = dict(zip(listed["Account"], listed["Created (Beijing time)"], strict=True))
+    assert created == {name: config.campaign_time(moment).strftime("%Y-%m-%d %H:%M") for name, moment in made.items()}
 
     at.text_input(key="acc_new_name").input(MARKDOWN)  # not a name an account may have
     at.text_input(key="acc_new_password").input("New-staff-pass-1")

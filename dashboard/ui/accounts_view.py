@@ -16,7 +16,7 @@ from dashboard import auth, config
 from dashboard.i18n import t
 from dashboard.scope import Scope
 from dashboard.ui import data, session
-from dashboard.ui.text import md_escape
+from dashboard.ui.text import local_stamp, md_escape
 
 
 def _escaped(params: dict) -> dict:
@@ -60,7 +60,7 @@ def accounts_table(rows: list[dict], lang: str) -> None:
                 t("desk.role", lang): [t(f"desk.role_{r['role']}", lang) for r in rows],
                 t("desk.districts", lang): [Scope.of(r["districts"]).label(lang) for r in rows],
                 t("desk.col_must_change", lang): ["✔" if r["must_change_password"] else "" for r in rows],
-                t("desk.col_created", lang): [r["created_at"] for r in rows],
+                t("desk.col_created", lang): [local_stamp(r["created_at"]) for r in rows],  # stored in UTC
             }
         ),
         hide_index=True,

@@ -35,10 +35,10 @@ def sign_in_form(lang: str) -> None:
 
 def signed_in_bar(user: auth.User, lang: str) -> None:
     """Who is signed in, with their role and the districts they may change, and a one-click sign-out."""
-    left, right = st.columns([4, 1])
+    bar = st.container(horizontal=True, vertical_alignment="center")  # the button as wide as its words ("退…" at 800 px)
     role = t(f"desk.role_{user.role}", lang)
-    left.markdown(t("desk.signed_in_as_scoped", lang, name=md_escape(user.name), role=role, scope=user.scope.label(lang)))
-    right.button(t("desk.sign_out", lang), on_click=session.sign_out, key="signout", icon=":material/logout:")
+    bar.markdown(t("desk.signed_in_as_scoped", lang, name=md_escape(user.name), role=role, scope=user.scope.label(lang)))
+    bar.button(t("desk.sign_out", lang), on_click=session.sign_out, key="signout", icon=":material/logout:", width="content")
 
 
 def change_password_form(user: auth.User, lang: str, *, required: bool) -> None:
