@@ -13,7 +13,7 @@ from dashboard.auth import User
 from dashboard.i18n import fmt_int, t
 from dashboard.render.exports import table_bytes
 from dashboard.storage import audit
-from dashboard.ui import data
+from dashboard.ui import data, flow
 from dashboard.ui.text import local_stamp
 
 SHOWN = 5000  # records shown at once; the filters narrow them, the download has them all
@@ -41,7 +41,8 @@ def _any_of(name: str, one: str, options: list[str], lang: str) -> list[str]:
 
 def filters(lang: str) -> dict:
     """The admin's filters: days (Beijing time), account, events, outcomes and source."""
-    left, middle, right = st.columns(3)
+    # the date range needs 250 px for both its days (at 800 px a third of the page showed "2026/11/02 – 2")
+    left, middle, right = flow.row("audit_filters", [flow.Part(1, 250), flow.Part(1, 170), flow.Part(1, 170)])
     today = config.today()
     days = left.date_input(t("audit.days", lang), (today - timedelta(days=30), today), key="audit_days", max_value=today)
     user = middle.text_input(t("audit.user", lang), key="audit_user", placeholder=t("audit.anyone", lang)).strip()

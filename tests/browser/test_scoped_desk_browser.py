@@ -16,7 +16,7 @@ import sys
 import pandas as pd
 import pytest
 from appserver import running_app
-from harness import ROOT, SAMPLE, Visit, app_env, expect, require_chromium, visiting
+from harness import DESKTOP, ROOT, SAMPLE, Visit, app_env, expect, require_chromium, visiting
 from sqlalchemy import create_engine
 
 from dashboard.storage import store
@@ -55,6 +55,13 @@ def scoped_server(tmp_path_factory):
 def session(browser, scoped_server, request):
     with visiting(browser, scoped_server["base"], request.node, locale=None) as current:
         yield current
+
+
+# Every date field on the page shows all it holds (its fields scroll inside it when the box is too narrow).
+DAYS_WHOLE = """() => {
+  const fields = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stDateInputFieldsScroller"]')];
+  return fields.length > 0 && fields.every(f => f.scrollWidth <= f.clientWidth + 1);
+}"""
 
 
 def sign_in(session: Visit, name: str):
@@ -147,6 +154,12 @@ def test_the_admin_reads_the_audit_log_and_the_reporting_status(session, scoped_
     table = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
     expect(table).to_be_visible()
     session.shot("scoped-6-audit-log")
+    # on a tablet (800 px, the sidebar open) the filters wrap and the date range shows both its days (a third of the
+    # page showed "2026/11/02 – 2", the rest scrolled out of its field)
+    page.set_viewport_size({"width": 800, "height": 1000})
+    page.wait_for_function(DAYS_WHOLE, timeout=15_000)
+    session.shot("scoped-6-audit-log-tablet")
+    page.set_viewport_size(DESKTOP)
 
     nav.filter(has_text="Reporting status").click()
     session.settle()
