@@ -26,7 +26,8 @@ a11y.declare_language(lang)
 require_settings(lang)  # a refused DASHBOARD_* value stops here, in one line
 
 data.engine()
-user = session.current_user()
+user = session.current_user()  # a reload or a new tab resumes the sign-in the browser keeps
+session.browser_requests()  # after a sign-in: set the cookie that keeps it; after a sign-out: clear it
 shown = gate.pages_for(user)
 
 PAGES = [

@@ -1,5 +1,5 @@
 """The database's tables: the history of versions, the four contract tables with every version of their rows,
-accounts, the audit log and the sign-in throttle (SQLAlchemy Core, the same on SQLite and PostgreSQL).
+accounts, the audit log, the sign-in throttle and the sign-ins browsers keep (SQLAlchemy Core, the same on SQLite and PostgreSQL).
 
 Every contract table keeps all versions of its rows. A row is added by one
 version (``vfrom``) and, in append mode, closed by the version that brings
@@ -105,6 +105,20 @@ sign_in_throttle = Table(
     Column("failures", Integer, nullable=False, default=0),
     Column("last_failure", DateTime(timezone=True), nullable=True),
     Column("blocked_until", DateTime(timezone=True), nullable=True),
+)
+
+kept_signins = Table(
+    "kept_signins",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("user_name", String(120), nullable=False),
+    Column("account_token", String(64), nullable=False),  # the account's session token when it signed in
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ticket_hash", String(64), nullable=True, unique=True),  # sha256 of the one-time ticket, until redeemed
+    Column("ticket_expires", DateTime(timezone=True), nullable=True),
+    Column("secret_hash", String(64), nullable=True, unique=True),  # sha256 of the cookie's secret, once redeemed
+    Column("ended_at", DateTime(timezone=True), nullable=True),
 )
 
 # Columns added after the first release: a database made before gets them (ALTER TABLE ... ADD COLUMN) on start.

@@ -7,27 +7,35 @@ account or a changed role or scope takes effect at once, and again at every
 click that changes data or accounts (:func:`require`). The session also holds
 the account's session token: a password change or the account's removal gives
 it a new one (or none), which ends every other open session of that account.
+
+A reload or a new tab starts a new browser session: it resumes the sign-in the browser's cookie keeps
+(``dashboard.kept_signin``; the cookie is set and cleared by ``ui.session_route`` at the page's request,
+:func:`browser_requests`), with the same checks and the same end.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import time
 
 import streamlit as st
 
-from dashboard import auth, config, signin
+from dashboard import auth, config, kept_signin, signin
 from dashboard.i18n import t
-from dashboard.ui import data, flash
+from dashboard.ui import data, flash, session_route
 
 _KEY = secrets.token_bytes(32)
 SESSION_KEY = "staff_session"
+TICKET_KEY = "staff_kept_ticket"  # the one-time ticket the browser is still to trade for its cookie
+FORGET_KEY = "staff_forget_cookie"  # set when the browser is to clear its cookie
+NO_RESUME_KEY = "staff_no_resume"  # this browser session signed out, or its cookie keeps nothing: do not look again
 
 
-def _signature(name: str, since: float, token: str) -> str:
-    return hmac.new(_KEY, f"{name}\x1f{since}\x1f{token}".encode(), hashlib.sha256).hexdigest()
+def _signature(name: str, since: float, token: str, kept: str) -> str:
+    return hmac.new(_KEY, f"{name}\x1f{since}\x1f{token}\x1f{kept}".encode(), hashlib.sha256).hexdigest()
 
 
 def client_address() -> str | None:
@@ -39,23 +47,59 @@ def client_address() -> str | None:
     return address if isinstance(address, str) else None  # anything else (a test double) counts as local
 
 
-def sign_in(user: auth.User) -> None:
-    since = time.time()
+def _hold(user: auth.User, since: float, kept: str) -> None:
     st.session_state[SESSION_KEY] = {
         "name": user.name,
         "since": since,
         "token": user.token,
-        "sig": _signature(user.name, since, user.token),
+        "kept": kept,
+        "sig": _signature(user.name, since, user.token, kept),
     }
 
 
+def sign_in(user: auth.User) -> None:
+    """A sign-in on the desk: held in this session and kept for the browser (a reload or a new tab resumes it)."""
+    kept, ticket = kept_signin.open_session(data.engine(), user)
+    _hold(user, time.time(), kept)
+    st.session_state[TICKET_KEY] = ticket
+    st.session_state.pop(NO_RESUME_KEY, None)
+    st.session_state.pop(FORGET_KEY, None)
+
+
 def renew(user: auth.User, token: str) -> None:
-    """Keep this session after its own password change (which ended every other one)."""
-    sign_in(auth.User(user.name, user.role, user.scope, False, token))
+    """Keep this session, and the sign-in its browser keeps, after its own password change (which ended every other one)."""
+    info = st.session_state.get(SESSION_KEY) or {}
+    kept = str(info.get("kept", ""))
+    if kept:
+        kept_signin.renew(data.engine(), kept, token)
+    _hold(auth.User(user.name, user.role, user.scope, False, token), float(info.get("since", time.time())), kept)
 
 
-def _forget() -> None:
-    st.session_state.pop(SESSION_KEY, None)
+def _resumed() -> auth.User | None:
+    """The sign-in this browser's cookie keeps, held again in this new session; None without one."""
+    secret = None if st.session_state.get(NO_RESUME_KEY) else session_route.cookie_secret()
+    if secret is None:
+        return None
+    kept = kept_signin.resume(data.engine(), secret)
+    if kept is None:  # ended, expired, or from before a password change: the browser may drop the cookie
+        st.session_state[NO_RESUME_KEY] = True
+        st.session_state[FORGET_KEY] = True
+        return None
+    _hold(kept.user, kept.started.timestamp(), kept.id)
+    return current_user()
+
+
+def _forget(*, genuine: bool = True) -> None:
+    """End the sign-in here and in the browser's keeping (the cookie is cleared on the next run).
+
+    ``genuine=False`` for a session whose signature failed: the sign-in it names is not ended on its word.
+    """
+    info = st.session_state.pop(SESSION_KEY, None)
+    if genuine and isinstance(info, dict) and info.get("kept"):
+        kept_signin.end(data.engine(), str(info["kept"]))
+        st.session_state[FORGET_KEY] = True
+    st.session_state[NO_RESUME_KEY] = True
+    st.session_state.pop(TICKET_KEY, None)
     st.session_state.pop("desk_staged", None)
     flash.forget()
 
@@ -72,11 +116,12 @@ def current_user() -> auth.User | None:
     """The signed-in user, or None (expired, forged, ended by a password change, removed, or never signed in)."""
     info = st.session_state.get(SESSION_KEY)
     if not isinstance(info, dict):
-        return None
+        return _resumed()
     name, since, token, sig = info.get("name", ""), info.get("since", 0.0), info.get("token", ""), info.get("sig", "")
+    kept = str(info.get("kept", ""))
     # Bytes, not str: compare_digest raises on non-ASCII text, which a crafted state could hold.
-    if not hmac.compare_digest(str(sig).encode(), _signature(str(name), since, str(token)).encode()):
-        _forget()
+    if not hmac.compare_digest(str(sig).encode(), _signature(str(name), since, str(token), kept).encode()):
+        _forget(genuine=False)
         return None
     user = auth.account(data.engine(), name)
     if user is None or not hmac.compare_digest(user.token.encode(), str(token).encode()):
@@ -102,3 +147,25 @@ def require(action: str, lang: str) -> auth.User | None:
         st.error(t("auth.not_allowed", lang))
         return None
     return user
+
+
+_POST = (
+    "<script>fetch(%s, {method: 'POST', body: %s, credentials: 'same-origin', cache: 'no-store'}).catch(function () {});</script>"
+)
+
+
+def browser_requests() -> None:
+    """Ask the browser to trade a new sign-in's ticket for its cookie, or to clear the cookie after a sign-out.
+
+    The ticket's request is asked again at each run until the server has seen it (a run cut short by another
+    may never reach the browser); a used or stale ticket is refused and changes nothing. Only our own text and
+    the ticket (URL-safe Base64) go into the script, through JSON.
+    """
+    info = st.session_state.get(SESSION_KEY)
+    ticket = st.session_state.get(TICKET_KEY)
+    if ticket and isinstance(info, dict) and not kept_signin.redeemed(data.engine(), str(info.get("kept", ""))):
+        st.html(_POST % (json.dumps(session_route.keep_url()), json.dumps(ticket)), unsafe_allow_javascript=True)
+        return
+    st.session_state.pop(TICKET_KEY, None)
+    if st.session_state.pop(FORGET_KEY, False):
+        st.html(_POST % (json.dumps(session_route.forget_url()), '""'), unsafe_allow_javascript=True)

@@ -1,0 +1,130 @@
+"""Sign-ins the browser keeps: a reload or a new tab finds its member of staff still signed in.
+
+Streamlit forgets a session when the page reloads, so a sign-in on the desk also opens a row here and hands the
+browser a one-time ticket. The server's own route (``dashboard.ui.session_route``) trades the ticket for a random
+secret in an HttpOnly cookie; only the secret's hash is stored, so the table cannot sign anyone in. A new browser
+session that brings the cookie resumes the sign-in while its row is open and unexpired and the account's session
+token is the one it signed in with (a password change or the account's removal ends it). The rows live in the
+database, so every replica resumes the same sign-ins, and signing out on one ends it on all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Engine
+
+from dashboard import auth, config
+from dashboard.storage.tables import kept_signins
+
+TICKET_SECONDS = 120  # the browser redeems its ticket right after the sign-in's page is drawn
+KEEP_ENDED_ROWS = timedelta(days=1)  # how long an ended or expired row stays before a sign-in clears it away
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A sign-in brought back by its cookie: the account as it is now, and when the sign-in began."""
+
+    id: str
+    user: auth.User
+    started: datetime
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives stored times back without their zone; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def open_session(engine: Engine, user: auth.User, started: datetime | None = None) -> tuple[str, str]:
+    """Keep a new sign-in of ``user``: (its id, the one-time ticket the browser trades for its cookie)."""
+    started = started or _now()
+    kept_id, ticket = secrets.token_hex(16), secrets.token_urlsafe(32)
+    expires = started + timedelta(minutes=config.SESSION_MINUTES.value())
+    table = kept_signins
+    with engine.begin() as conn:
+        conn.execute(delete(table).where(table.c.expires_at < started - KEEP_ENDED_ROWS))
+        conn.execute(
+            insert(table).values(
+                id=kept_id,
+                user_name=user.name,
+                account_token=user.token,
+                started_at=started,
+                expires_at=expires,
+                ticket_hash=_hash(ticket),
+                ticket_expires=started + timedelta(seconds=TICKET_SECONDS),
+            )
+        )
+    return kept_id, ticket
+
+
+def redeem(engine: Engine, ticket: str, now: datetime | None = None) -> tuple[str, datetime] | None:
+    """Trade a fresh, unused ticket for the cookie's secret and the sign-in's end; None for any other ticket."""
+    now, secret, table = now or _now(), secrets.token_urlsafe(32), kept_signins
+    fresh = (
+        (table.c.ticket_hash == _hash(ticket))
+        & table.c.secret_hash.is_(None)
+        & table.c.ended_at.is_(None)
+        & (table.c.ticket_expires >= now)
+    )
+    with engine.begin() as conn:  # one statement: two requests with the same ticket cannot both win
+        changed = conn.execute(update(table).where(fresh).values(secret_hash=_hash(secret), ticket_hash=None))
+        if changed.rowcount != 1:
+            return None
+        expires = conn.execute(select(table.c.expires_at).where(table.c.secret_hash == _hash(secret))).scalar_one()
+    return secret, _aware(expires)
+
+
+def redeemed(engine: Engine, kept_id: str) -> bool:
+    """Whether the browser has traded this sign-in's ticket for its cookie."""
+    with engine.connect() as conn:
+        secret = conn.execute(select(kept_signins.c.secret_hash).where(kept_signins.c.id == kept_id)).scalar_one_or_none()
+    return secret is not None
+
+
+def resume(engine: Engine, secret: str, now: datetime | None = None) -> Kept | None:
+    """The sign-in a cookie's secret keeps, if it still holds; a sign-in that no longer holds is ended."""
+    now, table = now or _now(), kept_signins
+    with engine.connect() as conn:
+        row = conn.execute(select(table).where(table.c.secret_hash == _hash(secret))).mappings().first()
+    if row is None or row["ended_at"] is not None:
+        return None
+    user = auth.account(engine, row["user_name"])
+    holds = user is not None and user.token == row["account_token"] and _aware(row["expires_at"]) > now
+    if not holds or user is None:
+        end(engine, row["id"], now)
+        return None
+    return Kept(row["id"], user, _aware(row["started_at"]))
+
+
+def renew(engine: Engine, kept_id: str, token: str) -> None:
+    """Keep this sign-in after its own password change gave the account a new session token."""
+    with engine.begin() as conn:
+        conn.execute(update(kept_signins).where(kept_signins.c.id == kept_id).values(account_token=token))
+
+
+def end(engine: Engine, kept_id: str, now: datetime | None = None) -> None:
+    """End a kept sign-in (signed out, expired, or no longer valid): its cookie signs no one in again."""
+    table = kept_signins
+    with engine.begin() as conn:
+        conn.execute(update(table).where(table.c.id == kept_id, table.c.ended_at.is_(None)).values(ended_at=now or _now()))
+
+
+def end_secret(engine: Engine, secret: str) -> None:
+    """End the kept sign-in a cookie's secret names (the browser's own sign-out request)."""
+    table = kept_signins
+    with engine.begin() as conn:
+        conn.execute(
+            update(table).where(table.c.secret_hash == _hash(secret), table.c.ended_at.is_(None)).values(ended_at=_now())
+        )
