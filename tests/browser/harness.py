@@ -158,10 +158,11 @@ def _shared(browser: Any, locale: str | None) -> tuple[Any, Any, list[Any]]:
     """(browser, context, idle tabs): the one context of ``browser`` for ``locale`` that visits share, made at its
     first use, and its tabs that no visit uses now (each showing what its last visit left).
 
-    Every visit is a Streamlit session of its own (the app keeps no cookie or storage), but the visits share the
-    context's caches, and a visit goes to its first address in a tab an earlier visit left: a new tab parses and
-    compiles Streamlit's bundle, Vega and Leaflet again. Measured on two cores: eight visits took 31 s of CPU in
-    fresh contexts, 23 s in one context; six pages opened in one tab 11 s, in six tabs 17 s.
+    Every visit is a Streamlit session of its own and starts without the context's cookies (a kept staff sign-in,
+    ``dashboard.kept_signin``, belongs to the visit that signed in), but the visits share the context's caches, and
+    a visit goes to its first address in a tab an earlier visit left: a new tab parses and compiles Streamlit's
+    bundle, Vega and Leaflet again. Measured on two cores: eight visits took 31 s of CPU in fresh contexts, 23 s in
+    one context; six pages opened in one tab 11 s, in six tabs 17 s.
     """
     key = (id(browser), locale)
     held = _SHARED.get(key)
@@ -198,6 +199,7 @@ class Visit:
             self.context.set_default_timeout(RUN_TIMEOUT_MS)
         else:
             _, self.context, self.idle = _shared(browser, locale)
+            self.context.clear_cookies()  # an earlier visit's sign-in is not this visit's
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.pages: list[Any] = []

@@ -1,4 +1,5 @@
-"""The data desk in headless Chromium: sign in, upload, read the report or the preview, commit, restore.
+"""The data desk in headless Chromium: sign in, upload, read the report or the preview, commit, restore, and a sign-in
+kept across reloads and tabs until sign-out.
 
 This module starts its own ``streamlit run serve.py`` (the shared ``server`` of
 conftest.py keeps the bundled sample unchanged for the page tests, and its
@@ -20,10 +21,12 @@ import pandas as pd
 import pytest
 from appserver import running_app
 from harness import MAP_FRAME, POINTS, ROOT, SAMPLE, Visit, app_env, expect, require_chromium, visiting
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 
 from dashboard.schema import COMMUNITIES
 from dashboard.storage import store
+from dashboard.storage.tables import kept_signins
+from dashboard.ui import session_route
 
 pytestmark = pytest.mark.browser
 
@@ -214,3 +217,62 @@ def test_admin_restores_the_earlier_communities_version_on_the_history_page(sess
     overview = session.open("/?lang=en", session.new_page())
     assert metric(overview, "Communities enrolled") == f"{len(SAMPLE):,}"
     session.shot("desk-overview-after-restore", overview)
+
+
+def kept_cookie(page, present: bool = True) -> dict | None:
+    """The kept sign-in's cookie in this page's browser once it is there (or once it is gone)."""
+    for _ in range(100):
+        found = [c for c in page.context.cookies() if c["name"] == session_route.COOKIE]
+        if bool(found) == present:
+            return found[0] if found else None
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the sign-in cookie is {'missing' if present else 'still there'}")
+
+
+def test_a_reload_or_a_new_tab_keeps_the_sign_in_until_sign_out_or_a_password_change(session, desk_server):
+    page = sign_in(session, "ed")
+    cookie = kept_cookie(page)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # ends with the browser
+    assert session_route.COOKIE not in page.evaluate("document.cookie")  # scripts cannot read it
+    page.reload()
+    session.settle()
+    expect(page.get_by_text("Signed in as ed")).to_be_visible()
+    other = session.open("/desk?lang=en", session.new_page())
+    expect(other.get_by_text("Signed in as ed")).to_be_visible()
+    expect(other.get_by_role("button", name="Sign out")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    session.settle()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    kept_cookie(page, present=False)
+    for tab in (page, other):  # signed out everywhere: the other tab's next page asks again
+        tab.reload()
+        session.settle(tab)
+        expect(tab.get_by_role("button", name="Sign in")).to_be_visible()
+    session.shot("desk-signed-out-after-reload")
+
+    page = sign_in(session, "ed")
+    kept_cookie(page)
+    changed = subprocess.run(
+        [sys.executable, "-m", "dashboard", "users", "passwd", "ed"],
+        cwd=ROOT,
+        env=desk_server["env"],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert changed.returncode == 0, changed.stderr
+    page.reload()  # a password changed elsewhere ends every sign-in of the account, kept ones too
+    session.settle()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    engine = create_engine(desk_server["env"]["DASHBOARD_DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            last = conn.execute(
+                select(kept_signins.c.ended_at).where(kept_signins.c.user_name == "ed").order_by(kept_signins.c.started_at.desc())
+            ).first()
+    finally:
+        engine.dispose()
+    assert last is not None and last.ended_at is not None  # the reload found it void and ended it

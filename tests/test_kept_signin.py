@@ -1,0 +1,171 @@
+"""Kept sign-ins: the ticket traded once for a cookie's secret, the sign-in resumed while it holds, ended otherwise.
+
+The functions on SQLite and PostgreSQL, then the server's two routes (``ui/session_route.py``) through Starlette's
+test client: the cookie's attributes, a refused ticket, the sign-out's request. The browser's whole flow (sign in,
+reload, new tab, sign out) is in ``browser/test_desk_browser.py``.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from dashboard import auth, kept_signin
+from dashboard.storage.tables import kept_signins
+from dashboard.ui import session_route
+
+PASSWORD = "Correct-Horse-42"
+
+
+@pytest.fixture(autouse=True)
+def fast_argon2(monkeypatch):
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def ed(engine) -> auth.User:
+    auth.add_user(engine, "ed", PASSWORD, "editor")
+    user = auth.account(engine, "ed")
+    assert user is not None
+    return user
+
+
+def kept_row(engine, kept_id: str) -> dict:
+    with engine.connect() as conn:
+        return dict(conn.execute(select(kept_signins).where(kept_signins.c.id == kept_id)).mappings().one())
+
+
+def test_a_ticket_is_traded_once_for_a_secret_that_resumes_the_sign_in(engine, ed):
+    kept_id, ticket = kept_signin.open_session(engine, ed)
+    assert not kept_signin.redeemed(engine, kept_id)
+    secret, expires = kept_signin.redeem(engine, ticket)
+    assert kept_signin.redeemed(engine, kept_id)
+    assert kept_signin.redeem(engine, ticket) is None  # used
+    kept = kept_signin.resume(engine, secret)
+    assert kept is not None and kept.id == kept_id and kept.user == ed
+    assert timedelta(minutes=479) < expires - kept.started <= timedelta(minutes=480)  # DASHBOARD_SESSION_MINUTES
+    row = kept_row(engine, kept_id)
+    assert secret not in row.values() and ticket not in row.values()  # only hashes are stored
+    assert row["ticket_hash"] is None
+
+
+def test_a_wrong_or_stale_ticket_and_an_unknown_secret_get_nothing(engine, ed):
+    kept_id, ticket = kept_signin.open_session(engine, ed)
+    assert kept_signin.redeem(engine, ticket + "x") is None
+    assert kept_signin.redeem(engine, ticket, now=datetime.now(UTC) + timedelta(seconds=kept_signin.TICKET_SECONDS + 1)) is None
+    assert kept_signin.resume(engine, "not-a-secret") is None
+    assert not kept_signin.redeemed(engine, kept_id)
+
+
+def test_two_requests_with_one_ticket_get_one_secret(sqlite_engine):
+    auth.add_user(sqlite_engine, "ed", PASSWORD, "editor")
+    user = auth.account(sqlite_engine, "ed")
+    assert user is not None
+    _, ticket = kept_signin.open_session(sqlite_engine, user)
+    won: list[object] = []
+    threads = [threading.Thread(target=lambda: won.append(kept_signin.redeem(sqlite_engine, ticket))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(result is not None for result in won) == 1
+
+
+@pytest.mark.parametrize("ending", ["sign_out", "password_changed", "account_removed", "expired"])
+def test_a_sign_in_no_longer_resumes_once_it_ends(engine, ed, ending):
+    kept_id, ticket = kept_signin.open_session(engine, ed)
+    secret, _ = kept_signin.redeem(engine, ticket)
+    now = None
+    if ending == "sign_out":
+        kept_signin.end(engine, kept_id)
+    elif ending == "password_changed":  # elsewhere: the account's session token changes
+        auth.set_password(engine, "ed", "Another-Horse-43")
+    elif ending == "account_removed":
+        auth.remove_user(engine, "ed")
+    else:
+        now = datetime.now(UTC) + timedelta(minutes=481)
+    assert kept_signin.resume(engine, secret, now=now) is None
+    assert kept_row(engine, kept_id)["ended_at"] is not None
+    assert kept_signin.resume(engine, secret) is None
+
+
+def test_its_own_password_change_keeps_the_sign_in(engine, ed):
+    kept_id, ticket = kept_signin.open_session(engine, ed)
+    secret, _ = kept_signin.redeem(engine, ticket)
+    token = auth.set_password(engine, "ed", "Another-Horse-43", by=ed, source="desk")
+    kept_signin.renew(engine, kept_id, token)
+    kept = kept_signin.resume(engine, secret)
+    assert kept is not None and kept.user.token == token
+
+
+def test_a_role_changed_meanwhile_is_the_role_resumed(engine, ed):
+    _, ticket = kept_signin.open_session(engine, ed)
+    secret, _ = kept_signin.redeem(engine, ticket)
+    auth.edit_user(engine, "ed", role="viewer")
+    kept = kept_signin.resume(engine, secret)
+    assert kept is not None and kept.user.role == "viewer" and not kept.user.can("import")
+
+
+def test_rows_ended_a_day_ago_are_cleared_by_the_next_sign_in(engine, ed):
+    old, _ = kept_signin.open_session(engine, ed, started=datetime.now(UTC) - timedelta(days=2))
+    recent, _ = kept_signin.open_session(engine, ed)
+    kept_signin.open_session(engine, ed)
+    with engine.connect() as conn:
+        ids = set(conn.execute(select(kept_signins.c.id)).scalars())
+    assert old not in ids and recent in ids and len(ids) == 2
+
+
+# --- the server's routes ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client(engine) -> TestClient:
+    return TestClient(Starlette(routes=session_route.routes()), base_url="http://testserver")
+
+
+def test_the_route_sets_an_httponly_strict_session_cookie_for_a_good_ticket_only(engine, ed, client):
+    _, ticket = kept_signin.open_session(engine, ed)
+    refused = client.post(session_route.keep_url(), content=b"not-the-ticket")
+    assert refused.status_code == 403 and "set-cookie" not in refused.headers
+    answer = client.post(session_route.keep_url(), content=ticket.encode())
+    assert answer.status_code == 204
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith(f"{session_route.COOKIE}=")
+    words = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
+    assert {"httponly", "path"} <= words and "samesite=strict" in cookie.lower()
+    assert "max-age" not in words and "expires" not in words  # ends with the browser
+    assert "secure" not in words  # plain HTTP here; behind HTTPS it is (next test)
+    secret = answer.cookies[session_route.COOKIE]
+    assert kept_signin.resume(engine, secret) is not None
+    assert client.post(session_route.keep_url(), content=ticket.encode()).status_code == 403  # once only
+    assert client.get(session_route.keep_url()).status_code == 405  # POST only
+
+
+def test_behind_https_the_cookie_is_secure(engine, ed, client):
+    _, ticket = kept_signin.open_session(engine, ed)
+    answer = client.post(session_route.keep_url(), content=ticket.encode(), headers={"X-Forwarded-Proto": "https"})
+    assert "secure" in {part.strip().lower() for part in answer.headers["set-cookie"].split(";")}
+
+
+def test_the_sign_out_request_ends_the_kept_sign_in_and_clears_the_cookie(engine, ed, client):
+    kept_id, ticket = kept_signin.open_session(engine, ed)
+    secret = client.post(session_route.keep_url(), content=ticket.encode()).cookies[session_route.COOKIE]
+    answer = client.post(session_route.forget_url())  # the client sends the cookie it was given
+    assert answer.status_code == 204
+    assert "max-age=0" in answer.headers["set-cookie"].lower()
+    assert kept_signin.resume(engine, secret) is None and kept_row(engine, kept_id)["ended_at"] is not None
+
+
+def test_the_routes_live_under_the_servers_base_path(monkeypatch):
+    monkeypatch.setattr(session_route.st, "get_option", lambda name: "juping" if name == "server.baseUrlPath" else None)
+    assert session_route.keep_url() == "/juping/_dashboard/signin/keep"
+    assert [route.path for route in session_route.routes()] == [
+        "/juping/_dashboard/signin/keep",
+        "/juping/_dashboard/signin/forget",
+    ]
