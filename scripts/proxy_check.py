@@ -19,6 +19,7 @@ Checked, through the proxy only:
 * a chart's PNG and CSV downloads (they live in one replica's memory);
 * the Data desk through replica A: sign in, upload, commit; then a profile open
   on replica B shows the new activities at its next rerun;
+* a sign-in kept across replicas: the browser signed in through A, moved to B, is still signed in;
 * the upload ceiling: the desk refuses a file over DASHBOARD_UPLOAD_LIMIT_MB
   (its uploader knows the limit), and nginx refuses a body over the ceiling (413).
 
@@ -416,6 +417,27 @@ def check_import_across_replicas(tabs: dict[str, Tab], info: dict[str, Any]) -> 
     return f"committed on {info['replicas']['A']}; profile on {info['replicas']['B']} went {before} → {after} at its next rerun"
 
 
+def check_sign_in_across_replicas(tabs: dict[str, Tab], info: dict[str, Any]) -> str:
+    """A's browser, signed in through A, moved to B (as when A stops): B resumes the sign-in from its cookie."""
+    a, b = tabs["A"], tabs["B"]
+    if not a.page.get_by_text("Signed in as ed").count():
+        sign_in(a)
+    kept = []
+    for _ in range(100):
+        kept = [c for c in a.context.cookies() if c["name"] == "juping_signin"]
+        if kept:
+            break
+        a.page.wait_for_timeout(100)
+    check(kept and kept[0]["path"] == "/juping/" and kept[0]["httpOnly"], f"no kept sign-in cookie under /juping/: {kept}")
+    to_b = next(c["value"] for c in b.context.cookies() if c["name"] == "juping_replica")
+    a.context.add_cookies([{"name": "juping_replica", "value": to_b, "url": info["base"] + "/"}])
+    check(a.replica() == info["replicas"]["B"], "the browser did not move to replica B")
+    page = a.open("desk?lang=en")
+    page.get_by_text("Signed in as ed").wait_for()
+    a.shot("signed-in-kept-on-b")
+    return f"signed in through {info['replicas']['A']}, still signed in on {info['replicas']['B']} after the move"
+
+
 def check_upload_limits(tab: Tab, info: dict[str, Any]) -> str:
     """Over the app's limit: refused on the page. Over nginx's ceiling: 413 before the app reads a byte."""
     sign_in(tab)
@@ -457,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
                 ("every page under /juping/", lambda: check_pages(tabs["A"], info)),
                 ("chart downloads", lambda: check_downloads(tabs["B"])),
                 ("import on A, seen on B", lambda: check_import_across_replicas(tabs, info)),
+                ("a sign-in kept across replicas", lambda: check_sign_in_across_replicas(tabs, info)),
                 ("upload limits", lambda: check_upload_limits(tabs["B"], info)),
             ]
             tabs.update(tabs_per_replica(browser, info))

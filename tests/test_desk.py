@@ -25,7 +25,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, config, signin
+from dashboard import auth, config, kept_signin, signin
 from dashboard.i18n import fmt_count, t
 from dashboard.ingest import sample, staging
 from dashboard.ingest.importing import check_bytes
@@ -34,7 +34,8 @@ from dashboard.render.exports import contract_frame
 from dashboard.schema import TABLES
 from dashboard.scope import Scope
 from dashboard.storage import audit, database, store, tables
-from dashboard.ui import history_view, session
+from dashboard.storage.tables import kept_signins
+from dashboard.ui import history_view, session, session_route
 from dashboard.ui.text import md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -243,12 +244,13 @@ def test_without_any_account_the_desk_explains_how_to_create_the_first(db):
     [
         lambda now: {"name": "boss", "since": now, "sig": "forged"},
         lambda now: {"name": "boss", "since": now, "sig": "签名"},  # non-ASCII: must not crash compare_digest
-        lambda now: {"name": "boss", "since": now, "sig": session._signature("ed", now, "")},  # someone else's signature
-        lambda now: {"name": "boss", "since": now + 1, "sig": session._signature("boss", now, "")},  # time changed
+        lambda now: {"name": "boss", "since": now, "sig": session._signature("ed", now, "", "")},  # someone else's signature
+        lambda now: {"name": "boss", "since": now + 1, "sig": session._signature("boss", now, "", "")},  # time changed
+        lambda now: {"name": "boss", "since": now, "kept": "k", "sig": session._signature("boss", now, "", "")},  # kept id
         lambda now: {"name": "boss", "since": "now", "sig": ""},
         lambda now: "boss",
     ],
-    ids=["forged", "non-ascii", "other-name", "other-time", "junk", "not-a-dict"],
+    ids=["forged", "non-ascii", "other-name", "other-time", "other-kept", "junk", "not-a-dict"],
 )
 def test_crafted_session_state_signs_nobody_in(db, forged):
     at = open_page(staff_session=forged(time.time()))
@@ -425,7 +427,7 @@ def signed_in_state(engine, name: str, since: float | None = None) -> dict:
     """The session a sign-in of ``name`` at ``since`` (default now) leaves behind, with the account's token."""
     since = time.time() if since is None else since
     token = auth.account(engine, name).token
-    return {"name": name, "since": since, "token": token, "sig": session._signature(name, since, token)}
+    return {"name": name, "since": since, "token": token, "kept": "", "sig": session._signature(name, since, token, "")}
 
 
 @pytest.mark.parametrize(
@@ -970,3 +972,66 @@ def test_the_samples_version_note_is_in_the_readers_language(db, lang, note):
     at.sidebar.button_group(key="w_lang").set_value(lang).run()
     [versions] = [frame.value for frame in at.dataframe if t("history.col_note", lang) in frame.value.columns]
     assert set(versions[t("history.col_note", lang)]) == {note}
+
+
+# --- a sign-in kept across reloads (dashboard.kept_signin) ----------------------------------------------------
+# AppTest has no browser: the cookie a browser would bring is handed over by replacing ``session_route.cookie_secret``,
+# and the requests the page asks the browser to make are read from its ``st.html`` scripts.
+
+
+def scripts(at) -> list[str]:
+    return [element.proto.body for element in at.get("html")]
+
+
+def asked(at, url: str) -> list[str]:
+    return [body for body in scripts(at) if url in body]
+
+
+def latest_kept(engine) -> dict:
+    with engine.connect() as conn:
+        return dict(conn.execute(select(kept_signins).order_by(kept_signins.c.started_at.desc())).mappings().first())
+
+
+def test_a_sign_in_asks_the_browser_to_keep_it_until_the_server_has_the_ticket(db):
+    at = sign_in(open_page(), "ed")
+    assert signed_in(at)
+    ticket = at.session_state[session.TICKET_KEY]
+    [script] = asked(at, session_route.keep_url())
+    assert f'"{ticket}"' in script and "method: 'POST'" in script
+    assert latest_kept(db)["user_name"] == "ed" and latest_kept(db)["ticket_hash"] != ticket  # stored as a hash
+    at.run()
+    assert asked(at, session_route.keep_url())  # asked again until the browser's request arrives
+    assert kept_signin.redeem(db, ticket) is not None
+    at.run()
+    assert not asked(at, session_route.keep_url()) and session.TICKET_KEY not in at.session_state
+
+
+def test_a_new_session_with_the_cookie_resumes_the_sign_in_and_signing_out_ends_it(db, monkeypatch):
+    at = sign_in(open_page(), "ed")
+    secret, _ = kept_signin.redeem(db, at.session_state[session.TICKET_KEY])
+    monkeypatch.setattr(session_route, "cookie_secret", lambda: secret)
+    reloaded = open_page()  # a new session: what a reload or a new tab is
+    assert signed_in(reloaded) and "Account" not in [w.label for w in reloaded.text_input]  # resumed, not asked
+    assert not asked(reloaded, session_route.keep_url())  # the browser has its cookie already
+    button(reloaded, "Sign out").click()
+    reloaded.run()
+    assert_sign_in_form(reloaded)
+    assert asked(reloaded, session_route.forget_url())  # the browser is asked to drop the cookie
+    assert latest_kept(db)["ended_at"] is not None
+    reloaded.run()
+    assert not asked(reloaded, session_route.forget_url())  # asked once
+    assert_sign_in_form(reloaded)  # the stale cookie the session still sees signs no one in
+    assert_sign_in_form(open_page())  # nor does a reload
+
+
+@pytest.mark.parametrize("why", ["unknown", "password_changed"])
+def test_a_cookie_that_keeps_nothing_shows_the_form_and_is_dropped(db, monkeypatch, why):
+    secret = "not-a-secret"
+    if why == "password_changed":
+        at = sign_in(open_page(), "ed")
+        secret, _ = kept_signin.redeem(db, at.session_state[session.TICKET_KEY])
+        auth.set_password(db, "ed", "Another-Horse-43")
+    monkeypatch.setattr(session_route, "cookie_secret", lambda: secret)
+    at = open_page()
+    assert_sign_in_form(at)
+    assert asked(at, session_route.forget_url())
