@@ -93,6 +93,13 @@ def redeemed(engine: Engine, kept_id: str) -> bool:
     return secret is not None
 
 
+def ended(engine: Engine, kept_id: str) -> bool:
+    """Whether a kept sign-in has ended (signed out in another tab of the browser): its sessions end too."""
+    with engine.connect() as conn:
+        row = conn.execute(select(kept_signins.c.ended_at).where(kept_signins.c.id == kept_id)).first()
+    return row is not None and row.ended_at is not None
+
+
 def resume(engine: Engine, secret: str, now: datetime | None = None) -> Kept | None:
     """The sign-in a cookie's secret keeps, if it still holds; a sign-in that no longer holds is ended."""
     now, table = now or _now(), kept_signins

@@ -1035,3 +1035,16 @@ def test_a_cookie_that_keeps_nothing_shows_the_form_and_is_dropped(db, monkeypat
     at = open_page()
     assert_sign_in_form(at)
     assert asked(at, session_route.forget_url())
+
+
+def test_signing_out_in_one_tab_signs_out_the_tabs_that_resumed_the_same_sign_in(db, monkeypatch):
+    first = sign_in(open_page(), "ed")
+    secret, _ = kept_signin.redeem(db, first.session_state[session.TICKET_KEY])
+    monkeypatch.setattr(session_route, "cookie_secret", lambda: secret)
+    second = open_page()  # another tab of the same browser
+    assert signed_in(second)
+    button(first, "Sign out").click()
+    first.run()
+    second.run()  # its next run, without a reload
+    assert_sign_in_form(second)
+    assert t("auth.signed_out_elsewhere", "en") in shown_text(second)

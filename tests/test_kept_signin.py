@@ -43,7 +43,7 @@ def kept_row(engine, kept_id: str) -> dict:
 
 def test_a_ticket_is_traded_once_for_a_secret_that_resumes_the_sign_in(engine, ed):
     kept_id, ticket = kept_signin.open_session(engine, ed)
-    assert not kept_signin.redeemed(engine, kept_id)
+    assert not kept_signin.redeemed(engine, kept_id) and not kept_signin.ended(engine, kept_id)
     secret, expires = kept_signin.redeem(engine, ticket)
     assert kept_signin.redeemed(engine, kept_id)
     assert kept_signin.redeem(engine, ticket) is None  # used
@@ -92,6 +92,7 @@ def test_a_sign_in_no_longer_resumes_once_it_ends(engine, ed, ending):
         now = datetime.now(UTC) + timedelta(minutes=481)
     assert kept_signin.resume(engine, secret, now=now) is None
     assert kept_row(engine, kept_id)["ended_at"] is not None
+    assert kept_signin.ended(engine, kept_id)  # the tabs that resumed it end at their next run
     assert kept_signin.resume(engine, secret) is None
 
 

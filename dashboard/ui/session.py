@@ -113,7 +113,8 @@ def sign_out() -> None:
 
 
 def current_user() -> auth.User | None:
-    """The signed-in user, or None (expired, forged, ended by a password change, removed, or never signed in)."""
+    """The signed-in user, or None (expired, forged, ended by a password change, removed, signed out in another tab of
+    the browser, or never signed in)."""
     info = st.session_state.get(SESSION_KEY)
     if not isinstance(info, dict):
         return _resumed()
@@ -127,6 +128,10 @@ def current_user() -> auth.User | None:
     if user is None or not hmac.compare_digest(user.token.encode(), str(token).encode()):
         _forget()
         flash.flash("warning", "auth.session_ended")
+        return None
+    if kept and kept_signin.ended(data.engine(), kept):  # signed out in another tab: the same sign-in, ended
+        _forget()
+        flash.flash("warning", "auth.signed_out_elsewhere")
         return None
     if time.time() - float(since) > config.SESSION_MINUTES.value() * 60:
         signin.signed_out(data.engine(), user, "expired")
