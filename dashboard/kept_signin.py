@@ -22,7 +22,7 @@ from dashboard import auth, config
 from dashboard.storage.tables import kept_signins
 
 TICKET_SECONDS = 120  # the browser redeems its ticket right after the sign-in's page is drawn
-KEEP_ENDED_ROWS = timedelta(days=1)  # how long an ended or expired row stays before a sign-in clears it away
+KEEP_ENDED_ROWS = timedelta(days=1)  # an ended or expired row stays this long (for support questions), then goes
 
 
 @dataclass(frozen=True)
@@ -42,28 +42,35 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _utc(moment: datetime | None) -> datetime:
+    """A time as UTC, the zone every stored time is in (SQLite keeps the clock reading and drops the zone)."""
+    return _now() if moment is None else moment.astimezone(UTC)
+
+
 def _aware(moment: datetime) -> datetime:
     """SQLite gives stored times back without their zone; they were written in UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def open_session(engine: Engine, user: auth.User, started: datetime | None = None) -> tuple[str, str]:
-    """Keep a new sign-in of ``user``: (its id, the one-time ticket the browser trades for its cookie)."""
-    started = started or _now()
+    """Keep a sign-in of ``user`` made at ``started`` (default now): (its id, the one-time ticket the browser trades for
+    its cookie). Rows that ended or expired more than a day ago are cleared away on the way."""
+    now = _now()
+    started = _utc(started or now)
     kept_id, ticket = secrets.token_hex(16), secrets.token_urlsafe(32)
-    expires = started + timedelta(minutes=config.SESSION_MINUTES.value())
     table = kept_signins
+    gone = now - KEEP_ENDED_ROWS
     with engine.begin() as conn:
-        conn.execute(delete(table).where(table.c.expires_at < started - KEEP_ENDED_ROWS))
+        conn.execute(delete(table).where((table.c.expires_at < gone) | (table.c.ended_at < gone)))
         conn.execute(
             insert(table).values(
                 id=kept_id,
                 user_name=user.name,
                 account_token=user.token,
                 started_at=started,
-                expires_at=expires,
+                expires_at=started + timedelta(minutes=config.SESSION_MINUTES.value()),
                 ticket_hash=_hash(ticket),
-                ticket_expires=started + timedelta(seconds=TICKET_SECONDS),
+                ticket_expires=now + timedelta(seconds=TICKET_SECONDS),
             )
         )
     return kept_id, ticket
@@ -71,7 +78,7 @@ def open_session(engine: Engine, user: auth.User, started: datetime | None = Non
 
 def redeem(engine: Engine, ticket: str, now: datetime | None = None) -> tuple[str, datetime] | None:
     """Trade a fresh, unused ticket for the cookie's secret and the sign-in's end; None for any other ticket."""
-    now, secret, table = now or _now(), secrets.token_urlsafe(32), kept_signins
+    now, secret, table = _utc(now), secrets.token_urlsafe(32), kept_signins
     fresh = (
         (table.c.ticket_hash == _hash(ticket))
         & table.c.secret_hash.is_(None)
@@ -102,7 +109,7 @@ def ended(engine: Engine, kept_id: str) -> bool:
 
 def resume(engine: Engine, secret: str, now: datetime | None = None) -> Kept | None:
     """The sign-in a cookie's secret keeps, if it still holds; a sign-in that no longer holds is ended."""
-    now, table = now or _now(), kept_signins
+    now, table = _utc(now), kept_signins
     with engine.connect() as conn:
         row = conn.execute(select(table).where(table.c.secret_hash == _hash(secret))).mappings().first()
     if row is None or row["ended_at"] is not None:
@@ -115,23 +122,34 @@ def resume(engine: Engine, secret: str, now: datetime | None = None) -> Kept | N
     return Kept(row["id"], user, _aware(row["started_at"]))
 
 
-def renew(engine: Engine, kept_id: str, token: str) -> None:
-    """Keep this sign-in after its own password change gave the account a new session token."""
-    with engine.begin() as conn:
-        conn.execute(update(kept_signins).where(kept_signins.c.id == kept_id).values(account_token=token))
+def renew(engine: Engine, kept_id: str, user: auth.User, started: datetime) -> tuple[str, str]:
+    """After a password change made in this sign-in: end its kept row and keep the sign-in under a new one.
+
+    A new row, not the old one with the new token: a copy of the old cookie, wherever it is, no longer signs in.
+    """
+    end(engine, kept_id)
+    return open_session(engine, user, started)
 
 
 def end(engine: Engine, kept_id: str, now: datetime | None = None) -> None:
     """End a kept sign-in (signed out, expired, or no longer valid): its cookie signs no one in again."""
     table = kept_signins
     with engine.begin() as conn:
-        conn.execute(update(table).where(table.c.id == kept_id, table.c.ended_at.is_(None)).values(ended_at=now or _now()))
+        conn.execute(update(table).where(table.c.id == kept_id, table.c.ended_at.is_(None)).values(ended_at=_utc(now)))
 
 
-def end_secret(engine: Engine, secret: str) -> None:
-    """End the kept sign-in a cookie's secret names (the browser's own sign-out request)."""
-    table = kept_signins
+def release(engine: Engine, secret: str, kept_id: str) -> bool:
+    """Whether the browser may drop the cookie of ``secret`` after the session of ``kept_id`` ended.
+
+    Yes when the cookie names that sign-in (which is ended here too) or one that no longer signs anyone in; no when
+    it names another, live sign-in: one made in another tab since, which a stale tab's request must not end.
+    """
+    table, now = kept_signins, _now()
     with engine.begin() as conn:
-        conn.execute(
-            update(table).where(table.c.secret_hash == _hash(secret), table.c.ended_at.is_(None)).values(ended_at=_now())
-        )
+        row = conn.execute(select(table).where(table.c.secret_hash == _hash(secret))).mappings().first()
+        if row is None:
+            return True
+        if row["id"] == kept_id:
+            conn.execute(update(table).where(table.c.id == kept_id, table.c.ended_at.is_(None)).values(ended_at=now))
+            return True
+    return row["ended_at"] is not None or _aware(row["expires_at"]) <= now

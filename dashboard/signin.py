@@ -88,3 +88,9 @@ def authenticate(
 def signed_out(engine: Engine, user: auth.User, reason: str = "signed_out") -> None:
     """Record the end of a desk session (the user's click, or its expiry)."""
     audit.record(engine, audit.Actor(user.name, "desk"), Event.SIGN_OUT, Outcome.SUCCESS, {"reason": reason})
+
+
+def resumed(engine: Engine, user: auth.User, client: str | None) -> None:
+    """Record a sign-in resumed from the browser's cookie (a reload, a new tab): where it was used is worth a trace."""
+    details = {"client": client or "local", "resumed": True}
+    audit.record(engine, audit.Actor(user.name, "desk"), Event.SIGN_IN, Outcome.SUCCESS, details)

@@ -20,6 +20,7 @@ import pytest
 from postgres_server import RUN_DATABASE, server_engine
 from sqlalchemy import DateTime, create_engine, inspect, make_url, select, text
 
+from dashboard import auth, kept_signin
 from dashboard.cli.main import main
 from dashboard.ingest import sample
 from dashboard.schema import TABLES
@@ -154,6 +155,20 @@ def test_a_backup_restores_into_an_empty_database_with_the_same_versions_exports
     activities = next(v["version"] for v in before["versions"] if v["table"] == "activities" and v["active"])
     code, out, _ = run(capsys, "import", extra, "--table", "activities", "--lang", "en")
     assert code == 0 and f"version {activities + 1}" in out, out
+
+
+def test_a_restore_brings_no_kept_sign_in_back(source, empty_url, tmp_path, capsys, monkeypatch):
+    user = auth.account(source, "wang")
+    assert user is not None
+    _, ticket = kept_signin.open_session(source, user)
+    secret, _ = kept_signin.redeem(source, ticket)
+    file = tmp_path / "b.sqlite"
+    assert run(capsys, "backup", "--out", file)[0] == 0
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", empty_url)
+    assert run(capsys, "restore", file)[0] == 0
+    restored = database.get_engine()
+    assert table_rows(empty_url)["kept_signins"] == [] and len(table_rows(empty_url)["users"]) == 2
+    assert kept_signin.resume(restored, secret) is None  # a browser signed out since is not signed in again
 
 
 def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(source, tmp_path, capsys):

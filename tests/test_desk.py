@@ -984,7 +984,18 @@ def scripts(at) -> list[str]:
 
 
 def asked(at, url: str) -> list[str]:
+    """The scripts of the page that post to ``url`` (the browser runs each new one once)."""
     return [body for body in scripts(at) if url in body]
+
+
+def ticket_of(at) -> str:
+    return at.session_state[session.TICKET_KEY]["ticket"]
+
+
+def cookie_of(engine, at) -> str:
+    """What the browser's request would bring back: the cookie's secret for the page's ticket."""
+    secret, _ = kept_signin.redeem(engine, ticket_of(at))
+    return secret
 
 
 def latest_kept(engine) -> dict:
@@ -995,28 +1006,39 @@ def latest_kept(engine) -> dict:
 def test_a_sign_in_asks_the_browser_to_keep_it_until_the_server_has_the_ticket(db):
     at = sign_in(open_page(), "ed")
     assert signed_in(at)
-    ticket = at.session_state[session.TICKET_KEY]
+    ticket = ticket_of(at)
     [script] = asked(at, session_route.keep_url())
     assert f'"{ticket}"' in script and "method: 'POST'" in script
     assert latest_kept(db)["user_name"] == "ed" and latest_kept(db)["ticket_hash"] != ticket  # stored as a hash
     at.run()
-    assert asked(at, session_route.keep_url())  # asked again until the browser's request arrives
+    [again] = asked(at, session_route.keep_url())  # asked again until the browser's request arrives,
+    assert again != script  # as a new script: the browser runs one only when it changes
     assert kept_signin.redeem(db, ticket) is not None
     at.run()
     assert not asked(at, session_route.keep_url()) and session.TICKET_KEY not in at.session_state
 
 
-def test_a_new_session_with_the_cookie_resumes_the_sign_in_and_signing_out_ends_it(db, monkeypatch):
+def test_a_ticket_that_was_never_traded_stops_being_asked_for_when_it_expires(db):
     at = sign_in(open_page(), "ed")
-    secret, _ = kept_signin.redeem(db, at.session_state[session.TICKET_KEY])
+    at.session_state[session.TICKET_KEY] = {**at.session_state[session.TICKET_KEY], "until": time.time() - 1}
+    at.run()
+    assert signed_in(at) and not asked(at, session_route.keep_url()) and session.TICKET_KEY not in at.session_state
+
+
+def test_a_new_session_with_the_cookie_resumes_the_sign_in_and_signing_out_ends_it(db, monkeypatch):
+    secret = cookie_of(db, sign_in(open_page(), "ed"))
+    kept_id = latest_kept(db)["id"]
     monkeypatch.setattr(session_route, "cookie_secret", lambda: secret)
     reloaded = open_page()  # a new session: what a reload or a new tab is
     assert signed_in(reloaded) and "Account" not in [w.label for w in reloaded.text_input]  # resumed, not asked
     assert not asked(reloaded, session_route.keep_url())  # the browser has its cookie already
+    [resumed] = [e for e in audit.entries(db) if e["details"].get("resumed")]
+    assert (resumed["user"], resumed["event"], resumed["outcome"]) == ("ed", "sign_in", "success")
     button(reloaded, "Sign out").click()
     reloaded.run()
     assert_sign_in_form(reloaded)
-    assert asked(reloaded, session_route.forget_url())  # the browser is asked to drop the cookie
+    [forget] = asked(reloaded, session_route.forget_url())  # the browser is asked to drop the cookie of this sign-in
+    assert f'"{kept_id}"' in forget
     assert latest_kept(db)["ended_at"] is not None
     reloaded.run()
     assert not asked(reloaded, session_route.forget_url())  # asked once
@@ -1028,8 +1050,7 @@ def test_a_new_session_with_the_cookie_resumes_the_sign_in_and_signing_out_ends_
 def test_a_cookie_that_keeps_nothing_shows_the_form_and_is_dropped(db, monkeypatch, why):
     secret = "not-a-secret"
     if why == "password_changed":
-        at = sign_in(open_page(), "ed")
-        secret, _ = kept_signin.redeem(db, at.session_state[session.TICKET_KEY])
+        secret = cookie_of(db, sign_in(open_page(), "ed"))
         auth.set_password(db, "ed", "Another-Horse-43")
     monkeypatch.setattr(session_route, "cookie_secret", lambda: secret)
     at = open_page()
@@ -1039,7 +1060,7 @@ def test_a_cookie_that_keeps_nothing_shows_the_form_and_is_dropped(db, monkeypat
 
 def test_signing_out_in_one_tab_signs_out_the_tabs_that_resumed_the_same_sign_in(db, monkeypatch):
     first = sign_in(open_page(), "ed")
-    secret, _ = kept_signin.redeem(db, first.session_state[session.TICKET_KEY])
+    secret = cookie_of(db, first)
     monkeypatch.setattr(session_route, "cookie_secret", lambda: secret)
     second = open_page()  # another tab of the same browser
     assert signed_in(second)
@@ -1048,3 +1069,36 @@ def test_signing_out_in_one_tab_signs_out_the_tabs_that_resumed_the_same_sign_in
     second.run()  # its next run, without a reload
     assert_sign_in_form(second)
     assert t("auth.signed_out_elsewhere", "en") in shown_text(second)
+
+
+def test_ones_own_password_change_keeps_that_tab_signed_in_under_a_new_cookie_and_ends_the_others(db, monkeypatch):
+    first = sign_in(open_page(), "ed")
+    secret = cookie_of(db, first)
+    old_id = latest_kept(db)["id"]
+    monkeypatch.setattr(session_route, "cookie_secret", lambda: secret)
+    second = open_page()
+    assert signed_in(second)
+    first.text_input(key="own_pw_1").input("Another-Horse-43")
+    first.text_input(key="own_pw_2").input("Another-Horse-43")
+    button(first, "Save").click()
+    first.run()
+    assert signed_in(first) and t("auth.own_password_changed", "en") in shown_text(first)
+    assert latest_kept(db)["id"] != old_id and asked(first, session_route.keep_url())  # a new cookie is asked for
+    assert kept_signin.resume(db, secret) is None  # the old one signs no one in, wherever a copy of it is
+    second.run()
+    assert_sign_in_form(second)
+    assert t("auth.session_ended", "en") in shown_text(second)
+    [forget] = asked(second, session_route.forget_url())
+    assert f'"{old_id}"' in forget  # names the old sign-in: the route keeps the first tab's new cookie
+    assert not kept_signin.ended(db, latest_kept(db)["id"])
+    first.run()
+    assert signed_in(first)
+
+
+def test_a_crafted_session_naming_a_real_kept_sign_in_ends_nothing(db):
+    sign_in(open_page(), "ed")
+    kept_id = latest_kept(db)["id"]
+    now = time.time()
+    crafted = {"name": "ed", "since": now, "token": "", "kept": kept_id, "sig": "forged"}
+    assert_sign_in_form(open_page(staff_session=crafted))
+    assert not kept_signin.ended(db, kept_id)

@@ -8,7 +8,7 @@ reload, new tab, sign out) is in ``browser/test_desk_browser.py``.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from argon2 import PasswordHasher
@@ -63,18 +63,24 @@ def test_a_wrong_or_stale_ticket_and_an_unknown_secret_get_nothing(engine, ed):
     assert not kept_signin.redeemed(engine, kept_id)
 
 
-def test_two_requests_with_one_ticket_get_one_secret(sqlite_engine):
-    auth.add_user(sqlite_engine, "ed", PASSWORD, "editor")
-    user = auth.account(sqlite_engine, "ed")
-    assert user is not None
-    _, ticket = kept_signin.open_session(sqlite_engine, user)
+def test_two_requests_with_one_ticket_get_one_secret(engine, ed):
+    _, ticket = kept_signin.open_session(engine, ed)
     won: list[object] = []
-    threads = [threading.Thread(target=lambda: won.append(kept_signin.redeem(sqlite_engine, ticket))) for _ in range(4)]
+    threads = [threading.Thread(target=lambda: won.append(kept_signin.redeem(engine, ticket))) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert sum(result is not None for result in won) == 1
+
+
+def test_times_from_any_zone_are_stored_as_utc(engine, ed):
+    beijing = timezone(timedelta(hours=8))
+    started = datetime.now(beijing).replace(microsecond=0) - timedelta(minutes=5)
+    _, ticket = kept_signin.open_session(engine, ed, started=started)
+    secret, expires = kept_signin.redeem(engine, ticket, now=datetime.now(beijing))
+    kept = kept_signin.resume(engine, secret)
+    assert kept is not None and kept.started == started and expires == started + timedelta(minutes=480)
 
 
 @pytest.mark.parametrize("ending", ["sign_out", "password_changed", "account_removed", "expired"])
@@ -96,13 +102,19 @@ def test_a_sign_in_no_longer_resumes_once_it_ends(engine, ed, ending):
     assert kept_signin.resume(engine, secret) is None
 
 
-def test_its_own_password_change_keeps_the_sign_in(engine, ed):
+def test_its_own_password_change_keeps_the_sign_in_under_a_new_cookie(engine, ed):
     kept_id, ticket = kept_signin.open_session(engine, ed)
-    secret, _ = kept_signin.redeem(engine, ticket)
+    old_secret, _ = kept_signin.redeem(engine, ticket)
+    started = kept_row(engine, kept_id)["started_at"]
     token = auth.set_password(engine, "ed", "Another-Horse-43", by=ed, source="desk")
-    kept_signin.renew(engine, kept_id, token)
-    kept = kept_signin.resume(engine, secret)
-    assert kept is not None and kept.user.token == token
+    renewed = auth.account(engine, "ed")
+    assert renewed is not None and renewed.token == token
+    new_id, new_ticket = kept_signin.renew(engine, kept_id, renewed, started.replace(tzinfo=UTC))
+    assert kept_signin.resume(engine, old_secret) is None  # a copy of the old cookie signs no one in
+    new_secret, _ = kept_signin.redeem(engine, new_ticket)  # the ticket is fresh although the sign-in is not
+    kept = kept_signin.resume(engine, new_secret)
+    assert kept is not None and kept.id == new_id and kept.user.token == token
+    assert kept.started == started.replace(tzinfo=UTC)  # it still ends when the first sign-in would have
 
 
 def test_a_role_changed_meanwhile_is_the_role_resumed(engine, ed):
@@ -113,16 +125,34 @@ def test_a_role_changed_meanwhile_is_the_role_resumed(engine, ed):
     assert kept is not None and kept.user.role == "viewer" and not kept.user.can("import")
 
 
-def test_rows_ended_a_day_ago_are_cleared_by_the_next_sign_in(engine, ed):
-    old, _ = kept_signin.open_session(engine, ed, started=datetime.now(UTC) - timedelta(days=2))
+def test_rows_ended_or_expired_a_day_ago_are_cleared_by_the_next_sign_in(engine, ed):
+    expired, _ = kept_signin.open_session(engine, ed, started=datetime.now(UTC) - timedelta(days=2))
+    signed_out, _ = kept_signin.open_session(engine, ed)
+    kept_signin.end(engine, signed_out, now=datetime.now(UTC) - timedelta(days=2))
     recent, _ = kept_signin.open_session(engine, ed)
+    kept_signin.end(engine, recent)
     kept_signin.open_session(engine, ed)
     with engine.connect() as conn:
         ids = set(conn.execute(select(kept_signins.c.id)).scalars())
-    assert old not in ids and recent in ids and len(ids) == 2
+    assert expired not in ids and signed_out not in ids and recent in ids and len(ids) == 2
+
+
+def test_a_cookie_is_released_for_its_own_sign_in_or_a_dead_one_but_not_for_a_newer_live_one(engine, ed):
+    first, ticket = kept_signin.open_session(engine, ed)
+    first_secret, _ = kept_signin.redeem(engine, ticket)
+    assert kept_signin.release(engine, first_secret, first) and kept_signin.ended(engine, first)
+    second, ticket = kept_signin.open_session(engine, ed)  # signed in again in another tab: a new cookie
+    second_secret, _ = kept_signin.redeem(engine, ticket)
+    assert not kept_signin.release(engine, second_secret, first)  # a stale tab's request after the first ended
+    assert not kept_signin.ended(engine, second) and kept_signin.resume(engine, second_secret) is not None
+    assert kept_signin.release(engine, "unknown-secret", "")
+    assert kept_signin.release(engine, first_secret, "")  # ended: nothing to keep it for
 
 
 # --- the server's routes ---------------------------------------------------------------------------------
+
+
+OURS = {"Sec-Fetch-Site": "same-origin"}  # what Chromium sends with the page's own fetch()
 
 
 @pytest.fixture
@@ -132,35 +162,64 @@ def client(engine) -> TestClient:
 
 def test_the_route_sets_an_httponly_strict_session_cookie_for_a_good_ticket_only(engine, ed, client):
     _, ticket = kept_signin.open_session(engine, ed)
-    refused = client.post(session_route.keep_url(), content=b"not-the-ticket")
+    refused = client.post(session_route.keep_url(), content=b"not-the-ticket", headers=OURS)
     assert refused.status_code == 403 and "set-cookie" not in refused.headers
-    answer = client.post(session_route.keep_url(), content=ticket.encode())
-    assert answer.status_code == 204
+    answer = client.post(session_route.keep_url(), content=ticket.encode(), headers=OURS)
+    assert answer.status_code == 204 and answer.headers["cache-control"] == "no-store"
     cookie = answer.headers["set-cookie"]
     assert cookie.startswith(f"{session_route.COOKIE}=")
     words = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
     assert {"httponly", "path"} <= words and "samesite=strict" in cookie.lower()
-    assert "max-age" not in words and "expires" not in words  # ends with the browser
+    assert "max-age" not in words and "expires" not in words  # the browser drops it when it closes
     assert "secure" not in words  # plain HTTP here; behind HTTPS it is (next test)
     secret = answer.cookies[session_route.COOKIE]
     assert kept_signin.resume(engine, secret) is not None
-    assert client.post(session_route.keep_url(), content=ticket.encode()).status_code == 403  # once only
+    assert client.post(session_route.keep_url(), content=ticket.encode(), headers=OURS).status_code == 403  # once only
     assert client.get(session_route.keep_url()).status_code == 405  # POST only
 
 
 def test_behind_https_the_cookie_is_secure(engine, ed, client):
     _, ticket = kept_signin.open_session(engine, ed)
-    answer = client.post(session_route.keep_url(), content=ticket.encode(), headers={"X-Forwarded-Proto": "https"})
+    answer = client.post(session_route.keep_url(), content=ticket.encode(), headers={**OURS, "X-Forwarded-Proto": "https"})
     assert "secure" in {part.strip().lower() for part in answer.headers["set-cookie"].split(";")}
 
 
-def test_the_sign_out_request_ends_the_kept_sign_in_and_clears_the_cookie(engine, ed, client):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},  # a sibling subdomain
+        {"Sec-Fetch-Site": "none"},  # typed into the address bar, a bookmark
+        {"Origin": "http://evil.example"},  # an older browser: no Sec-Fetch-Site, the Origin of another host
+        {},  # neither: not a page's fetch()
+    ],
+    ids=["cross-site", "same-site", "none", "other-origin", "no-headers"],
+)
+def test_requests_not_from_the_apps_own_pages_are_refused(engine, ed, client, headers):
     kept_id, ticket = kept_signin.open_session(engine, ed)
-    secret = client.post(session_route.keep_url(), content=ticket.encode()).cookies[session_route.COOKIE]
-    answer = client.post(session_route.forget_url())  # the client sends the cookie it was given
+    assert client.post(session_route.keep_url(), content=ticket.encode(), headers=headers).status_code == 403
+    assert client.post(session_route.forget_url(), content=b"", headers=headers).status_code == 403
+    assert not kept_signin.redeemed(engine, kept_id)  # the ticket is still good for the real page
+    same_host = client.post(session_route.keep_url(), content=ticket.encode(), headers={"Origin": "http://testserver:8501"})
+    assert same_host.status_code == 204  # an older browser on the app's own host (nginx passes the host without port)
+
+
+def test_a_body_longer_than_any_ticket_is_refused_unread(engine, ed, client):
+    _, ticket = kept_signin.open_session(engine, ed)
+    answer = client.post(session_route.keep_url(), content=ticket.encode() + b" " * 10_000_000, headers=OURS)
+    assert answer.status_code == 403
+
+
+def test_the_sign_out_request_clears_the_cookie_of_its_own_sign_in_only(engine, ed, client):
+    first, ticket = kept_signin.open_session(engine, ed)
+    secret = client.post(session_route.keep_url(), content=ticket.encode(), headers=OURS).cookies[session_route.COOKIE]
+    stale = client.post(session_route.forget_url(), content=b"0123456789abcdef", headers=OURS)  # another sign-in's id
+    assert stale.status_code == 204 and "set-cookie" not in stale.headers
+    assert kept_signin.resume(engine, secret) is not None  # a stale tab's request ends nothing
+    answer = client.post(session_route.forget_url(), content=first.encode(), headers=OURS)  # the client sends the cookie
     assert answer.status_code == 204
     assert "max-age=0" in answer.headers["set-cookie"].lower()
-    assert kept_signin.resume(engine, secret) is None and kept_row(engine, kept_id)["ended_at"] is not None
+    assert kept_signin.resume(engine, secret) is None and kept_row(engine, first)["ended_at"] is not None
 
 
 def test_the_routes_live_under_the_servers_base_path(monkeypatch):

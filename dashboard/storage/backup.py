@@ -59,6 +59,10 @@ class Summary:
         return sum(self.rows.values())
 
 
+# Backed up, never brought back: a restore must not sign anyone in again whom the database since signed out.
+NOT_RESTORED = frozenset({tables.kept_signins.name})
+
+
 def product_tables() -> list[Table]:
     """Every table the product declares, parents before children (enumerated, never listed by hand)."""
     return list(tables.metadata.sorted_tables)
@@ -150,7 +154,7 @@ def restore(engine: Engine, path: Path, *, replace: bool = False, keep: Path | N
                 conn.exec_driver_sql(statement)
             rows = {}
             for table in product_tables():
-                if table.name in present:
+                if table.name in present and table.name not in NOT_RESTORED:
                     rows[table.name] = _copy_rows(reader, conn, table, _columns(reader, table))
             _reset_sequences(conn)
     finally:

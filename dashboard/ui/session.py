@@ -20,6 +20,7 @@ import hmac
 import json
 import secrets
 import time
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -57,35 +58,46 @@ def _hold(user: auth.User, since: float, kept: str) -> None:
     }
 
 
+def _keep_ticket(ticket: str) -> None:
+    """The ticket the browser is to trade for its cookie, with the moment it stops being worth asking for."""
+    st.session_state[TICKET_KEY] = {"ticket": ticket, "until": time.time() + kept_signin.TICKET_SECONDS, "asked": 0}
+
+
 def sign_in(user: auth.User) -> None:
     """A sign-in on the desk: held in this session and kept for the browser (a reload or a new tab resumes it)."""
     kept, ticket = kept_signin.open_session(data.engine(), user)
     _hold(user, time.time(), kept)
-    st.session_state[TICKET_KEY] = ticket
+    _keep_ticket(ticket)
     st.session_state.pop(NO_RESUME_KEY, None)
     st.session_state.pop(FORGET_KEY, None)
 
 
 def renew(user: auth.User, token: str) -> None:
-    """Keep this session, and the sign-in its browser keeps, after its own password change (which ended every other one)."""
+    """Keep this session after its own password change, which ended every other one: the browser's kept sign-in too,
+    so a new one is kept for this session (the old cookie, wherever a copy of it is, signs no one in again)."""
     info = st.session_state.get(SESSION_KEY) or {}
+    since = float(info.get("since", time.time()))
+    renewed = auth.User(user.name, user.role, user.scope, False, token)
     kept = str(info.get("kept", ""))
     if kept:
-        kept_signin.renew(data.engine(), kept, token)
-    _hold(auth.User(user.name, user.role, user.scope, False, token), float(info.get("since", time.time())), kept)
+        kept, ticket = kept_signin.renew(data.engine(), kept, renewed, datetime.fromtimestamp(since, UTC))
+        _keep_ticket(ticket)
+    _hold(renewed, since, kept)
 
 
 def _resumed() -> auth.User | None:
-    """The sign-in this browser's cookie keeps, held again in this new session; None without one."""
+    """The sign-in this browser's cookie keeps, held again in this new session (and noted in the audit log); None
+    without one."""
     secret = None if st.session_state.get(NO_RESUME_KEY) else session_route.cookie_secret()
     if secret is None:
         return None
     kept = kept_signin.resume(data.engine(), secret)
     if kept is None:  # ended, expired, or from before a password change: the browser may drop the cookie
         st.session_state[NO_RESUME_KEY] = True
-        st.session_state[FORGET_KEY] = True
+        st.session_state[FORGET_KEY] = ""
         return None
     _hold(kept.user, kept.started.timestamp(), kept.id)
+    signin.resumed(data.engine(), kept.user, client_address())
     return current_user()
 
 
@@ -97,7 +109,7 @@ def _forget(*, genuine: bool = True) -> None:
     info = st.session_state.pop(SESSION_KEY, None)
     if genuine and isinstance(info, dict) and info.get("kept"):
         kept_signin.end(data.engine(), str(info["kept"]))
-        st.session_state[FORGET_KEY] = True
+        st.session_state[FORGET_KEY] = str(info["kept"])  # the cookie is dropped only if it still names this sign-in
     st.session_state[NO_RESUME_KEY] = True
     st.session_state.pop(TICKET_KEY, None)
     st.session_state.pop("desk_staged", None)
@@ -155,22 +167,32 @@ def require(action: str, lang: str) -> auth.User | None:
 
 
 _POST = (
-    "<script>fetch(%s, {method: 'POST', body: %s, credentials: 'same-origin', cache: 'no-store'}).catch(function () {});</script>"
+    "<script>fetch(%s, {method: 'POST', body: %s, credentials: 'same-origin', cache: 'no-store'})"
+    ".catch(function () {}); /* %d */</script>"
 )
 
 
 def browser_requests() -> None:
-    """Ask the browser to trade a new sign-in's ticket for its cookie, or to clear the cookie after a sign-out.
+    """Ask the browser to trade a new sign-in's ticket for its cookie, or to drop the cookie after a sign-out.
 
-    The ticket's request is asked again at each run until the server has seen it (a run cut short by another
-    may never reach the browser); a used or stale ticket is refused and changes nothing. Only our own text and
-    the ticket (URL-safe Base64) go into the script, through JSON.
+    The ticket's request is asked for at each run until the server has seen it or the ticket has expired, each time
+    as a script of its own (the count makes it new: the browser runs a script again only when it changes), so a
+    request lost to a replica restarting is made again at the next click; a used ticket is refused and changes
+    nothing. Only our own text, the ticket (URL-safe Base64) and a sign-in's id (hex) go into the script, as JSON.
     """
     info = st.session_state.get(SESSION_KEY)
-    ticket = st.session_state.get(TICKET_KEY)
-    if ticket and isinstance(info, dict) and not kept_signin.redeemed(data.engine(), str(info.get("kept", ""))):
-        st.html(_POST % (json.dumps(session_route.keep_url()), json.dumps(ticket)), unsafe_allow_javascript=True)
+    pending = st.session_state.get(TICKET_KEY)
+    if (
+        isinstance(pending, dict)
+        and isinstance(info, dict)
+        and time.time() < float(pending.get("until", 0))
+        and not kept_signin.redeemed(data.engine(), str(info.get("kept", "")))
+    ):
+        pending["asked"] = int(pending.get("asked", 0)) + 1
+        body = json.dumps(str(pending["ticket"]))
+        st.html(_POST % (json.dumps(session_route.keep_url()), body, pending["asked"]), unsafe_allow_javascript=True)
         return
     st.session_state.pop(TICKET_KEY, None)
-    if st.session_state.pop(FORGET_KEY, False):
-        st.html(_POST % (json.dumps(session_route.forget_url()), '""'), unsafe_allow_javascript=True)
+    kept = st.session_state.pop(FORGET_KEY, None)
+    if kept is not None:
+        st.html(_POST % (json.dumps(session_route.forget_url()), json.dumps(str(kept)), 1), unsafe_allow_javascript=True)

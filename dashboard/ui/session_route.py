@@ -1,13 +1,17 @@
 """The server's two requests for a kept sign-in (``dashboard.kept_signin``): set its cookie, and clear it.
 
 A page run cannot set a cookie (Streamlit answers over a WebSocket), so after a sign-in the page asks the browser to
-post the sign-in's one-time ticket here (``session.cookie_script``); the answer sets an HttpOnly, SameSite=Strict
-cookie that scripts cannot read and other sites cannot send. ``serve.py`` adds these routes to ``st.App``, under the
-server's base path (``server.baseUrlPath``, as nginx passes it through in deploy/). A server started as
+post the sign-in's one-time ticket here (``session.browser_requests``); the answer sets an HttpOnly, SameSite=Strict
+cookie that scripts cannot read and other sites cannot send. Both requests are taken only from the app's own pages
+(the browser's ``Sec-Fetch-Site``, or else ``Origin``, must say so): no other page, not even a sibling subdomain's,
+can post a ticket of its own into a colleague's browser or clear the cookie. ``serve.py`` adds these routes to
+``st.App``, under the server's base path (``server.baseUrlPath``, as nginx passes it through in deploy/). A server started as
 ``streamlit run app.py`` has no such routes: its sign-ins simply end with the page, as they always did.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
@@ -19,7 +23,7 @@ from dashboard import kept_signin
 from dashboard.storage import database
 
 COOKIE = "juping_signin"
-MAX_TICKET = 100  # characters: a ticket is 43; anything longer is not one
+MAX_BODY = 100  # characters: a ticket is 43, a sign-in's id 32; anything longer is not one
 
 
 def base_path() -> str:
@@ -41,27 +45,54 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "").lower() == "https"
 
 
+def _from_our_pages(request: Request) -> bool:
+    """Whether the request comes from a page of this app, as the browser tells: ``Sec-Fetch-Site`` (every current
+    browser sends it), else an ``Origin`` on the same host name (nginx passes the host without its port)."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    origin, host = request.headers.get("origin"), request.headers.get("host")
+    return origin is not None and host is not None and urlsplit(origin).hostname == urlsplit(f"//{host}").hostname
+
+
+async def _short_body(request: Request) -> str | None:
+    """The request's text if it is at most MAX_BODY characters (read no further than that), else None."""
+    data = b""
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_BODY:
+            return None
+    return data.decode("ascii", "replace").strip()
+
+
+def _answer(status: int) -> Response:
+    return Response(status_code=status, headers={"Cache-Control": "no-store"})
+
+
 async def keep(request: Request) -> Response:
-    """Trade the posted ticket for the sign-in's cookie (no Max-Age: it ends when the browser closes)."""
-    ticket = (await request.body())[: MAX_TICKET + 1].decode("ascii", "replace").strip()
-    redeemed = None
-    if 0 < len(ticket) <= MAX_TICKET:
-        redeemed = await run_in_threadpool(kept_signin.redeem, database.get_engine(), ticket)
+    """Trade the posted ticket for the sign-in's cookie (no Max-Age: the browser drops it when it closes; the server
+    ends the sign-in after DASHBOARD_SESSION_MINUTES whatever the browser keeps)."""
+    ticket = await _short_body(request) if _from_our_pages(request) else None
+    redeemed = await run_in_threadpool(kept_signin.redeem, database.get_engine(), ticket) if ticket else None
     if redeemed is None:
-        return Response(status_code=403)
+        return _answer(403)
     secret, _ = redeemed
-    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    response = _answer(204)
     response.set_cookie(COOKIE, secret, path=base_path(), httponly=True, samesite="strict", secure=_secure(request))
     return response
 
 
 async def forget(request: Request) -> Response:
-    """End the sign-in the cookie keeps (if any) and clear the cookie: what signing out asks of the browser."""
-    secret = request.cookies.get(COOKIE)
-    if secret:
-        await run_in_threadpool(kept_signin.end_secret, database.get_engine(), secret)
-    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-    response.delete_cookie(COOKIE, path=base_path(), httponly=True, samesite="strict", secure=_secure(request))
+    """Clear the cookie after a sign-out, unless it now keeps another, live sign-in (made in another tab since)."""
+    if not _from_our_pages(request):
+        return _answer(403)
+    kept_id, secret = await _short_body(request), request.cookies.get(COOKIE)
+    if kept_id is None:
+        return _answer(403)
+    response = _answer(204)
+    released: bool = bool(secret) and await run_in_threadpool(kept_signin.release, database.get_engine(), secret or "", kept_id)
+    if released:
+        response.delete_cookie(COOKIE, path=base_path(), httponly=True, samesite="strict", secure=_secure(request))
     return response
 
 
