@@ -1,12 +1,11 @@
 """Who is signed in, kept in the browser session and checked on every run.
 
-The session holds a name, a time and an HMAC over both made with a key that
-exists only in this server process, so crafting ``st.session_state`` cannot
-sign anyone in; the account is read from the database each time, so a removed
-account or a changed role or scope takes effect at once, and again at every
-click that changes data or accounts (:func:`require`). The session also holds
-the account's session token: a password change or the account's removal gives
-it a new one (or none), which ends every other open session of that account.
+The session holds a name, a time, the account's session token and the id of the sign-in the browser keeps, with an
+HMAC over them made with a key that exists only in this server process, so crafting ``st.session_state`` cannot
+sign anyone in; the account is read from the database each time, so a removed account or a changed role or scope
+takes effect at once, and again at every click that changes data or accounts (:func:`require`). A password change
+or the account's removal gives the account a new session token (or none), which ends every other open session of
+that account.
 
 A reload or a new tab starts a new browser session: it resumes the sign-in the browser's cookie keeps
 (``dashboard.kept_signin``; the cookie is set and cleared by ``ui.session_route`` at the page's request,
