@@ -30,6 +30,7 @@ from harness import (
 )
 from stage_checks import (
     DERIVED,
+    PROFILE_WORDS,
     overview_lists_the_stuck_communities,
     profile_dates_every_stage_and_draws_the_time_line,
     progress_draws_the_stage_views,
@@ -89,6 +90,12 @@ WIDER_THAN_THE_PAGE = """() => {
 CUT_CHART_TEXT = """() => [...document.querySelectorAll(
   '[data-testid="stVegaLiteChart"] svg.marks :is(.role-title, .role-legend-title, .role-legend-label) text')]
   .filter(t => t.textContent.endsWith('…')).map(t => t.textContent)"""
+# The lines of the row holding ``mark`` (the Profile's stage steps) that the browser broke over two or more lines.
+WRAPPED_IN_ROW = """(mark) => {
+  const row = [...document.querySelectorAll('[data-testid="stHorizontalBlock"]')].find(r => r.innerText.includes(mark));
+  return [...row.querySelectorAll('p')]
+    .filter(p => p.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(p).lineHeight)).map(p => p.innerText);
+}"""
 BOXES = "els => els.map(e => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width}; })"
 # A metric's label or figure wider than its card: the browser cuts it with "…" (text-overflow), the figure unread.
 CUT_IN_METRICS = """() => [...document.querySelectorAll(
@@ -156,6 +163,7 @@ def test_every_page_draws_in_each_language_and_axe_finds_nothing_serious(visit, 
     elif name == "profile":
         profile_dates_every_stage_and_draws_the_time_line(page, lang)
         side_by_side_parts_stacked_on_a_tablet(visit, page, f"{name}-{lang}", charts=[1])
+        stage_steps_on_one_line_each_on_a_tablet(page, lang)
 
 
 def four_figures_to_a_row_at_1280(page) -> None:
@@ -205,6 +213,15 @@ def side_by_side_parts_stacked_on_a_tablet(visit, page, shot: str, charts: list[
     assert len(wide) == panels, wide
     page.evaluate("window.scrollTo(0, 0)")
     visit.shot(f"{shot}-tablet")
+    page.set_viewport_size(LAPTOP)
+
+
+def stage_steps_on_one_line_each_on_a_tablet(page, lang: str) -> None:
+    """At 800 px the Profile's four stage steps stand two to a row, each name and date on one line (in four columns
+    of ~105 px the dates broke over two lines: "2026年7月10日（推算）", "10 Jul 2026 (derived)")."""
+    page.set_viewport_size(TABLET)
+    settled(page)
+    assert page.evaluate(WRAPPED_IN_ROW, PROFILE_WORDS[lang][0]) == []
     page.set_viewport_size(LAPTOP)
 
 
