@@ -104,7 +104,8 @@ def test_audit_json_lists_every_record_with_time_user_event_and_outcome(engine, 
     "argv, users",
     [
         (["--since", "2026-05-02"], ["(operator)", "li"]),
-        (["--since", "2026-05-02T12:00"], ["(operator)"]),
+        (["--since", "2026-05-02T18:00"], ["(operator)"]),  # Beijing time: li signed in at 17:30 there
+        (["--since", "2026-05-02T09:00+00:00"], ["(operator)", "li"]),  # a moment that names its zone keeps it
         (["--user", "wang"], ["wang"]),
         (["--user", "(operator)", "--since", "2026-05-01"], ["(operator)"]),
         (["--user", "nobody"], []),
@@ -114,6 +115,15 @@ def test_audit_filters_by_date_and_account(engine, capsys, argv, users):
     fill(engine)
     code, out, _ = audit_cli(capsys, *argv, "--json")
     assert code == 0 and [e["user"] for e in json.loads(out)] == users
+
+
+def test_audit_since_a_date_means_from_its_midnight_in_beijing_as_on_the_audit_page(engine, capsys):
+    late = datetime(2026, 5, 1, 17, 0, tzinfo=UTC)  # 2 May, 01:00 in Beijing: a record of 2 May for the staff
+    audit.record(engine, Actor("zhao", "desk"), Event.SIGN_IN, Outcome.SUCCESS, {"client": "10.0.0.3"}, at=late)
+    earlier = late - timedelta(hours=2)  # 1 May, 23:00 in Beijing
+    audit.record(engine, Actor("wang", "desk"), Event.SIGN_IN, Outcome.SUCCESS, {"client": "10.0.0.1"}, at=earlier)
+    code, out, _ = audit_cli(capsys, "--since", "2026-05-02", "--json")
+    assert code == 0 and [e["user"] for e in json.loads(out)] == ["zhao"]
 
 
 @pytest.mark.parametrize("lang, words", [("en", "No audit records."), ("zh", "没有审计记录。")])

@@ -11,6 +11,7 @@ import json
 import sys
 from datetime import UTC, date, datetime
 
+from dashboard import config
 from dashboard.cli.common import OK, USAGE, add_lang_option, lang_of
 from dashboard.i18n import t
 from dashboard.storage import audit
@@ -18,7 +19,8 @@ from dashboard.storage.database import get_engine
 
 
 def _since(text: str | None) -> datetime | None:
-    """``--since`` as a moment in UTC: a date (its midnight, UTC) or an ISO date and time; ValueError otherwise."""
+    """``--since`` as a moment: a date is its midnight and a time without a zone is read on the campaign's clock
+    (Beijing time, as the Audit log page reads its days); a time with a zone keeps it. ValueError otherwise."""
     if not text:
         return None
     moment = (
@@ -26,7 +28,7 @@ def _since(text: str | None) -> datetime | None:
         if "T" in text or " " in text.strip()
         else datetime.combine(date.fromisoformat(text), datetime.min.time())
     )
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return (moment.replace(tzinfo=config.CAMPAIGN_TZ) if moment.tzinfo is None else moment).astimezone(UTC)
 
 
 def _line(entry: dict) -> str:
@@ -55,7 +57,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "audit", help="print the security audit log: sign-ins, account changes, checks, imports, restores, exports"
     )
-    p.add_argument("--since", metavar="DATE", help="only records from this date (YYYY-MM-DD, UTC) or moment (ISO) on")
+    p.add_argument(
+        "--since",
+        metavar="DATE",
+        help="only records from this date (YYYY-MM-DD) or moment (ISO) on, in Beijing time unless it names a zone",
+    )
     p.add_argument("--user", metavar="NAME", help="only records of this account ((operator) for the command line)")
     p.add_argument("--json", action="store_true", help="a JSON list of objects: time, user, event, outcome, source, details")
     add_lang_option(p)
