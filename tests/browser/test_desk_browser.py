@@ -220,7 +220,7 @@ def test_admin_restores_the_earlier_communities_version_on_the_history_page(sess
 
 def kept_cookie(page, present: bool = True) -> dict | None:
     """The kept sign-in's cookie in this page's browser once it is there (or once it is gone)."""
-    for _ in range(100):
+    for _ in range(300):  # 30 s: the page's request comes after its run, later on a busy machine
         found = [c for c in page.context.cookies() if c["name"] == session_route.COOKIE]
         if bool(found) == present:
             return found[0] if found else None
