@@ -1,8 +1,8 @@
 """Entry point: page setup, shared sidebar, and the list of pages.
 
-Served by ``streamlit run serve.py`` (which also loads the data as the server starts); ``streamlit run app.py``
-serves the same pages. Pages are listed explicitly so the design's
-``pages/`` folder keeps its files while their titles follow the language.
+Served by ``streamlit run serve.py`` (which also loads the data as the server starts and sets the cookie that keeps a
+staff sign-in across reloads); ``streamlit run app.py`` serves the same pages, without kept sign-ins. Pages are
+listed explicitly so the design's ``pages/`` folder keeps its files while their titles follow the language.
 """
 
 from urllib.parse import urlparse

@@ -101,10 +101,11 @@ def redeemed(engine: Engine, kept_id: str) -> bool:
 
 
 def ended(engine: Engine, kept_id: str) -> bool:
-    """Whether a kept sign-in has ended (signed out in another tab of the browser): its sessions end too."""
+    """Whether a kept sign-in is over: signed out (in any tab of the browser), expired, found void at a resume, renewed
+    after a password change, or gone (cleared a day after it ended, or replaced by a restore). Its sessions end too."""
     with engine.connect() as conn:
         row = conn.execute(select(kept_signins.c.ended_at).where(kept_signins.c.id == kept_id)).first()
-    return row is not None and row.ended_at is not None
+    return row is None or row.ended_at is not None
 
 
 def resume(engine: Engine, secret: str, now: datetime | None = None) -> Kept | None:
@@ -116,7 +117,7 @@ def resume(engine: Engine, secret: str, now: datetime | None = None) -> Kept | N
         return None
     user = auth.account(engine, row["user_name"])
     holds = user is not None and user.token == row["account_token"] and _aware(row["expires_at"]) > now
-    if not holds or user is None:
+    if user is None or not holds:
         end(engine, row["id"], now)
         return None
     return Kept(row["id"], user, _aware(row["started_at"]))
@@ -138,18 +139,23 @@ def end(engine: Engine, kept_id: str, now: datetime | None = None) -> None:
         conn.execute(update(table).where(table.c.id == kept_id, table.c.ended_at.is_(None)).values(ended_at=_utc(now)))
 
 
-def release(engine: Engine, secret: str, kept_id: str) -> bool:
-    """Whether the browser may drop the cookie of ``secret`` after the session of ``kept_id`` ended.
+def release(engine: Engine, secret: str, kept_id: str, *, signed_out: bool = False) -> bool:
+    """Whether the browser may drop the cookie of ``secret`` now that the session of ``kept_id`` has ended.
 
-    Yes when the cookie names that sign-in (which is ended here too) or one that no longer signs anyone in; no when
-    it names another, live sign-in: one made in another tab since, which a stale tab's request must not end.
+    After a click on "sign out" (``signed_out``): yes, and the sign-in the cookie names ends too, whichever it is, so
+    no tab of the browser stays signed in. After any other end (expiry, a password change, a sign-out seen in another
+    tab): yes when the cookie names that sign-in or one that no longer signs anyone in; no when it names another, live
+    one, made in another tab since, which a stale tab's request must not end. Only the sign-out writes.
     """
     table, now = kept_signins, _now()
-    with engine.begin() as conn:
+    if signed_out:
+        with engine.begin() as conn:
+            conn.execute(
+                update(table).where(table.c.secret_hash == _hash(secret), table.c.ended_at.is_(None)).values(ended_at=now)
+            )
+        return True
+    with engine.connect() as conn:
         row = conn.execute(select(table).where(table.c.secret_hash == _hash(secret))).mappings().first()
-        if row is None:
-            return True
-        if row["id"] == kept_id:
-            conn.execute(update(table).where(table.c.id == kept_id, table.c.ended_at.is_(None)).values(ended_at=now))
-            return True
+    if row is None or row["id"] == kept_id:
+        return True
     return row["ended_at"] is not None or _aware(row["expires_at"]) <= now

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -140,13 +141,27 @@ def test_rows_ended_or_expired_a_day_ago_are_cleared_by_the_next_sign_in(engine,
 def test_a_cookie_is_released_for_its_own_sign_in_or_a_dead_one_but_not_for_a_newer_live_one(engine, ed):
     first, ticket = kept_signin.open_session(engine, ed)
     first_secret, _ = kept_signin.redeem(engine, ticket)
-    assert kept_signin.release(engine, first_secret, first) and kept_signin.ended(engine, first)
+    kept_signin.end(engine, first)  # the page ends it before the browser's request
+    assert kept_signin.release(engine, first_secret, first)
     second, ticket = kept_signin.open_session(engine, ed)  # signed in again in another tab: a new cookie
     second_secret, _ = kept_signin.redeem(engine, ticket)
     assert not kept_signin.release(engine, second_secret, first)  # a stale tab's request after the first ended
     assert not kept_signin.ended(engine, second) and kept_signin.resume(engine, second_secret) is not None
     assert kept_signin.release(engine, "unknown-secret", "")
     assert kept_signin.release(engine, first_secret, "")  # ended: nothing to keep it for
+
+
+def test_a_click_on_sign_out_releases_the_cookie_and_ends_whatever_sign_in_it_names(engine, ed):
+    older, _ = kept_signin.open_session(engine, ed)  # signed in in one tab ...
+    newer, ticket = kept_signin.open_session(engine, ed)  # ... and again in another, whose cookie the browser holds
+    secret, _ = kept_signin.redeem(engine, ticket)
+    kept_signin.end(engine, older)
+    assert kept_signin.release(engine, secret, older, signed_out=True)  # signing out in the first tab
+    assert kept_signin.ended(engine, newer) and kept_signin.resume(engine, secret) is None  # no tab stays signed in
+
+
+def test_a_sign_in_that_is_gone_counts_as_ended(engine, ed):
+    assert kept_signin.ended(engine, "0" * 32)  # cleared a day after it ended, or replaced by a restore
 
 
 # --- the server's routes ---------------------------------------------------------------------------------
@@ -175,7 +190,6 @@ def test_the_route_sets_an_httponly_strict_session_cookie_for_a_good_ticket_only
     secret = answer.cookies[session_route.COOKIE]
     assert kept_signin.resume(engine, secret) is not None
     assert client.post(session_route.keep_url(), content=ticket.encode(), headers=OURS).status_code == 403  # once only
-    assert client.get(session_route.keep_url()).status_code == 405  # POST only
 
 
 def test_behind_https_the_cookie_is_secure(engine, ed, client):
@@ -210,16 +224,48 @@ def test_a_body_longer_than_any_ticket_is_refused_unread(engine, ed, client):
     assert answer.status_code == 403
 
 
-def test_the_sign_out_request_clears_the_cookie_of_its_own_sign_in_only(engine, ed, client):
+def test_after_another_end_the_cookie_goes_only_if_it_names_that_sign_in(engine, ed, client):
     first, ticket = kept_signin.open_session(engine, ed)
     secret = client.post(session_route.keep_url(), content=ticket.encode(), headers=OURS).cookies[session_route.COOKIE]
     stale = client.post(session_route.forget_url(), content=b"0123456789abcdef", headers=OURS)  # another sign-in's id
     assert stale.status_code == 204 and "set-cookie" not in stale.headers
     assert kept_signin.resume(engine, secret) is not None  # a stale tab's request ends nothing
+    kept_signin.end(engine, first)  # the page ends its sign-in (expiry, a password change) before asking
     answer = client.post(session_route.forget_url(), content=first.encode(), headers=OURS)  # the client sends the cookie
     assert answer.status_code == 204
     assert "max-age=0" in answer.headers["set-cookie"].lower()
-    assert kept_signin.resume(engine, secret) is None and kept_row(engine, first)["ended_at"] is not None
+
+
+def test_after_a_sign_out_click_the_cookie_goes_even_when_it_names_a_newer_sign_in(engine, ed, client):
+    older, _ = kept_signin.open_session(engine, ed)
+    _, ticket = kept_signin.open_session(engine, ed)
+    secret = client.post(session_route.keep_url(), content=ticket.encode(), headers=OURS).cookies[session_route.COOKIE]
+    answer = client.post(session_route.forget_url(), content=f"{session_route.SIGNED_OUT}{older}".encode(), headers=OURS)
+    assert answer.status_code == 204 and "max-age=0" in answer.headers["set-cookie"].lower()
+    assert kept_signin.resume(engine, secret) is None
+
+
+def test_a_database_that_does_not_answer_gets_503_and_no_traceback(engine, ed, client, monkeypatch, capsys):
+    def down(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(kept_signin, "redeem", down)
+    monkeypatch.setattr(kept_signin, "release", down)
+    client.cookies.set(session_route.COOKIE, "some-secret")
+    for url in (session_route.keep_url(), session_route.forget_url()):
+        answer = client.post(url, content=b"0123456789abcdef", headers=OURS)
+        assert answer.status_code == 503 and "Traceback" not in answer.text
+    assert capsys.readouterr().err.count("database unavailable") == 2  # one line each in the server's log
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "taken"),
+    [("http://testserver:8501", "testserver:8501", True), ("http://testserver:9999", "testserver:8501", False)],
+)
+def test_an_older_browsers_origin_must_name_the_apps_port_where_the_host_gives_one(engine, ed, client, origin, host, taken):
+    _, ticket = kept_signin.open_session(engine, ed)
+    answer = client.post(session_route.keep_url(), content=ticket.encode(), headers={"Origin": origin, "Host": host})
+    assert (answer.status_code == 204) == taken
 
 
 def test_the_routes_live_under_the_servers_base_path(monkeypatch):

@@ -60,7 +60,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--since",
         metavar="DATE",
-        help="only records from this date (YYYY-MM-DD) or moment (ISO) on, in Beijing time unless it names a zone",
+        help="only records from this date (YYYY-MM-DD) or moment (ISO) on, in Beijing time unless it names a zone "
+        "(the records' times are printed in UTC, with their offset)",
     )
     p.add_argument("--user", metavar="NAME", help="only records of this account ((operator) for the command line)")
     p.add_argument("--json", action="store_true", help="a JSON list of objects: time, user, event, outcome, source, details")

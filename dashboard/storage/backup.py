@@ -12,7 +12,8 @@ takes — and written to a new SQLite file with the product's schema.
 A restore copies every table of the file into a database that holds no rows,
 inside the write transaction every import takes, keeping row ids, version
 numbers and account ids: afterwards ``versions`` and every ``export`` are
-the source's. A database that holds anything is refused unless ``replace``
+the source's. The sign-ins browsers kept (``NOT_RESTORED``) are the one
+table left behind: a restore signs no one in again. A database that holds anything is refused unless ``replace``
 is given; then what is there is first backed up to ``keep``, and the old
 tables are dropped and made again in the same transaction as the load (the
 audit log refuses DELETE, and dropping it is the only way to replace it), so

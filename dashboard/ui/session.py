@@ -100,27 +100,31 @@ def _resumed() -> auth.User | None:
     return current_user()
 
 
-def _forget(*, genuine: bool = True) -> None:
-    """End the sign-in here and in the browser's keeping (the cookie is cleared on the next run).
+def _forget(*, genuine: bool = True, signed_out: bool = False) -> None:
+    """End the sign-in here and in the browser's keeping (the browser drops the cookie on the next run).
 
-    ``genuine=False`` for a session whose signature failed: the sign-in it names is not ended on its word.
+    ``signed_out`` for the click on "sign out": the browser then drops its cookie whatever sign-in it names, so no
+    tab of it stays signed in. ``genuine=False`` for a session whose signature failed: the sign-in it names is not
+    ended on its word. The session stops resuming first, so a database error below cannot undo the end.
     """
-    info = st.session_state.pop(SESSION_KEY, None)
-    if genuine and isinstance(info, dict) and info.get("kept"):
-        kept_signin.end(data.engine(), str(info["kept"]))
-        st.session_state[FORGET_KEY] = str(info["kept"])  # the cookie is dropped only if it still names this sign-in
     st.session_state[NO_RESUME_KEY] = True
     st.session_state.pop(TICKET_KEY, None)
+    info = st.session_state.pop(SESSION_KEY, None)
     st.session_state.pop("desk_staged", None)
     flash.forget()
+    if genuine and isinstance(info, dict) and info.get("kept"):
+        kept = str(info["kept"])
+        st.session_state[FORGET_KEY] = (session_route.SIGNED_OUT if signed_out else "") + kept
+        kept_signin.end(data.engine(), kept)
 
 
 def sign_out() -> None:
-    """The user's click: record it, forget the sign-in and what was staged (the next person here starts clean)."""
+    """The user's click: record it, forget the sign-in and what was staged (the next person here starts clean), and
+    have the browser drop its kept sign-in, so that no tab of it stays signed in."""
     user = current_user()
     if user is not None:
         signin.signed_out(data.engine(), user)
-    _forget()
+    _forget(signed_out=True)
 
 
 def current_user() -> auth.User | None:
@@ -140,14 +144,14 @@ def current_user() -> auth.User | None:
         _forget()
         flash.flash("warning", "auth.session_ended")
         return None
-    if kept and kept_signin.ended(data.engine(), kept):  # signed out in another tab: the same sign-in, ended
-        _forget()
-        flash.flash("warning", "auth.signed_out_elsewhere")
-        return None
-    if time.time() - float(since) > config.SESSION_MINUTES.value() * 60:
+    if time.time() - float(since) > config.SESSION_MINUTES.value() * 60:  # before "ended": tabs expire together
         signin.signed_out(data.engine(), user, "expired")
         _forget()
         flash.flash("warning", "auth.session_expired")
+        return None
+    if kept and kept_signin.ended(data.engine(), kept):  # signed out in another tab: the same sign-in, ended
+        _forget()
+        flash.flash("warning", "auth.signed_out_elsewhere")
         return None
     return user
 

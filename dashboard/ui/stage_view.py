@@ -18,7 +18,9 @@ from dashboard.ui import components, flow, stage_data
 from dashboard.ui.text import counted_heading
 
 BY = ("district", "characteristic")
-STEP_PX = 175  # a stage step: its name and its longest date line ("2025年3月5日（推算）" with the help mark) on one line each
+# A stage step keeps the width of its longest line ("2026年12月28日（推算）" with the help mark): on a tablet two to a
+# row, where four columns of ~105 px broke the dates over two lines; at 1280 px still four to a row.
+STEP_PX = 190
 
 
 def _v(key: str, lang: str, **values: object) -> str:
@@ -117,8 +119,6 @@ def profile_stages(version: str, community: pd.Series, lang: str) -> pd.DataFram
     dates = dict(zip(found["stage"], found["date"].to_list(), strict=True))
     derived = dict(zip(found["stage"], found["derived"].to_list(), strict=True))
     st.markdown(f"**{t('ui.stage_timeline', lang)}**")
-    # A step keeps the width of its longest line ("2025年3月5日（推算）" and its help mark): on a tablet two to a row,
-    # where four columns of ~105 px broke the dates over two or three lines.
     cols = flow.row("profile_stages", flow.even(len(stage_dating.STAGES), STEP_PX))
     for col, code in zip(cols, stage_dating.STAGES, strict=True):
         label = config.label("stages", code, lang)

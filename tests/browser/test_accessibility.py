@@ -94,7 +94,8 @@ CUT_CHART_TEXT = """() => [...document.querySelectorAll(
 WRAPPED_IN_ROW = """(mark) => {
   const row = [...document.querySelectorAll('[data-testid="stHorizontalBlock"]')].find(r => r.innerText.includes(mark));
   return [...row.querySelectorAll('p')]
-    .filter(p => p.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(p).lineHeight)).map(p => p.innerText);
+    .filter(p => { const line = parseFloat(getComputedStyle(p).lineHeight) || 1.2 * parseFloat(getComputedStyle(p).fontSize);
+                   return p.getBoundingClientRect().height > 1.5 * line; }).map(p => p.innerText);
 }"""
 BOXES = "els => els.map(e => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width}; })"
 # A metric's label or figure wider than its card: the browser cuts it with "…" (text-overflow), the figure unread.
