@@ -4,13 +4,14 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.i18n import t
-from dashboard.ui import reporting_view, session, state
+from dashboard.ui import flash, reporting_view, session, state
 
 state.require_app()
 lang = state.lang()
 st.title(t("reporting.title", lang))
 st.caption(t("reporting.intro", lang))
 if session.current_user() is None:
+    flash.show_flashes(lang)  # why a reader who was signed in is not any more (expired, signed out in another tab)
     st.info(t("reporting.staff_only", lang), icon=":material/lock:")
     st.stop()
 today = config.today()  # in Xining

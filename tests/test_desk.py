@@ -1129,3 +1129,14 @@ def test_signing_out_asks_the_browser_to_drop_its_cookie_whatever_sign_in_it_nam
     at.run()
     [forget] = asked(at, session_route.forget_url())
     assert f'"{session_route.SIGNED_OUT}{kept_id}"' in forget
+
+
+@pytest.mark.parametrize(
+    ("page", "notice"), [("pages/audit.py", "audit.admins_only"), ("pages/reporting.py", "reporting.staff_only")]
+)
+def test_a_staff_page_says_why_its_reader_is_no_longer_signed_in(db, monkeypatch, page, notice):
+    monkeypatch.setenv("DASHBOARD_SESSION_MINUTES", "0.5")
+    at = open_page(page, staff_session=signed_in_state(db, "boss", time.time() - 40))
+    assert not at.exception
+    assert [w.value for w in at.warning] == [t("auth.session_expired", "en")]
+    assert [i.value for i in at.info] == [t(notice, "en")]
