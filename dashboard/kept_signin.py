@@ -19,6 +19,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 
 from dashboard import auth, config
+from dashboard.storage.stamps import as_utc
 from dashboard.storage.tables import kept_signins
 
 TICKET_SECONDS = 120  # the browser redeems its ticket right after the sign-in's page is drawn
@@ -43,13 +44,8 @@ def _now() -> datetime:
 
 
 def _utc(moment: datetime | None) -> datetime:
-    """A time as UTC, the zone every stored time is in (SQLite keeps the clock reading and drops the zone)."""
-    return _now() if moment is None else moment.astimezone(UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives stored times back without their zone; they were written in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    """A time given, or now, as UTC: the zone every stored time is in."""
+    return _now() if moment is None else as_utc(moment)
 
 
 def open_session(engine: Engine, user: auth.User, started: datetime | None = None) -> tuple[str, str]:
@@ -76,8 +72,8 @@ def open_session(engine: Engine, user: auth.User, started: datetime | None = Non
     return kept_id, ticket
 
 
-def redeem(engine: Engine, ticket: str, now: datetime | None = None) -> tuple[str, datetime] | None:
-    """Trade a fresh, unused ticket for the cookie's secret and the sign-in's end; None for any other ticket."""
+def redeem(engine: Engine, ticket: str, now: datetime | None = None) -> str | None:
+    """Trade a fresh, unused ticket for the cookie's secret; None for any other ticket."""
     now, secret, table = _utc(now), secrets.token_urlsafe(32), kept_signins
     fresh = (
         (table.c.ticket_hash == _hash(ticket))
@@ -87,10 +83,7 @@ def redeem(engine: Engine, ticket: str, now: datetime | None = None) -> tuple[st
     )
     with engine.begin() as conn:  # one statement: two requests with the same ticket cannot both win
         changed = conn.execute(update(table).where(fresh).values(secret_hash=_hash(secret), ticket_hash=None))
-        if changed.rowcount != 1:
-            return None
-        expires = conn.execute(select(table.c.expires_at).where(table.c.secret_hash == _hash(secret))).scalar_one()
-    return secret, _aware(expires)
+    return secret if changed.rowcount == 1 else None
 
 
 def redeemed(engine: Engine, kept_id: str) -> bool:
@@ -116,11 +109,11 @@ def resume(engine: Engine, secret: str, now: datetime | None = None) -> Kept | N
     if row is None or row["ended_at"] is not None:
         return None
     user = auth.account(engine, row["user_name"])
-    holds = user is not None and user.token == row["account_token"] and _aware(row["expires_at"]) > now
+    holds = user is not None and user.token == row["account_token"] and as_utc(row["expires_at"]) > now
     if user is None or not holds:
         end(engine, row["id"], now)
         return None
-    return Kept(row["id"], user, _aware(row["started_at"]))
+    return Kept(row["id"], user, as_utc(row["started_at"]))
 
 
 def renew(engine: Engine, kept_id: str, user: auth.User, started: datetime) -> tuple[str, str]:
@@ -158,4 +151,4 @@ def release(engine: Engine, secret: str, kept_id: str, *, signed_out: bool = Fal
         row = conn.execute(select(table).where(table.c.secret_hash == _hash(secret))).mappings().first()
     if row is None or row["id"] == kept_id:
         return True
-    return row["ended_at"] is not None or _aware(row["expires_at"]) <= now
+    return row["ended_at"] is not None or as_utc(row["expires_at"]) <= now

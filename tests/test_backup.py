@@ -136,7 +136,7 @@ def test_a_backup_restores_into_an_empty_database_with_the_same_versions_exports
     assert len(before["versions"]) >= 6 and any(v["mode"] == "restore" for v in before["versions"])
     signed_in = auth.account(source, "wang")  # a browser that keeps a sign-in: backed up, never brought back
     assert signed_in is not None
-    secret, _ = kept_signin.redeem(source, kept_signin.open_session(source, signed_in)[1])
+    secret = kept_signin.redeem(source, kept_signin.open_session(source, signed_in)[1])
     file = tmp_path / "daily.dashboard-backup"
     code, out, _ = run(capsys, "backup", "--out", file, "--lang", "en")
     assert code == 0 and "Backed up" in out and str(file) in out

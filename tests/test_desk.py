@@ -998,7 +998,7 @@ def ticket_of(at) -> str:
 
 def cookie_of(engine, at) -> str:
     """What the browser's request would bring back: the cookie's secret for the page's ticket."""
-    secret, _ = kept_signin.redeem(engine, ticket_of(at))
+    secret = kept_signin.redeem(engine, ticket_of(at))
     return secret
 
 

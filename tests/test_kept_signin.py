@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from dashboard import auth, kept_signin
+from dashboard.storage.stamps import as_utc
 from dashboard.storage.tables import kept_signins
 from dashboard.ui import session_route
 
@@ -45,13 +46,13 @@ def kept_row(engine, kept_id: str) -> dict:
 def test_a_ticket_is_traded_once_for_a_secret_that_resumes_the_sign_in(engine, ed):
     kept_id, ticket = kept_signin.open_session(engine, ed)
     assert not kept_signin.redeemed(engine, kept_id) and not kept_signin.ended(engine, kept_id)
-    secret, expires = kept_signin.redeem(engine, ticket)
+    secret = kept_signin.redeem(engine, ticket)
     assert kept_signin.redeemed(engine, kept_id)
     assert kept_signin.redeem(engine, ticket) is None  # used
     kept = kept_signin.resume(engine, secret)
     assert kept is not None and kept.id == kept_id and kept.user == ed
-    assert timedelta(minutes=479) < expires - kept.started <= timedelta(minutes=480)  # DASHBOARD_SESSION_MINUTES
     row = kept_row(engine, kept_id)
+    assert as_utc(row["expires_at"]) - kept.started == timedelta(minutes=480)  # DASHBOARD_SESSION_MINUTES
     assert secret not in row.values() and ticket not in row.values()  # only hashes are stored
     assert row["ticket_hash"] is None
 
@@ -78,16 +79,17 @@ def test_two_requests_with_one_ticket_get_one_secret(engine, ed):
 def test_times_from_any_zone_are_stored_as_utc(engine, ed):
     beijing = timezone(timedelta(hours=8))
     started = datetime.now(beijing).replace(microsecond=0) - timedelta(minutes=5)
-    _, ticket = kept_signin.open_session(engine, ed, started=started)
-    secret, expires = kept_signin.redeem(engine, ticket, now=datetime.now(beijing))
+    kept_id, ticket = kept_signin.open_session(engine, ed, started=started)
+    secret = kept_signin.redeem(engine, ticket, now=datetime.now(beijing))
     kept = kept_signin.resume(engine, secret)
-    assert kept is not None and kept.started == started and expires == started + timedelta(minutes=480)
+    assert kept is not None and kept.started == started
+    assert as_utc(kept_row(engine, kept_id)["expires_at"]) == started + timedelta(minutes=480)
 
 
 @pytest.mark.parametrize("ending", ["sign_out", "password_changed", "account_removed", "expired"])
 def test_a_sign_in_no_longer_resumes_once_it_ends(engine, ed, ending):
     kept_id, ticket = kept_signin.open_session(engine, ed)
-    secret, _ = kept_signin.redeem(engine, ticket)
+    secret = kept_signin.redeem(engine, ticket)
     now = None
     if ending == "sign_out":
         kept_signin.end(engine, kept_id)
@@ -105,14 +107,14 @@ def test_a_sign_in_no_longer_resumes_once_it_ends(engine, ed, ending):
 
 def test_its_own_password_change_keeps_the_sign_in_under_a_new_cookie(engine, ed):
     kept_id, ticket = kept_signin.open_session(engine, ed)
-    old_secret, _ = kept_signin.redeem(engine, ticket)
+    old_secret = kept_signin.redeem(engine, ticket)
     started = kept_row(engine, kept_id)["started_at"]
     token = auth.set_password(engine, "ed", "Another-Horse-43", by=ed, source="desk")
     renewed = auth.account(engine, "ed")
     assert renewed is not None and renewed.token == token
     new_id, new_ticket = kept_signin.renew(engine, kept_id, renewed, started.replace(tzinfo=UTC))
     assert kept_signin.resume(engine, old_secret) is None  # a copy of the old cookie signs no one in
-    new_secret, _ = kept_signin.redeem(engine, new_ticket)  # the ticket is fresh although the sign-in is not
+    new_secret = kept_signin.redeem(engine, new_ticket)  # the ticket is fresh although the sign-in is not
     kept = kept_signin.resume(engine, new_secret)
     assert kept is not None and kept.id == new_id and kept.user.token == token
     assert kept.started == started.replace(tzinfo=UTC)  # it still ends when the first sign-in would have
@@ -120,7 +122,7 @@ def test_its_own_password_change_keeps_the_sign_in_under_a_new_cookie(engine, ed
 
 def test_a_role_changed_meanwhile_is_the_role_resumed(engine, ed):
     _, ticket = kept_signin.open_session(engine, ed)
-    secret, _ = kept_signin.redeem(engine, ticket)
+    secret = kept_signin.redeem(engine, ticket)
     auth.edit_user(engine, "ed", role="viewer")
     kept = kept_signin.resume(engine, secret)
     assert kept is not None and kept.user.role == "viewer" and not kept.user.can("import")
@@ -140,11 +142,11 @@ def test_rows_ended_or_expired_a_day_ago_are_cleared_by_the_next_sign_in(engine,
 
 def test_a_cookie_is_released_for_its_own_sign_in_or_a_dead_one_but_not_for_a_newer_live_one(engine, ed):
     first, ticket = kept_signin.open_session(engine, ed)
-    first_secret, _ = kept_signin.redeem(engine, ticket)
+    first_secret = kept_signin.redeem(engine, ticket)
     kept_signin.end(engine, first)  # the page ends it before the browser's request
     assert kept_signin.release(engine, first_secret, first)
     second, ticket = kept_signin.open_session(engine, ed)  # signed in again in another tab: a new cookie
-    second_secret, _ = kept_signin.redeem(engine, ticket)
+    second_secret = kept_signin.redeem(engine, ticket)
     assert not kept_signin.release(engine, second_secret, first)  # a stale tab's request after the first ended
     assert not kept_signin.ended(engine, second) and kept_signin.resume(engine, second_secret) is not None
     assert kept_signin.release(engine, "unknown-secret", "")
@@ -154,7 +156,7 @@ def test_a_cookie_is_released_for_its_own_sign_in_or_a_dead_one_but_not_for_a_ne
 def test_a_click_on_sign_out_releases_the_cookie_and_ends_whatever_sign_in_it_names(engine, ed):
     older, _ = kept_signin.open_session(engine, ed)  # signed in in one tab ...
     newer, ticket = kept_signin.open_session(engine, ed)  # ... and again in another, whose cookie the browser holds
-    secret, _ = kept_signin.redeem(engine, ticket)
+    secret = kept_signin.redeem(engine, ticket)
     kept_signin.end(engine, older)
     assert kept_signin.release(engine, secret, older, signed_out=True)  # signing out in the first tab
     assert kept_signin.ended(engine, newer) and kept_signin.resume(engine, secret) is None  # no tab stays signed in

@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from dashboard.storage.stamps import as_utc
 from dashboard.storage.tables import audit_log
 
 OPERATOR = "(operator)"  # the command line without --as: the server's operator (no account name can hold brackets)
@@ -111,9 +112,8 @@ def entries(
 
 
 def _entry(row) -> dict:
-    at = row["at"] if row["at"].tzinfo else row["at"].replace(tzinfo=UTC)
     return {
-        "time": at.astimezone(UTC).isoformat(timespec="seconds"),
+        "time": as_utc(row["at"]).isoformat(timespec="seconds"),
         "user": row["user_name"],
         "event": row["event"],
         "outcome": row["outcome"],

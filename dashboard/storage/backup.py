@@ -34,6 +34,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.storage import migrations, tables, write_lock
 from dashboard.storage.sqlite_guard import GuardedConnection
+from dashboard.storage.stamps import as_utc
 
 BATCH_ROWS = 10_000
 APPLICATION_ID = 0x4A555047  # "JUPG" in the SQLite header of a backup file: what wrote it
@@ -239,7 +240,7 @@ def _utc(row: dict[str, Any], stamps: list[str]) -> dict[str, Any]:
     for name in stamps:
         value = row[name]
         if isinstance(value, datetime):
-            row[name] = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+            row[name] = as_utc(value)
     return row
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.schema import TABLES
 from dashboard.storage.bulk import BulkConnection
+from dashboard.storage.stamps import as_utc
 from dashboard.storage.tables import versions
 
 BASE_MODES = ("replace", "restore")  # versions whose rows stand alone
@@ -112,9 +113,7 @@ def list_versions(engine: Engine, table: str | None = None) -> list[dict]:
 
 
 def _version_dict(row, newest: int) -> dict:
-    created = row["created_at"]
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
+    created = as_utc(row["created_at"])
     return {
         "table": row["table_name"],
         "version": row["version"],

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from dashboard.storage.stamps import as_utc
 from dashboard.storage.tables import sign_in_throttle
 
 _UPSERT: dict[str, Any] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}  # both have on_conflict_do_update
@@ -32,17 +33,13 @@ def name_key(name: str) -> str:
     return "name:" + hashlib.sha256(name.strip().casefold().encode()).hexdigest()
 
 
-def _aware(moment: datetime | None, now: datetime) -> datetime | None:
-    return moment.replace(tzinfo=now.tzinfo) if moment is not None and moment.tzinfo is None else moment
-
-
 def state(engine: Engine, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
     """(failures counted within ``window`` of the last one, blocked until); a quiet ``window`` forgets them."""
     with engine.connect() as conn:
         row = conn.execute(select(sign_in_throttle).where(sign_in_throttle.c.key == key)).mappings().first()
     if row is None:
         return 0, None
-    last, blocked = _aware(row["last_failure"], now), _aware(row["blocked_until"], now)
+    last, blocked = (None if row[name] is None else as_utc(row[name]) for name in ("last_failure", "blocked_until"))
     if blocked is not None and blocked > now:
         return row["failures"], blocked
     if last is None or now - last > window:

@@ -30,7 +30,7 @@ from dashboard.ui import data, flash, session_route
 _KEY = secrets.token_bytes(32)
 SESSION_KEY = "staff_session"
 TICKET_KEY = "staff_kept_ticket"  # the one-time ticket the browser is still to trade for its cookie
-FORGET_KEY = "staff_forget_cookie"  # set when the browser is to clear its cookie
+FORGET_KEY = "staff_forget_cookie"  # the forget request's body (an ended sign-in's id, "out:" first after a sign-out click)
 NO_RESUME_KEY = "staff_no_resume"  # this browser session signed out, or its cookie keeps nothing: do not look again
 
 

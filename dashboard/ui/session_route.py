@@ -90,13 +90,13 @@ async def keep(request: Request) -> Response:
     if not ticket:
         return _answer(403)
     try:
-        redeemed = await run_in_threadpool(kept_signin.redeem, database.get_engine(), ticket)
+        secret = await run_in_threadpool(kept_signin.redeem, database.get_engine(), ticket)
     except SQLAlchemyError as error:  # the page asks again at its next run
         return _unavailable(error)
-    if redeemed is None:
+    if secret is None:
         return _answer(403)
     response = _answer(204)
-    response.set_cookie(COOKIE, redeemed[0], path=base_path(), httponly=True, samesite="strict", secure=_secure(request))
+    response.set_cookie(COOKIE, secret, path=base_path(), httponly=True, samesite="strict", secure=_secure(request))
     return response
 
 
